@@ -1,0 +1,1 @@
+"""Operator actions: plan -> execute -> follow -> verify -> audit. No Textual here."""

@@ -1,0 +1,95 @@
+"""Typed errors. Each carries one sentence a person can act on.
+
+Every layer raises these; the CLI prints ``str(error)`` and exits non-zero, the TUI shows it and
+stays alive. Never put a token in a message.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+
+class ConsoleError(Exception):
+    """Base of every error the console reports to a person (one actionable sentence)."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:  # pragma: no cover - trivial
+        return self.message
+
+
+class ConfigError(ConsoleError):
+    """Bad config file, bad flag value, missing required setting."""
+
+    exit_code = 2
+
+
+# --- GitHub -------------------------------------------------------------------------------------
+
+
+class GitHubError(ConsoleError):
+    """Any GitHub API failure."""
+
+
+class AuthError(GitHubError):
+    """Missing, bad or expired token."""
+
+
+class PermissionDenied(GitHubError):
+    """The token lacks a scope or permission (the message names which)."""
+
+
+class NotFound(GitHubError):
+    """Repository, run, workflow or environment does not exist (or the token cannot see it)."""
+
+
+class RateLimited(GitHubError):
+    def __init__(self, message: str, reset_at: datetime | None = None) -> None:
+        super().__init__(message)
+        self.reset_at = reset_at
+
+
+class NetworkError(ConsoleError):
+    """The server could not be reached at all."""
+
+
+# --- AWS / ECR ----------------------------------------------------------------------------------
+
+
+class AwsError(ConsoleError):
+    """Any AWS failure."""
+
+
+class AwsCredentialsError(AwsError):
+    """No credentials, or expired ones (the message says how to log in)."""
+
+
+class EcrRepositoryNotFound(AwsError):
+    pass
+
+
+class EcrImageNotFound(AwsError):
+    pass
+
+
+class EcrThrottled(AwsError):
+    pass
+
+
+# --- Plans and actions --------------------------------------------------------------------------
+
+
+class PlanError(ConsoleError):
+    """An action cannot be planned: unknown target, no previous image, keep < 1, nothing pending."""
+
+
+class ActionError(ConsoleError):
+    """An action was attempted and failed (dispatch rejected, run failed, verification failed)."""
+
+
+class ReadOnlyError(ConsoleError):
+    """A write was attempted in read-only mode."""

@@ -1,0 +1,153 @@
+"""What each environment runs, per target, plus deployments and pending approvals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from console.model.images import Image, find_by_tag, group_by_target, image_version
+
+STAGING = "staging"
+PRODUCTION = "production"
+
+# Which pointer tag says what an environment runs.
+ENVIRONMENT_TAG_PREFIX = {STAGING: "staging-", PRODUCTION: "latest-"}
+
+
+@dataclass(frozen=True)
+class DeploymentStatus:
+    state: str  # success, failure, in_progress, queued, pending, error, inactive
+    created_at: datetime
+    creator: str = ""
+    description: str = ""
+    log_url: str = ""  # usually the workflow run URL
+
+
+@dataclass(frozen=True)
+class Deployment:
+    id: int
+    environment: str
+    ref: str
+    sha: str
+    creator: str
+    created_at: datetime
+    description: str = ""
+    task: str = "deploy"
+    run_id: int | None = None  # from the payload, when the workflow wrote it
+    statuses: tuple[DeploymentStatus, ...] = ()  # newest first
+
+    @property
+    def state(self) -> str:
+        return self.statuses[0].state if self.statuses else "pending"
+
+
+@dataclass(frozen=True)
+class Environment:
+    id: int
+    name: str
+    html_url: str = ""
+    wait_timer_minutes: int = 0
+    reviewers: tuple[str, ...] = ()
+    protected_branches_only: bool = False
+
+
+@dataclass(frozen=True)
+class PendingApproval:
+    run_id: int
+    environment_id: int
+    environment: str
+    wait_timer_minutes: int
+    wait_timer_started_at: datetime | None
+    reviewers: tuple[str, ...]
+    current_user_can_approve: bool
+
+    def wait_remaining(self, now: datetime) -> timedelta:
+        """Time left on the wait timer (zero when it has run out or there is none)."""
+        if not self.wait_timer_minutes or self.wait_timer_started_at is None:
+            return timedelta(0)
+        end = self.wait_timer_started_at + timedelta(minutes=self.wait_timer_minutes)
+        return max(end - now, timedelta(0))
+
+
+@dataclass(frozen=True)
+class TargetState:
+    """What one environment runs for one target."""
+
+    environment: str
+    target: str
+    digest: str | None
+    version: str | None
+    pushed_at: datetime | None
+    deployment: Deployment | None = None  # the newest successful deployment there, if known
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    limit: int
+    remaining: int
+    used: int
+    reset_at: datetime | None
+    resource: str = "core"
+
+
+def target_states(
+    images: list[Image] | tuple[Image, ...],
+    targets: tuple[str, ...],
+    deployments: list[Deployment] | tuple[Deployment, ...] = (),
+    environments: tuple[str, ...] = (STAGING, PRODUCTION),
+) -> tuple[TargetState, ...]:
+    """Per environment and target: the digest its pointer tag names, with version and deployment."""
+    states: list[TargetState] = []
+    for env in environments:
+        prefix = ENVIRONMENT_TAG_PREFIX.get(env, f"{env}-")
+        last = last_successful_deployment(deployments, env)
+        for target in targets:
+            image = find_by_tag(images, prefix + target)
+            states.append(
+                TargetState(
+                    environment=env,
+                    target=target,
+                    digest=image.digest if image else None,
+                    version=_version_of(image, images, targets),
+                    pushed_at=image.pushed_at if image else None,
+                    deployment=last,
+                )
+            )
+    return tuple(states)
+
+
+def _version_of(image: Image | None, images, targets) -> str | None:
+    if image is None:
+        return None
+    return image_version(image, targets)
+
+
+def last_successful_deployment(
+    deployments: list[Deployment] | tuple[Deployment, ...], environment: str
+) -> Deployment | None:
+    done = [d for d in deployments if d.environment == environment and d.state == "success"]
+    return max(done, key=lambda d: d.created_at, default=None)
+
+
+def running_digests(states: tuple[TargetState, ...]) -> frozenset[str]:
+    """Digests some environment currently runs."""
+    return frozenset(s.digest for s in states if s.digest)
+
+
+def releases_behind(
+    images: list[Image] | tuple[Image, ...], targets: tuple[str, ...], target: str
+) -> int:
+    """How many release images of ``target`` are newer than what production runs (drift)."""
+    groups = group_by_target(images, targets)
+    prod = find_by_tag(images, f"latest-{target}")
+    releases = [i for i in groups.get(target, ()) if image_version(i, targets)]
+    if prod is None:
+        return len(releases)
+    return sum(1 for i in releases if i.pushed_at > prod.pushed_at and i.digest != prod.digest)
+
+
+def staging_ahead(images: list[Image] | tuple[Image, ...], target: str) -> bool:
+    """True when staging runs a different digest from production for ``target``."""
+    staging = find_by_tag(images, f"staging-{target}")
+    prod = find_by_tag(images, f"latest-{target}")
+    return staging is not None and (prod is None or staging.digest != prod.digest)

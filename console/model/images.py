@@ -1,0 +1,159 @@
+"""ECR images and the tag contract (see DESIGN.md).
+
+| tag                       | kind       |
+|---------------------------|------------|
+| ``sha-<40 hex>-<target>`` | build      |
+| ``staging-<target>``      | staging    |
+| ``<version>-<target>``    | release    |
+| ``latest-<target>``       | latest     |
+| ``previous-<target>``     | previous   |
+
+Targets may contain dashes (``api-server``), so a tag is parsed against the known target names,
+longest first; :func:`discover_targets` finds them from the pointer tags.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+DIGEST_RE = re.compile(r"^sha256:[0-9a-f]{64}$")
+BUILD_RE = re.compile(r"^sha-(?P<sha>[0-9a-f]{40})-(?P<target>.+)$")
+VERSION_RE = re.compile(r"^v\d+(\.\d+){0,2}([-+.][0-9A-Za-z.]+)*$")
+POINTER_PREFIXES = ("latest-", "previous-", "staging-")
+
+
+class TagKind(str, Enum):
+    BUILD = "build"
+    STAGING = "staging"
+    RELEASE = "release"
+    LATEST = "latest"
+    PREVIOUS = "previous"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class TagInfo:
+    tag: str
+    kind: TagKind
+    target: str | None
+    version: str | None = None  # for releases
+    sha: str | None = None  # for builds
+
+
+@dataclass(frozen=True)
+class Image:
+    digest: str
+    tags: tuple[str, ...]
+    pushed_at: datetime
+    size_bytes: int = 0
+    media_type: str | None = None
+
+    @property
+    def short_digest(self) -> str:
+        return short_digest(self.digest)
+
+
+def short_digest(digest: str | None) -> str:
+    if not digest:
+        return "-"
+    return digest.split(":", 1)[-1][:12]
+
+
+def is_digest(value: str) -> bool:
+    return bool(DIGEST_RE.match(value))
+
+
+def discover_targets(tags: list[str] | tuple[str, ...] | set[str]) -> tuple[str, ...]:
+    """Target names found in pointer and build tags, sorted."""
+    found: set[str] = set()
+    for tag in tags:
+        for prefix in POINTER_PREFIXES:
+            if tag.startswith(prefix) and len(tag) > len(prefix):
+                found.add(tag[len(prefix) :])
+        match = BUILD_RE.match(tag)
+        if match:
+            found.add(match["target"])
+    return tuple(sorted(found))
+
+
+def parse_tag(tag: str, targets: tuple[str, ...] | list[str]) -> TagInfo:
+    """Interpret one tag against the known targets (longest target name wins)."""
+    for prefix, kind in (
+        ("latest-", TagKind.LATEST),
+        ("previous-", TagKind.PREVIOUS),
+        ("staging-", TagKind.STAGING),
+    ):
+        if tag.startswith(prefix) and tag[len(prefix) :] in targets:
+            return TagInfo(tag, kind, tag[len(prefix) :])
+    build = BUILD_RE.match(tag)
+    if build and build["target"] in targets:
+        return TagInfo(tag, TagKind.BUILD, build["target"], sha=build["sha"])
+    for target in sorted(targets, key=len, reverse=True):
+        suffix = "-" + target
+        if tag.endswith(suffix):
+            version = tag[: -len(suffix)]
+            if VERSION_RE.match(version):
+                return TagInfo(tag, TagKind.RELEASE, target, version=version)
+    return TagInfo(tag, TagKind.OTHER, None)
+
+
+def image_target(image: Image, targets: tuple[str, ...] | list[str]) -> str | None:
+    """The target an image belongs to, from its first tag that names one."""
+    for tag in image.tags:
+        info = parse_tag(tag, targets)
+        if info.target:
+            return info.target
+    return None
+
+
+def image_versions(image: Image, targets: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """Release versions carried by an image (normally zero or one)."""
+    return tuple(
+        info.version
+        for info in (parse_tag(t, targets) for t in image.tags)
+        if info.kind is TagKind.RELEASE and info.version
+    )
+
+
+def image_version(image: Image, targets: tuple[str, ...] | list[str]) -> str | None:
+    versions = image_versions(image, targets)
+    return versions[0] if versions else None
+
+
+def image_build_sha(image: Image, targets: tuple[str, ...] | list[str]) -> str | None:
+    for tag in image.tags:
+        info = parse_tag(tag, targets)
+        if info.kind is TagKind.BUILD:
+            return info.sha
+    return None
+
+
+def has_tag_kind(image: Image, kind: TagKind, targets: tuple[str, ...] | list[str]) -> bool:
+    return any(parse_tag(t, targets).kind is kind for t in image.tags)
+
+
+def group_by_target(
+    images: list[Image] | tuple[Image, ...], targets: tuple[str, ...] | list[str]
+) -> dict[str, tuple[Image, ...]]:
+    """Images per target, newest push first. Images with no target tag are left out."""
+    groups: dict[str, list[Image]] = {t: [] for t in targets}
+    for image in images:
+        target = image_target(image, targets)
+        if target is not None:
+            groups[target].append(image)
+    return {
+        t: tuple(sorted(imgs, key=lambda i: (i.pushed_at, i.digest), reverse=True))
+        for t, imgs in groups.items()
+    }
+
+
+def find_by_tag(images: list[Image] | tuple[Image, ...], tag: str) -> Image | None:
+    return next((i for i in images if tag in i.tags), None)
+
+
+def untargeted(images: list[Image] | tuple[Image, ...], targets: tuple[str, ...]) -> tuple[Image, ...]:
+    """Images with no tag that names a target (untagged, or foreign tags)."""
+    return tuple(i for i in images if image_target(i, targets) is None)

@@ -1,0 +1,168 @@
+"""Pure planning for rollback and prune. No I/O: the actions layer executes these plans."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from console.errors import PlanError
+from console.model.images import (
+    Image,
+    TagKind,
+    find_by_tag,
+    group_by_target,
+    image_version,
+    parse_tag,
+)
+
+# --- Rollback -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RollbackStep:
+    """Move ``latest-<target>`` from one digest to another. Always within one target."""
+
+    target: str
+    from_digest: str
+    from_version: str | None
+    from_pushed_at: datetime | None
+    to_digest: str
+    to_version: str | None
+    to_pushed_at: datetime | None
+    to_ref: str  # the tag the workflow resolves: "previous-<target>" or "<version>-<target>"
+
+
+@dataclass(frozen=True)
+class RollbackPlan:
+    steps: tuple[RollbackStep, ...]
+    to_version: str | None  # None: previous-<target>
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        return tuple(s.target for s in self.steps)
+
+
+def plan_rollback(
+    images: list[Image] | tuple[Image, ...],
+    targets: tuple[str, ...],
+    chosen: tuple[str, ...] | list[str],
+    to_version: str | None = None,
+) -> RollbackPlan:
+    """Plan a rollback of each chosen target to ``previous-<target>`` or to ``<to_version>-<target>``.
+
+    Raises PlanError with one sentence when a target is unknown, has nothing in production, has no
+    rollback image, or already runs the requested image.
+    """
+    if not chosen:
+        raise PlanError("Name at least one target to roll back (or use --all).")
+    steps = []
+    for target in chosen:
+        if target not in targets:
+            known = ", ".join(targets) or "none found in ECR"
+            raise PlanError(f"Unknown target '{target}'; known targets: {known}.")
+        current = find_by_tag(images, f"latest-{target}")
+        if current is None:
+            raise PlanError(f"Production runs nothing for '{target}' (no latest-{target} tag); nothing to roll back.")
+        ref = f"{to_version}-{target}" if to_version else f"previous-{target}"
+        wanted = find_by_tag(images, ref)
+        if wanted is None:
+            if to_version:
+                raise PlanError(f"Version '{to_version}' does not exist for '{target}' (no {ref} tag in ECR).")
+            raise PlanError(f"'{target}' has no previous image (no previous-{target} tag); roll back to a version with --to.")
+        if wanted.digest == current.digest:
+            raise PlanError(f"Production already runs {ref} for '{target}'; nothing to roll back.")
+        steps.append(
+            RollbackStep(
+                target=target,
+                from_digest=current.digest,
+                from_version=image_version(current, targets),
+                from_pushed_at=current.pushed_at,
+                to_digest=wanted.digest,
+                to_version=image_version(wanted, targets),
+                to_pushed_at=wanted.pushed_at,
+                to_ref=ref,
+            )
+        )
+    return RollbackPlan(steps=tuple(steps), to_version=to_version)
+
+
+def rollback_candidates(images: list[Image] | tuple[Image, ...], targets: tuple[str, ...], target: str) -> tuple[Image, ...]:
+    """Release images of ``target`` production could roll back to, newest first (not the current one)."""
+    current = find_by_tag(images, f"latest-{target}")
+    return tuple(
+        i
+        for i in group_by_target(images, targets).get(target, ())
+        if image_version(i, targets) and (current is None or i.digest != current.digest)
+    )
+
+
+# --- Prune --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PruneItem:
+    target: str
+    image: Image
+    reason: str  # why it goes, or why it is kept
+
+
+@dataclass(frozen=True)
+class PrunePlan:
+    keep: int
+    delete: tuple[PruneItem, ...]
+    protected: tuple[PruneItem, ...]
+
+    @property
+    def digests(self) -> tuple[str, ...]:
+        return tuple(i.image.digest for i in self.delete)
+
+    @property
+    def bytes_reclaimed(self) -> int:
+        return sum(i.image.size_bytes for i in self.delete)
+
+    def only(self, digests: set[str] | frozenset[str]) -> PrunePlan:
+        """The same plan restricted to the digests the operator left checked."""
+        return PrunePlan(self.keep, tuple(i for i in self.delete if i.image.digest in digests), self.protected)
+
+
+def protection_reason(image: Image, targets: tuple[str, ...], running: frozenset[str]) -> str | None:
+    """Why an image must never be deleted, or None. Decided per digest (a delete removes every tag)."""
+    for tag in image.tags:
+        kind = parse_tag(tag, targets).kind
+        if kind in (TagKind.LATEST, TagKind.PREVIOUS, TagKind.STAGING):
+            return f"carries {tag}"
+    if image.digest in running:
+        return "running in an environment"
+    return None
+
+
+def plan_prune(
+    images: list[Image] | tuple[Image, ...],
+    targets: tuple[str, ...],
+    keep: int,
+    running: frozenset[str] = frozenset(),
+) -> PrunePlan:
+    """Keep the newest ``keep`` release images per target; never touch protected digests.
+
+    Build images (no release tag) newer than the oldest kept release are kept too: a ``v*`` tag on
+    that commit would promote exactly that digest.
+    """
+    if keep < 1:
+        raise PlanError("Keep count must be at least 1.")
+    delete: list[PruneItem] = []
+    protected: list[PruneItem] = []
+    for target, group in group_by_target(images, targets).items():
+        releases = [i for i in group if image_version(i, targets)]
+        kept_releases = releases[:keep]
+        cutoff = kept_releases[-1].pushed_at if len(releases) >= keep and kept_releases else None
+        for image in group:
+            reason = protection_reason(image, targets, running)
+            if reason:
+                protected.append(PruneItem(target, image, reason))
+            elif image in kept_releases:
+                protected.append(PruneItem(target, image, f"one of the newest {keep} releases"))
+            elif not image_version(image, targets) and (cutoff is None or image.pushed_at >= cutoff):
+                protected.append(PruneItem(target, image, "build newer than the kept releases"))
+            else:
+                delete.append(PruneItem(target, image, "older release" if image_version(image, targets) else "old build"))
+    return PrunePlan(keep=keep, delete=tuple(delete), protected=tuple(protected))
