@@ -8,10 +8,17 @@ Precedence: flags > environment > the config file's ``[repos."OWNER/NAME"]`` sec
 from __future__ import annotations
 
 import os
+import re
+import subprocess
+import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import platformdirs
+
+from console.errors import ConfigError
 
 APP_NAME = "ghaecr-console"
 DEFAULT_GITHUB_URL = "https://api.github.com"
@@ -69,3 +76,148 @@ def state_dir() -> Path:
     if override:
         return Path(override)
     return Path(platformdirs.user_state_dir(APP_NAME))
+
+
+# --- Loading ------------------------------------------------------------------------------------
+
+REPO_RE = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+
+# Keys a [defaults] or [repos."OWNER/NAME"] section may hold, with the type each must have.
+_FILE_KEYS: dict[str, type | tuple[type, ...]] = {
+    "repo": str,
+    "ecr_repository": str,
+    "github_url": str,
+    "region": str,
+    "profile": str,
+    "targets": list,
+    "environments": list,
+    "workflows": dict,
+    "dispatch_ref": str,
+    "refresh_seconds": (int, float),
+    "read_only": bool,
+    "bell": bool,
+    "theme": str,
+    "keys": dict,
+    "prune_keep": int,
+}
+
+
+def read_config_file(path: Path | None = None) -> dict[str, Any]:
+    """The parsed config file, or {} when there is none. Raises ConfigError on a malformed file."""
+    path = path or config_path()
+    if not path.exists():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"Config file {path} is not valid TOML ({exc}); fix or remove it.") from None
+    except OSError as exc:
+        raise ConfigError(f"Cannot read config file {path} ({exc.strerror}).") from None
+    unknown = set(data) - {"defaults", "repos"}
+    if unknown:
+        raise ConfigError(
+            f"Config file {path}: unknown section(s) {', '.join(sorted(unknown))}; use [defaults] and [repos.\"OWNER/NAME\"]."
+        )
+    _check_section(path, "defaults", data.get("defaults", {}))
+    repos = data.get("repos", {})
+    if not isinstance(repos, dict):
+        raise ConfigError(f'Config file {path}: [repos] must hold tables like [repos."OWNER/NAME"].')
+    for name, section in repos.items():
+        _check_section(path, f'repos."{name}"', section)
+    return data
+
+
+def _check_section(path: Path, name: str, section: Any) -> None:
+    if not isinstance(section, dict):
+        raise ConfigError(f"Config file {path}: [{name}] must be a table.")
+    for key, value in section.items():
+        expected = _FILE_KEYS.get(key)
+        if expected is None:
+            raise ConfigError(
+                f"Config file {path}: unknown setting '{key}' in [{name}]; known: {', '.join(sorted(_FILE_KEYS))}."
+            )
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            kind = expected.__name__ if isinstance(expected, type) else "number"
+            raise ConfigError(f"Config file {path}: '{key}' in [{name}] must be a {kind}, not {value!r}.")
+
+
+def detect_repo_from_git(cwd: Path | None = None) -> str | None:
+    """OWNER/NAME from the current directory's `origin` remote (https or ssh), if any."""
+    try:
+        out = subprocess.run(
+            ["git", "remote", "get-url", "origin"],
+            cwd=cwd, capture_output=True, text=True, timeout=5, check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    url = out.stdout.strip()
+    match = re.search(r"[:/]([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(?:\.git)?/?$", url)
+    return f"{match[1]}/{match[2]}" if out.returncode == 0 and match else None
+
+
+def detect_token(env: Mapping[str, str]) -> str | None:
+    """GH_TOKEN, GITHUB_TOKEN, else `gh auth token` (when the GitHub CLI is installed)."""
+    for name in ("GH_TOKEN", "GITHUB_TOKEN"):
+        if env.get(name):
+            return env[name]
+    try:
+        out = subprocess.run(["gh", "auth", "token"], capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    token = out.stdout.strip()
+    return token if out.returncode == 0 and token else None
+
+
+def build_settings(
+    flags: Mapping[str, Any],
+    env: Mapping[str, str],
+    file_data: Mapping[str, Any] | None = None,
+    *,
+    git_repo: str | None = None,
+    token: str | None = None,
+) -> Settings:
+    """Merge flags > environment > repo section > defaults section > built-ins into Settings."""
+    file_data = file_data or {}
+    defaults = dict(file_data.get("defaults", {}))
+    repo = flags.get("repo") or env.get("GHAECR_REPO") or git_repo or defaults.get("repo")
+    if not repo:
+        raise ConfigError("No repository: pass --repo OWNER/NAME or run inside a clone with a GitHub remote.")
+    if not REPO_RE.match(repo):
+        raise ConfigError(f"'{repo}' is not a repository name; use OWNER/NAME, e.g. --repo acme/shop.")
+    section = {**defaults, **file_data.get("repos", {}).get(repo, {})}
+
+    def pick(flag: str, env_name: str | None, key: str, default: Any = None) -> Any:
+        value = flags.get(flag)
+        if value is None and env_name:
+            value = env.get(env_name) or None
+        if value is None:
+            value = section.get(key, default)
+        return value
+
+    workflows = {**WorkflowFiles().__dict__, **section.get("workflows", {})}
+    unknown_wf = set(workflows) - {"ci", "cd", "security"}
+    if unknown_wf:
+        raise ConfigError(f"Unknown workflow key(s) {', '.join(sorted(unknown_wf))}; use ci, cd and security.")
+    refresh = float(pick("refresh", None, "refresh_seconds", 30.0))
+    if refresh < 1:
+        raise ConfigError("The refresh interval must be at least 1 second.")
+    keep = int(pick("keep", None, "prune_keep", 10))
+    return Settings(
+        repo=repo,
+        ecr_repository=pick("ecr_repo", "GHAECR_ECR_REPOSITORY", "ecr_repository") or repo.split("/", 1)[1],
+        github_url=(pick("github_url", "GITHUB_API_URL", "github_url") or DEFAULT_GITHUB_URL).rstrip("/"),
+        token=token,
+        region=pick("region", None, "region"),
+        profile=pick("profile", None, "profile"),
+        targets=tuple(flags.get("targets") or section.get("targets", ())),
+        environments=tuple(section.get("environments", ("staging", "production"))),
+        workflows=WorkflowFiles(**workflows),
+        dispatch_ref=section.get("dispatch_ref", "main"),
+        refresh_seconds=refresh,
+        read_only=bool(flags.get("read_only")) or bool(section.get("read_only", False)),
+        bell=bool(section.get("bell", True)),
+        theme=flags.get("theme") or section.get("theme"),
+        keys=dict(section.get("keys", {})),
+        prune_keep=keep,
+        sandbox=bool(flags.get("sandbox")),
+    )

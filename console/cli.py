@@ -1,0 +1,149 @@
+"""Command-line entry point: argument parsing and wiring.
+
+This is the only place that chooses the back end: real GitHub/ECR from flags, environment and the
+config file, or the embedded sandbox (``--sandbox``). Every ConsoleError ends as one line on stderr
+and a non-zero exit; a token never reaches the terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from typing import Any
+
+from console import __version__
+from console.commands import register_all
+from console.config import build_settings, detect_repo_from_git, detect_token, read_config_file, Settings
+from console.errors import AuthError, ConfigError, ConsoleError
+
+PROG = "ghaecr-console"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that exits 2 with one line (plus usage) instead of a traceback on bad flags."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _global_flags(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """Flags accepted before or after the subcommand (subparsers use SUPPRESS so they don't reset them)."""
+    default: Any = argparse.SUPPRESS if suppress else None
+    group = parser.add_argument_group("back end")
+    group.add_argument("--repo", metavar="OWNER/NAME", default=default, help="GitHub repository (default: from the git remote here)")
+    group.add_argument("--github-url", metavar="URL", default=default, help="GitHub API base URL (default: GITHUB_API_URL or https://api.github.com; GHES: https://HOST/api/v3)")
+    group.add_argument("--ecr-repo", metavar="NAME", default=default, help="ECR repository name (default: config, else the GitHub repository's name)")
+    group.add_argument("--region", default=default, help="AWS region (default: config, else boto3's chain)")
+    group.add_argument("--profile", default=default, help="AWS profile (default: config, else boto3's chain)")
+    group.add_argument("--target", dest="targets", action="append", metavar="TARGET", default=default, help="limit to these targets (repeatable; default: found in ECR tags)")
+    group.add_argument("--refresh", type=float, metavar="SECONDS", default=default, help="refresh interval of the console (default 30)")
+    group.add_argument("--read-only", action="store_true", default=default if suppress else False, help="disable every write action")
+    group.add_argument("--sandbox", action="store_true", default=default if suppress else False, help="run against the embedded sandbox (no credentials needed)")
+    group.add_argument("--debug", action="store_true", default=default if suppress else False, help="show tracebacks for unexpected errors")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="Operator console for GitHub Actions -> AWS ECR pipelines. With no command, opens the console.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    _global_flags(parser, suppress=False)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    register_all(subparsers)
+    for name, sub in subparsers.choices.items():
+        if name not in ("config", "sandbox"):
+            _global_flags(sub, suppress=True)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    sandbox = None
+    settings: Settings | None = None
+    try:
+        if args.sandbox and getattr(args, "wiring", "backend") != "none":
+            sandbox = _start_sandbox()
+        if getattr(args, "wiring", "backend") == "none":
+            return args.handler(args)
+        settings = load_settings(args)
+        if args.command is None:
+            return _run_tui(settings)
+        return asyncio.run(_run_command(args, settings))
+    except ConsoleError as exc:
+        _print_error(exc.message, settings)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - last resort: one line, never a traceback by default
+        if args.debug:
+            traceback.print_exc()
+        _print_error(f"unexpected failure ({type(exc).__name__}: {exc}); run again with --debug and report it.", settings)
+        return 1
+    finally:
+        if sandbox is not None:
+            sandbox.stop()
+
+
+def load_settings(args: argparse.Namespace, env: dict[str, str] | None = None) -> Settings:
+    env = dict(os.environ if env is None else env)
+    flags = {k: v for k, v in vars(args).items() if v is not None}
+    repo = flags.get("repo") or env.get("GHAECR_REPO") or detect_repo_from_git()
+    return build_settings(flags, env, read_config_file(), git_repo=repo, token=detect_token(env))
+
+
+async def _run_command(args: argparse.Namespace, settings: Settings) -> int:
+    if getattr(args, "wiring", "backend") == "settings":
+        return await args.handler(args, None, settings)
+    backend = _build_backend(settings)
+    try:
+        return await args.handler(args, backend, settings)
+    finally:
+        await backend.aclose()
+
+
+def _build_backend(settings: Settings):
+    if not settings.token:
+        raise AuthError("No GitHub token found: set GH_TOKEN (or GITHUB_TOKEN), or run `gh auth login`.")
+    from console.services.backend import Backend  # imported late: githubkit is slow to import
+
+    return Backend.from_settings(settings)
+
+
+def _run_tui(settings: Settings) -> int:
+    from console.ui.app import GhaecrApp
+
+    backend = _build_backend(settings)
+    GhaecrApp(backend, settings).run()
+    return 0
+
+
+def _start_sandbox():
+    """Start the embedded sandbox and point this process at it (environment, like `sandbox serve`)."""
+    try:
+        from console.sandbox import Sandbox
+    except ImportError as exc:
+        raise ConfigError(f"The sandbox needs its extra: pip install 'ghaecr-console[sandbox]' ({exc.name} is missing).") from None
+    sandbox = Sandbox()
+    sandbox.start()
+    os.environ.update(sandbox.env())
+    return sandbox
+
+
+def _print_error(message: str, settings: Settings | None) -> None:
+    print(f"error: {redact(message, settings)}", file=sys.stderr)
+
+
+def redact(text: str, settings: Settings | None) -> str:
+    secrets = [os.environ.get("GH_TOKEN"), os.environ.get("GITHUB_TOKEN"), settings.token if settings else None]
+    for secret in secrets:
+        if secret and len(secret) >= 8:
+            text = text.replace(secret, "***")
+    return text

@@ -1,0 +1,25 @@
+"""CLI subcommands. Each module's ``register(subparsers)`` adds its commands.
+
+A subcommand sets ``handler`` and a ``wiring``:
+- ``"backend"`` (default): ``async handler(args, backend, settings) -> int``
+- ``"settings"``: ``async handler(args, None, settings) -> int`` (builds only what it needs)
+- ``"none"``: ``handler(args) -> int`` (no settings needed: config path, sandbox serve)
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+
+_MODULES = ("console.commands.read", "console.commands.actions", "console.commands.config_cmd", "console.commands.sandbox_cmd")
+
+
+def register_all(subparsers: argparse._SubParsersAction) -> None:
+    for name in _MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:  # a command module not written yet
+                continue
+            raise
+        module.register(subparsers)

@@ -1,0 +1,103 @@
+"""`ghaecr-console status` and `ghaecr-console images`: read-only views for people and scripts."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime, timezone
+
+from rich.console import Console
+from rich.table import Table
+
+from console.config import Settings
+from console.model.environments import target_states
+from console.model.format import ago, human_size
+from console.model.images import discover_targets, group_by_target, image_version, short_digest
+from console.model.serialize import images_json, running_where, status_json
+from console.model.snapshot import Snapshot
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    status = subparsers.add_parser(
+        "status", help="environments per target, pending approvals and recent runs",
+        description="What each environment runs per target, pending approvals and the latest runs.",
+    )
+    status.add_argument("--json", action="store_true", help="print JSON for scripts")
+    status.set_defaults(handler=status_command)
+
+    images = subparsers.add_parser(
+        "images", help="ECR images grouped by target (reads ECR only)",
+        description="ECR images grouped by target, newest first. Needs only AWS access.",
+    )
+    images.add_argument("--json", action="store_true", help="print JSON for scripts")
+    images.add_argument("--limit", type=int, default=15, metavar="N", help="rows per target in the table (default 15; JSON has all)")
+    images.set_defaults(handler=images_command, wiring="settings")
+
+
+async def status_command(args: argparse.Namespace, backend, settings: Settings) -> int:
+    snapshot: Snapshot = await backend.snapshot()
+    if args.json:
+        json.dump(status_json(snapshot), sys.stdout, indent=2)
+        print()
+        return 0
+    console = Console()
+    _print_status(console, snapshot)
+    return 0
+
+
+async def images_command(args: argparse.Namespace, _backend, settings: Settings) -> int:
+    # Only ECR: no GitHub client, so this is as cheap as listing the repository by hand.
+    from console.services.ecr import EcrService
+
+    ecr = EcrService(settings.ecr_repository, region=settings.region, profile=settings.profile)
+    images = await ecr.list_images()
+    targets = settings.targets or discover_targets([t for i in images for t in i.tags])
+    states = target_states(images, targets, environments=settings.environments)
+    if args.json:
+        payload = {"repository": settings.ecr_repository, **images_json(images, targets, states)}
+        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+        return 0
+    console = Console()
+    if not images:
+        console.print(f"ECR repository [b]{settings.ecr_repository}[/b] holds no images yet: push to main to build the first.")
+        return 0
+    where = running_where(states)
+    now = datetime.now(timezone.utc)
+    for target, group in group_by_target(images, targets).items():
+        table = Table(title=f"{target} ({len(group)} images)", title_justify="left", expand=False)
+        for column in ("digest", "version", "tags", "pushed", "size", "runs in"):
+            table.add_column(column)
+        for image in group[: args.limit]:
+            table.add_row(
+                short_digest(image.digest), image_version(image, targets) or "-", ", ".join(sorted(image.tags)),
+                ago(image.pushed_at, now), human_size(image.size_bytes), ", ".join(where.get(image.digest, [])) or "-",
+            )
+        console.print(table)
+    return 0
+
+
+def _print_status(console: Console, snapshot: Snapshot) -> None:
+    now = datetime.now(timezone.utc)
+    console.print(f"[b]{snapshot.repo}[/b]  ECR [b]{snapshot.ecr_repository}[/b]")
+    if snapshot.approvals:
+        for run, approval in snapshot.approvals:
+            can = "you can approve" if approval.current_user_can_approve else "you cannot approve"
+            console.print(
+                f"[reverse yellow] WAITING [/] {approval.environment} for {run.head_branch} (run {run.id}); "
+                f"reviewers: {', '.join(approval.reviewers) or '-'}; {can}"
+            )
+    table = Table(title="Environments", title_justify="left")
+    for column in ("environment", "target", "version", "digest", "since"):
+        table.add_column(column)
+    for state in snapshot.states:
+        table.add_row(state.environment, state.target, state.version or "-", short_digest(state.digest), ago(state.pushed_at, now))
+    console.print(table if snapshot.states else "No targets found in ECR yet: push to main to build the first images.")
+    runs = Table(title="Recent runs", title_justify="left")
+    for column in ("workflow", "#", "status", "ref", "actor", "when"):
+        runs.add_column(column)
+    for run in snapshot.runs[:10]:
+        runs.add_row(run.name, str(run.run_number), run.outcome, run.head_branch or "-", run.actor, ago(run.created_at, now))
+    console.print(runs if snapshot.runs else "No workflow runs yet.")
+    for warning in snapshot.errors:
+        console.print(f"[yellow]warning:[/] {warning}")

@@ -1,0 +1,135 @@
+"""Plain-JSON views of model objects, for `--json` output and the audit log. Pure functions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from console.model.environments import Deployment, PendingApproval, RateLimit, TargetState, releases_behind, staging_ahead
+from console.model.images import Image, group_by_target, image_version, untargeted
+from console.model.runs import WorkflowRun
+from console.model.snapshot import Snapshot
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def run_json(run: WorkflowRun) -> dict[str, Any]:
+    return {
+        "id": run.id,
+        "workflow": run.workflow,
+        "name": run.name,
+        "run_number": run.run_number,
+        "event": run.event,
+        "status": run.status,
+        "conclusion": run.conclusion,
+        "branch": run.head_branch,
+        "head_sha": run.head_sha,
+        "actor": run.actor,
+        "title": run.display_title,
+        "created_at": iso(run.created_at),
+        "updated_at": iso(run.updated_at),
+        "html_url": run.html_url,
+    }
+
+
+def deployment_json(deployment: Deployment | None) -> dict[str, Any] | None:
+    if deployment is None:
+        return None
+    return {
+        "id": deployment.id,
+        "ref": deployment.ref,
+        "sha": deployment.sha,
+        "creator": deployment.creator,
+        "created_at": iso(deployment.created_at),
+        "state": deployment.state,
+        "run_id": deployment.run_id,
+    }
+
+
+def state_json(state: TargetState) -> dict[str, Any]:
+    return {
+        "digest": state.digest,
+        "version": state.version,
+        "pushed_at": iso(state.pushed_at),
+        "deployment": deployment_json(state.deployment),
+    }
+
+
+def approval_json(run: WorkflowRun, approval: PendingApproval) -> dict[str, Any]:
+    return {
+        "run_id": run.id,
+        "ref": run.head_branch,
+        "head_sha": run.head_sha,
+        "environment": approval.environment,
+        "environment_id": approval.environment_id,
+        "reviewers": list(approval.reviewers),
+        "wait_timer_minutes": approval.wait_timer_minutes,
+        "can_approve": approval.current_user_can_approve,
+        "html_url": run.html_url,
+    }
+
+
+def rate_limit_json(rate: RateLimit | None) -> dict[str, Any] | None:
+    if rate is None:
+        return None
+    return {"limit": rate.limit, "remaining": rate.remaining, "used": rate.used, "reset_at": iso(rate.reset_at)}
+
+
+def image_json(image: Image, targets: tuple[str, ...], environments: dict[str, list[str]]) -> dict[str, Any]:
+    return {
+        "digest": image.digest,
+        "tags": sorted(image.tags),
+        "version": image_version(image, targets),
+        "pushed_at": iso(image.pushed_at),
+        "size_bytes": image.size_bytes,
+        "environments": environments.get(image.digest, []),
+    }
+
+
+def running_where(states: tuple[TargetState, ...]) -> dict[str, list[str]]:
+    """digest -> environments that run it."""
+    where: dict[str, list[str]] = {}
+    for state in states:
+        if state.digest:
+            where.setdefault(state.digest, []).append(state.environment)
+    return where
+
+
+def status_json(snapshot: Snapshot) -> dict[str, Any]:
+    environments: dict[str, dict[str, Any]] = {}
+    for state in snapshot.states:
+        environments.setdefault(state.environment, {})[state.target] = state_json(state)
+    return {
+        "repository": snapshot.repo,
+        "ecr_repository": snapshot.ecr_repository,
+        "fetched_at": iso(snapshot.fetched_at),
+        "targets": list(snapshot.targets),
+        "environments": environments,
+        "drift": {
+            t: {
+                "production_releases_behind": releases_behind(snapshot.images, snapshot.targets, t),
+                "staging_differs_from_production": staging_ahead(snapshot.images, t),
+            }
+            for t in snapshot.targets
+        },
+        "pending_approvals": [approval_json(run, a) for run, a in snapshot.approvals],
+        "runs": [run_json(r) for r in snapshot.runs],
+        "rate_limit": rate_limit_json(snapshot.rate_limit),
+        "warnings": list(snapshot.errors),
+    }
+
+
+def images_json(
+    images: list[Image] | tuple[Image, ...], targets: tuple[str, ...], states: tuple[TargetState, ...] = ()
+) -> dict[str, Any]:
+    where = running_where(states)
+    return {
+        "targets": {
+            t: [image_json(i, targets, where) for i in group]
+            for t, group in group_by_target(images, targets).items()
+        },
+        "untargeted": [image_json(i, targets, where) for i in untargeted(images, targets)],
+        "total": len(images),
+    }
