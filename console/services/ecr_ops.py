@@ -1,0 +1,142 @@
+"""ECR operations of the release pipeline, shared by direct (break-glass) mode and the sandbox simulator.
+
+All three work per target and never apply one target's digest to another. Only manifests move
+(batch_get_image + put_image), never layers.
+
+``await promote(ecr, targets, version, source_tag_of)`` -> ``list[PromoteOutcome]``
+    Production promotion, per target T: ``previous-T`` := the old ``latest-T`` (written FIRST, skipped
+    when latest-T is absent or already the new digest), then ``<version>-T``, then ``latest-T``, all to
+    the digest of ``source_tag_of(T)`` (e.g. ``lambda t: f"staging-{t}"``). A release tag that already
+    names another digest is never moved (EcrError). 1 batch_get + at most 3 puts per target.
+
+``await rollback(ecr, plan_or_targets, to_version=None)`` -> ``list[RollbackOutcome]``
+    Per target T: resolve ``previous-T`` (or ``<to_version>-T``), move ``latest-T`` there, read it back.
+    Accepts a ``RollbackPlan`` (its ``to_ref`` and ``to_digest`` are checked against ECR before
+    anything moves) or target names. 3 ECR calls per target (get, put, verify); 2 if nothing moves.
+
+``await prune(ecr, digests, targets=(), running=frozenset())`` -> ``PruneResult``
+    Re-lists the repository (one listing), re-checks each given digest with
+    ``protection_reason`` at delete time, deletes only the unprotected ones and reports
+    ``deleted``, ``kept`` ((digest, reason)) and ``failed`` ((digest, reason)).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from console.errors import AwsError, EcrImageNotFound, PlanError
+from console.model import RollbackPlan
+from console.model.images import discover_targets
+from console.model.plans import protection_reason
+from console.services.ecr import EcrService, RetagResult
+
+
+@dataclass(frozen=True)
+class PromoteOutcome:
+    target: str
+    digest: str
+    previous_digest: str | None  # what latest-<target> named before (now in previous-<target>)
+    retags: tuple[RetagResult, ...]
+
+
+@dataclass(frozen=True)
+class RollbackOutcome:
+    target: str
+    from_digest: str | None
+    to_digest: str
+    to_ref: str
+    changed: bool
+    verified: bool
+
+
+@dataclass(frozen=True)
+class PruneResult:
+    deleted: tuple[str, ...]
+    kept: tuple[tuple[str, str], ...]  # (digest, why it was kept)
+    failed: tuple[tuple[str, str], ...]  # (digest, reason)
+
+
+async def promote(
+    ecr: EcrService, targets: Iterable[str], version: str, source_tag_of: Callable[[str], str]
+) -> list[PromoteOutcome]:
+    outcomes = []
+    for target in targets:
+        source = source_tag_of(target)
+        latest, previous, release = f"latest-{target}", f"previous-{target}", f"{version}-{target}"
+        found = await ecr.get_manifests([source, latest, previous, release])
+        if source not in found:
+            raise EcrImageNotFound(f"Cannot promote '{target}': '{source}' does not exist in ECR repository '{ecr.repository}'.")
+        new = found[source]
+        old = found.get(latest)
+        if release in found and found[release].digest != new.digest:
+            raise AwsError(
+                f"Release tag {release} already names {found[release].digest}, not {new.digest}; release tags never move."
+            )
+        retags = []
+        if old is not None and old.digest != new.digest:  # previous- first, so a crash leaves a rollback target
+            current_previous = found[previous].digest if previous in found else None
+            retags.append(await ecr.put_tag(old, previous, current=current_previous))
+        retags.append(await ecr.put_tag(new, release, current=found[release].digest if release in found else None))
+        retags.append(await ecr.put_tag(new, latest, current=old.digest if old else None))
+        outcomes.append(PromoteOutcome(target, new.digest, old.digest if old else None, tuple(retags)))
+    return outcomes
+
+
+async def rollback(
+    ecr: EcrService, plan_or_targets: RollbackPlan | Iterable[str], to_version: str | None = None
+) -> list[RollbackOutcome]:
+    if isinstance(plan_or_targets, RollbackPlan):
+        wanted = [(s.target, s.to_ref, s.to_digest) for s in plan_or_targets.steps]
+    else:
+        wanted = [
+            (t, f"{to_version}-{t}" if to_version else f"previous-{t}", None) for t in plan_or_targets
+        ]
+    outcomes = []
+    for target, ref, expected in wanted:
+        latest = f"latest-{target}"
+        found = await ecr.get_manifests([ref, latest])  # call 1
+        if ref not in found:
+            raise PlanError(f"Cannot roll back '{target}': {ref} does not exist in ECR repository '{ecr.repository}'.")
+        to = found[ref]
+        if expected is not None and to.digest != expected:
+            raise PlanError(
+                f"Cannot roll back '{target}': {ref} now names {to.digest[:19]}, not the planned {expected[:19]}; preview again."
+            )
+        before = found[latest].digest if latest in found else None
+        result = await ecr.put_tag(to, latest, current=before)  # call 2 (skipped when already there)
+        check = await ecr.get_manifests([latest])  # call 3: read back what production now names
+        verified = latest in check and check[latest].digest == to.digest
+        if not verified:
+            raise AwsError(f"Rollback of '{target}' did not stick: {latest} does not name {to.digest}; check ECR.")
+        outcomes.append(RollbackOutcome(target, before, to.digest, ref, result.changed, verified))
+    return outcomes
+
+
+async def prune(
+    ecr: EcrService,
+    digests: Iterable[str],
+    targets: Iterable[str] = (),
+    running: frozenset[str] = frozenset(),
+) -> PruneResult:
+    digests = list(dict.fromkeys(digests))
+    images = {i.digest: i for i in await ecr.list_images()}
+    # Protection must not depend on the caller knowing every target: add those the tags reveal.
+    all_targets = tuple(sorted(set(targets) | set(discover_targets([t for i in images.values() for t in i.tags]))))
+    kept: list[tuple[str, str]] = []
+    failed: list[tuple[str, str]] = []
+    to_delete = []
+    for digest in digests:
+        image = images.get(digest)
+        if image is None:
+            failed.append((digest, "no longer in the repository"))
+            continue
+        reason = protection_reason(image, all_targets, running)
+        if reason:
+            kept.append((digest, reason))
+        else:
+            to_delete.append(digest)
+    result = await ecr.delete(to_delete) if to_delete else None
+    deleted = result.deleted if result else ()
+    failed.extend(result.failed if result else ())
+    return PruneResult(deleted=tuple(deleted), kept=tuple(kept), failed=tuple(failed))

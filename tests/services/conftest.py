@@ -1,0 +1,46 @@
+"""Fixtures for the service tests: a real moto ECR server on loopback, and image seeding helpers."""
+
+from __future__ import annotations
+
+import urllib.request
+
+import pytest
+from moto.server import ThreadedMotoServer
+
+from svc_helpers import REGION, REPO, client
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint():
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def aws_env(monkeypatch):
+    """Dummy credentials only; nothing leaves 127.0.0.1."""
+    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_ECR", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/aws-config")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws-credentials")
+
+
+@pytest.fixture
+def ecr_endpoint(moto_endpoint, aws_env):
+    """A clean moto server with an empty ``shop`` repository."""
+    _reset(moto_endpoint)
+    client(moto_endpoint).create_repository(repositoryName=REPO)
+    yield moto_endpoint
+    # moto keeps state per process: leave nothing behind for other tests' servers.
+    _reset(moto_endpoint)
+
+
+def _reset(endpoint: str) -> None:
+    urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")).read()
+
