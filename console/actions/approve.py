@@ -1,0 +1,201 @@
+"""Approve or reject a deployment waiting for review: preview what goes out, review through the
+pending-deployments API with a comment, follow the run, and check production's tags moved (or not)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from console.actions.audit import AuditRecord
+from console.actions.context import ActionContext, recorded
+from console.actions.follow import FollowResult, failure_excerpt, follow_run
+from console.actions.guard import ensure_writable, single_flight
+from console.actions.progress import Progress, ProgressFn, silent
+from console.errors import ActionError, ConsoleError, PlanError
+from console.model import PRODUCTION, Image, PendingApproval, WorkflowRun
+from console.model.images import VERSION_RE, find_by_tag, image_version, short_digest
+
+
+@dataclass(frozen=True)
+class ReleaseTarget:
+    """One target of the release: the staging-tested digest that goes out and what production runs."""
+
+    target: str
+    digest: str | None  # sha-<head_sha>-<target>; None when no build exists for the commit
+    current_digest: str | None  # latest-<target> now
+    current_version: str | None
+
+
+@dataclass(frozen=True)
+class ApprovalPreview:
+    run: WorkflowRun
+    pending: tuple[PendingApproval, ...]
+    user: str | None
+    version: str | None
+    commit: str
+    targets: tuple[ReleaseTarget, ...]
+    commits: tuple[str, ...] | None  # "sha7 message" since production's version; None when unknown
+    commits_note: str = ""
+    fetched_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+
+    @property
+    def approvable(self) -> tuple[PendingApproval, ...]:
+        return tuple(p for p in self.pending if p.current_user_can_approve)
+
+    @property
+    def environments(self) -> tuple[str, ...]:
+        return tuple(p.environment for p in self.pending)
+
+    @property
+    def why_not(self) -> str | None:
+        """Why the current user cannot review, or None when they can."""
+        if self.approvable:
+            return None
+        who = self.user or "this token's user"
+        parts = [f"{p.environment} (reviewers: {', '.join(p.reviewers) or 'none listed'})" for p in self.pending]
+        return f"{who} is not allowed to review {'; '.join(parts)}; ask a listed reviewer."
+
+
+@dataclass(frozen=True)
+class ReviewResult:
+    preview: ApprovalPreview
+    approved: bool
+    run: FollowResult | None
+    checks: tuple[str, ...]  # one line per verified fact
+
+
+async def preview(ctx: ActionContext, run_id: int) -> ApprovalPreview:
+    """What approving ``run_id`` would do. Raises PlanError when nothing is waiting for review."""
+    run = await ctx.github.get_run(run_id)
+    pending = tuple(await ctx.github.pending_deployments(run_id))
+    if not pending:
+        raise PlanError(f"Run {run_id} has no deployment waiting for review (it is {run.outcome}); nothing to approve.")
+    user = await ctx.user()
+    images = await ctx.images()
+    targets = ctx.targets(images)
+    release = tuple(_release_target(images, targets, t, run.head_sha) for t in targets)
+    version = run.head_branch if run.head_branch and VERSION_RE.match(run.head_branch) else None
+    commits, note = await _commits_since(ctx, release, run.head_sha)
+    return ApprovalPreview(run, pending, user, version, run.head_sha, release, commits, note)
+
+
+def _release_target(images: list[Image], targets: tuple[str, ...], target: str, sha: str) -> ReleaseTarget:
+    build = find_by_tag(images, f"sha-{sha}-{target}")
+    current = find_by_tag(images, f"latest-{target}")
+    return ReleaseTarget(
+        target,
+        build.digest if build else None,
+        current.digest if current else None,
+        image_version(current, targets) if current else None,
+    )
+
+
+async def _commits_since(ctx: ActionContext, release: tuple[ReleaseTarget, ...], head: str):
+    """Commits between production's current version and the release, where GitHub can tell."""
+    versions = {r.current_version for r in release if r.current_version}
+    if len(versions) != 1:
+        return None, "production runs no single version to compare with"
+    base = versions.pop()
+    compare = getattr(ctx.github, "compare", None)
+    if compare is None:
+        return None, "this GitHub client cannot compare commits"
+    try:
+        result = await compare(base, head)
+    except ConsoleError as exc:
+        return None, f"GitHub could not compare {base}...{head[:7]} ({exc})"
+    return tuple(_commit_line(c) for c in _commit_list(result)), f"since {base}"
+
+
+def _commit_list(result) -> list:
+    if isinstance(result, (list, tuple)):
+        return list(result)
+    return list(getattr(result, "commits", ()) or ())
+
+
+def _commit_line(commit) -> str:
+    if isinstance(commit, str):
+        return commit
+    sha = getattr(commit, "sha", "") or ""
+    message = getattr(commit, "message", "") or ""
+    return f"{sha[:7]} {message.splitlines()[0] if message else ''}".strip()
+
+
+async def review(
+    ctx: ActionContext,
+    preview: ApprovalPreview,
+    *,
+    approve: bool,
+    comment: str,
+    report: ProgressFn = silent,
+    follow: bool = True,
+) -> ReviewResult:
+    """Approve or reject every pending environment the user may review, once; follow and verify."""
+    action = "approve" if approve else "reject"
+    record = AuditRecord(
+        action=action,
+        repository=ctx.settings.repo,
+        mode="api",
+        environment=", ".join(preview.environments) or None,
+        targets=[r.target for r in preview.targets],
+        changes=[{"target": r.target, "from": r.current_digest, "to": r.digest} for r in preview.targets],
+        run_id=preview.run.id,
+        run_url=preview.run.html_url or None,
+        comment=comment.strip() or None,
+        result={"version": preview.version, "commit": preview.commit},
+    )
+    async with recorded(ctx, record):
+        ensure_writable(ctx.settings, action)
+        if not comment.strip():
+            raise PlanError(f"A comment is required to {action} a deployment.")
+        if preview.why_not:
+            raise PlanError(preview.why_not)
+        reviewing = preview.approvable
+        with single_flight(ctx.settings.repo, f"review of run {preview.run.id}"):
+            report(Progress("dispatch", f"{action} {', '.join(p.environment for p in reviewing)} for run {preview.run.id}"))
+            await ctx.github.review_pending(preview.run.id, [p.environment_id for p in reviewing], approve, comment.strip())
+            if not follow:
+                return ReviewResult(preview, approve, None, ())
+            followed = await follow_run(ctx.github, preview.run.id, report)
+            production = any(p.environment == PRODUCTION for p in reviewing)
+            checks, ok = await verify(ctx, preview, approve=approve, production=production, report=report)
+            record.result["checks"] = list(checks)
+            if approve and not followed.succeeded:
+                excerpt = await failure_excerpt(ctx.github, followed.jobs)
+                raise ActionError(
+                    f"Approved, but run {preview.run.id} ended {followed.run.conclusion}; " + "; ".join(checks)
+                    + (f"\n{excerpt}" if excerpt else "")
+                )
+            if not ok:
+                raise ActionError(f"Run {preview.run.id} ended {followed.run.outcome} but ECR disagrees: " + "; ".join(checks))
+            report(Progress("done", f"{action}d: " + "; ".join(checks)))
+            return ReviewResult(preview, approve, followed, checks)
+
+
+async def verify(
+    ctx: ActionContext, preview: ApprovalPreview, *, approve: bool, production: bool, report: ProgressFn
+) -> tuple[tuple[str, ...], bool]:
+    """After approval latest-<t> names the release digest and previous-<t> the old one; after a
+    rejection latest-<t> has not moved."""
+    if not production:
+        return ("not a production deployment: production tags not checked",), True
+    report(Progress("verify", "reading ECR to confirm production's tags"))
+    images = await ctx.images()
+    lines, ok = [], True
+    for r in preview.targets:
+        latest = find_by_tag(images, f"latest-{r.target}")
+        previous = find_by_tag(images, f"previous-{r.target}")
+        now_digest = latest.digest if latest else None
+        if not approve or r.digest is None:
+            good = now_digest == r.current_digest
+            lines.append(f"latest-{r.target} unchanged ({short_digest(now_digest)})" if good
+                         else f"latest-{r.target} moved to {short_digest(now_digest)}")
+        else:
+            good = now_digest == r.digest
+            lines.append(f"latest-{r.target} = {short_digest(now_digest)}" + ("" if good else f", expected {short_digest(r.digest)}"))
+            if r.current_digest and r.current_digest != r.digest:
+                kept = previous is not None and previous.digest == r.current_digest
+                good = good and kept
+                lines.append(f"previous-{r.target} = {short_digest(previous.digest if previous else None)}"
+                             + ("" if kept else f", expected {short_digest(r.current_digest)}"))
+        ok = ok and good
+    return tuple(lines), ok

@@ -1,0 +1,115 @@
+"""Follow a workflow run to its end, reporting job and step progress; dig out a failing step's log."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from dataclasses import dataclass
+
+from console.actions.progress import Progress, ProgressFn
+from console.errors import ActionError, GitHubError, NetworkError, NotFound
+from console.model import Job, WorkflowRun
+
+# Polls start fast (a dispatched run often finishes in seconds) and back off to a bound, so a long
+# run costs a request every MAX_POLL seconds. GHAECR_CONSOLE_POLL_SECONDS shortens the start (tests).
+START_POLL = float(os.environ.get("GHAECR_CONSOLE_POLL_SECONDS", "1.0"))
+MAX_POLL = 10.0
+DEFAULT_TIMEOUT = 45 * 60.0
+TRANSIENT_RETRIES = 5  # consecutive poll failures tolerated: the action already happened
+
+
+@dataclass(frozen=True)
+class FollowResult:
+    run: WorkflowRun
+    jobs: tuple[Job, ...]
+
+    @property
+    def succeeded(self) -> bool:
+        return self.run.conclusion == "success"
+
+
+async def follow_run(
+    github,
+    run_id: int,
+    report: ProgressFn,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    poll_seconds: float | None = None,
+) -> FollowResult:
+    start = poll_seconds if poll_seconds is not None else START_POLL
+    interval = start
+    deadline = time.monotonic() + timeout
+    last_seen = None
+    failures = 0
+    run: WorkflowRun | None = None
+    while True:
+        try:
+            run = await github.get_run(run_id)
+            jobs = tuple(await github.list_jobs(run_id))
+            failures = 0
+        except NotFound:
+            raise
+        except (GitHubError, NetworkError) as exc:
+            failures += 1
+            if failures > TRANSIENT_RETRIES:
+                raise ActionError(f"Lost track of run {run_id} ({exc}); check it on GitHub.") from exc
+            await asyncio.sleep(min(interval * 2, MAX_POLL))
+            continue
+        seen = _fingerprint(run, jobs)
+        if seen != last_seen:
+            last_seen = seen
+            interval = start
+            report(Progress("follow", describe(run, jobs), run=run, jobs=jobs))
+        if run.status == "completed":
+            return FollowResult(run, jobs)
+        if time.monotonic() > deadline:
+            where = f" at {run.html_url}" if run.html_url else ""
+            raise ActionError(f"Run {run_id} is still {run.status} after {int(timeout)}s; follow it{where}.")
+        await asyncio.sleep(interval)
+        interval = min(interval * 1.5, MAX_POLL)
+
+
+def describe(run: WorkflowRun, jobs: tuple[Job, ...]) -> str:
+    """One line: the run's state and each job's state (with the running step)."""
+    parts = []
+    for job in jobs:
+        state = job.conclusion or job.status
+        running = next((s.name for s in job.steps if s.status == "in_progress"), None)
+        parts.append(f"{job.name}: {state}" + (f" ({running})" if running else ""))
+    head = f"run {run.id} {run.outcome}"
+    if run.status == "waiting":
+        head += " (waiting for an environment approval)"
+    return head + (" — " + ", ".join(parts) if parts else "")
+
+
+def _fingerprint(run: WorkflowRun, jobs: tuple[Job, ...]):
+    return (
+        run.status,
+        run.conclusion,
+        tuple((j.name, j.status, j.conclusion, tuple((s.name, s.status, s.conclusion) for s in j.steps)) for j in jobs),
+    )
+
+
+async def failure_excerpt(github, jobs: tuple[Job, ...], lines: int = 20) -> str:
+    """The failing job/step and the end of its log (or of the error lines), for the operator."""
+    failed = next((j for j in jobs if j.conclusion in ("failure", "timed_out")), None)
+    if failed is None:
+        return ""
+    step = failed.failed_step
+    title = f"job '{failed.name}' failed" + (f" at step '{step.name}'" if step else "")
+    try:
+        log = await github.job_log(failed.id)
+    except (GitHubError, NetworkError) as exc:
+        return f"{title} (log unavailable: {exc})"
+    return title + "\n" + log_tail(log, lines)
+
+
+def log_tail(log: str, lines: int = 20) -> str:
+    """The lines around the last ``##[error]`` marker, or the last lines of the log."""
+    rows = [r for r in log.splitlines() if r.strip()]
+    errors = [i for i, r in enumerate(rows) if "##[error]" in r]
+    if errors:
+        end = errors[-1] + 1
+        return "\n".join(rows[max(0, end - lines) : end])
+    return "\n".join(rows[-lines:])

@@ -1,0 +1,42 @@
+"""Safety guards every write goes through: read-only mode and single-flight per repo+operation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from console.config import Settings
+from console.errors import ActionError, ReadOnlyError
+
+# In-process: a second press (TUI) or call (scripted CLI in one process) while the same operation
+# on the same repository is still running must not dispatch again.
+_in_flight: set[tuple[str, str]] = set()
+
+
+class AlreadyRunning(ActionError):
+    """The same operation is already running in this process."""
+
+
+def ensure_writable(settings: Settings, action: str) -> None:
+    """Refuse a write in read-only mode, before any request is made."""
+    if settings.read_only:
+        raise ReadOnlyError(
+            f"read-only mode: {action} is disabled; drop --read-only "
+            f"(or read_only for {settings.repo} in the config) to act."
+        )
+
+
+def is_running(repo: str, operation: str) -> bool:
+    return (repo, operation) in _in_flight
+
+
+@contextmanager
+def single_flight(repo: str, operation: str) -> Iterator[None]:
+    key = (repo, operation)
+    if key in _in_flight:
+        raise AlreadyRunning(f"A {operation} of {repo} is already running; wait for it to finish before starting another.")
+    _in_flight.add(key)
+    try:
+        yield
+    finally:
+        _in_flight.discard(key)

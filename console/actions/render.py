@@ -1,0 +1,112 @@
+"""Rich renderables for plans and results, shared by the CLI (printed) and the TUI (in Static)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from console.actions.approve import ApprovalPreview
+from console.actions.audit import AuditRecord
+from console.model import PrunePlan, RollbackPlan
+from console.model.format import ago, human_size
+from console.model.images import short_digest
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or datetime.now(timezone.utc)
+
+
+def rollback_table(plan: RollbackPlan, now: datetime | None = None) -> Table:
+    now = _now(now)
+    table = Table(title="Rollback of production", title_justify="left")
+    for column in ("target", "from digest", "from version", "pushed", "", "to digest", "to version", "pushed", "via"):
+        table.add_column(column)
+    for s in plan.steps:
+        table.add_row(
+            s.target, short_digest(s.from_digest), s.from_version or "-", ago(s.from_pushed_at, now), "->",
+            Text(short_digest(s.to_digest), style="bold"), s.to_version or "-", ago(s.to_pushed_at, now), s.to_ref,
+        )
+    return table
+
+
+def prune_tables(plan: PrunePlan, now: datetime | None = None, *, protected: bool = True) -> Group:
+    now = _now(now)
+    delete = Table(title=f"Will delete {len(plan.delete)} images, reclaiming {human_size(plan.bytes_reclaimed)} "
+                   f"(keep {plan.keep} releases per target)", title_justify="left")
+    for column in ("target", "digest", "tags", "age", "size", "why"):
+        delete.add_column(column)
+    for item in plan.delete:
+        i = item.image
+        delete.add_row(item.target, short_digest(i.digest), ", ".join(sorted(i.tags)) or "(untagged)",
+                       ago(i.pushed_at, now), human_size(i.size_bytes), item.reason)
+    parts: list = [delete]
+    if protected and plan.protected:
+        kept = Table(title=f"Kept ({len(plan.protected)})", title_justify="left")
+        for column in ("target", "digest", "tags", "age", "why kept"):
+            kept.add_column(column)
+        for item in plan.protected:
+            i = item.image
+            kept.add_row(item.target, short_digest(i.digest), ", ".join(sorted(i.tags)), ago(i.pushed_at, now), item.reason)
+        parts.append(kept)
+    return Group(*parts)
+
+
+def approval_panel(preview: ApprovalPreview, now: datetime | None = None) -> Group:
+    now = _now(now)
+    run = preview.run
+    lines: list = [
+        Text.assemble(("Run ", ""), (f"{run.id}", "bold"), f" {run.name} #{run.run_number} on {run.head_branch or '-'}"),
+        Text(f"version {preview.version or '-'}   commit {preview.commit[:12]}   by {run.actor}"),
+    ]
+    for p in preview.pending:
+        wait = p.wait_remaining(now)
+        timer = f"wait timer {p.wait_timer_minutes}m" + (f" ({int(wait.total_seconds() // 60)}m left)" if wait else "") if p.wait_timer_minutes else "no wait timer"
+        can = Text("you can approve", style="green") if p.current_user_can_approve else Text("you cannot approve", style="red")
+        lines.append(Text.assemble(("waiting: ", ""), (p.environment, "bold yellow"),
+                                   f"  reviewers: {', '.join(p.reviewers) or '-'}  {timer}  ", can))
+    table = Table(title="Goes out per target", title_justify="left")
+    for column in ("target", "production now", "version", "", "release digest"):
+        table.add_column(column)
+    for r in preview.targets:
+        table.add_row(r.target, short_digest(r.current_digest), r.current_version or "-", "->",
+                      Text(short_digest(r.digest), style="bold") if r.digest else Text("no build for this commit", style="red"))
+    lines.append(table)
+    if preview.commits is None:
+        lines.append(Text(f"commits: unknown ({preview.commits_note})", style="dim"))
+    else:
+        lines.append(Text(f"{len(preview.commits)} commits {preview.commits_note}:", style="bold"))
+        lines.extend(Text("  " + c) for c in preview.commits[:20])
+        if len(preview.commits) > 20:
+            lines.append(Text(f"  ... and {len(preview.commits) - 20} more", style="dim"))
+    if preview.why_not:
+        lines.append(Text(preview.why_not, style="bold red"))
+    return Group(*lines)
+
+
+def audit_table(records: list[AuditRecord]) -> Table:
+    table = Table(title="Audit log (newest first)", title_justify="left")
+    for column in ("time", "user", "action", "mode", "where", "change", "run", "outcome"):
+        table.add_column(column)
+    for r in records:
+        table.add_row(r.time, r.user or r.local_user or "-", r.action, r.mode, audit_where(r), audit_change(r),
+                      str(r.run_id or "-"), Text(r.outcome, style=outcome_style(r.outcome)))
+    return table
+
+
+def audit_where(r: AuditRecord) -> str:
+    return ", ".join(x for x in (r.environment, ",".join(r.targets)) if x) or "-"
+
+
+def audit_change(r: AuditRecord) -> str:
+    if r.changes:
+        return "; ".join(f"{short_digest(c.get('from'))}->{short_digest(c.get('to'))}" for c in r.changes)
+    if r.digests:
+        return f"{len(r.digests)} digests"
+    return "-"
+
+
+def outcome_style(outcome: str) -> str:
+    return {"succeeded": "green", "failed": "bold red", "refused": "yellow", "cancelled": "dim"}.get(outcome, "")
