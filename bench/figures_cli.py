@@ -1,0 +1,74 @@
+"""Figures 1 and 2 (and the CLI half of 6): the script-facing commands, as child processes."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from bench.environment import BenchEnv
+from bench.measure import PYTHON, VENV_BIN, Sample, child_env, repeat_interleaved
+from bench.report import Row, median, seconds
+
+FLOOR = str(Path(__file__).with_name("floor.py"))
+CONSOLE = str(VENV_BIN / "ghaecr-console")
+DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
+
+
+def _digests(text: str) -> int:
+    return len(set(DIGEST.findall(text)))
+
+
+def _mb(sample_list: list[Sample]) -> float:
+    return max(s.max_rss_bytes for s in sample_list) / 2**20
+
+
+def figure_images(benv: BenchEnv, scratch: Path, repeats: int) -> tuple[list[Row], dict]:
+    env = child_env(benv.env(), scratch)
+    commands = {
+        "console": [CONSOLE, "images", "--json"],
+        "floor": [PYTHON, FLOOR],
+        "awscli": [str(VENV_BIN / "aws"), "ecr", "describe-images", "--repository-name", benv.ecr_repository,
+                   "--output", "json"],
+        "startup": [PYTHON, "-c", "import boto3"],  # the share of interpreter start-up + boto3 import
+    }
+    samples = repeat_interleaved(commands, env, repeats)
+    med = {name: median([s.seconds for s in runs]) for name, runs in samples.items()}
+    found = {name: _digests(runs[-1].stdout) for name, runs in samples.items() if name != "startup"}
+    # The console's JSON may name a digest twice (e.g. in "runs in"), so compare sets, not lines.
+    same = found["console"] == found["floor"] == found["awscli"]
+    scale = benv.scale
+    ratio_floor = med["console"] / med["floor"]
+    ratio_cli = med["console"] / med["awscli"]
+    rows = [
+        Row(f"1. images --json ({scale})", seconds(med["console"]), f"boto3 floor {seconds(med['floor'])}",
+            ratio_floor, "<= 1.3x floor", ratio_floor <= 1.3,
+            f"median of {repeats}; {found['console']} images" + ("" if same else f"; MISMATCH {found}")),
+        Row(f"1. images --json vs AWS CLI ({scale})", seconds(med["console"]),
+            f"aws ecr describe-images {seconds(med['awscli'])}", ratio_cli, "< 1x AWS CLI", ratio_cli < 1.0,
+            f"python+boto3 start-up alone: {seconds(med['startup'])}"),
+    ]
+    raw = {name: [s.seconds for s in runs] for name, runs in samples.items()}
+    raw["digests"] = found
+    raw["rss_mb"] = {name: _mb(runs) for name, runs in samples.items()}
+    return rows, raw
+
+
+def figure_status(benv: BenchEnv, scratch: Path, repeats: int) -> tuple[list[Row], dict]:
+    env = child_env(benv.env(), scratch)
+    requests = benv.sandbox.state.requests
+    before = len(requests)
+    commands = {"status": [CONSOLE, "status", "--json"], "startup": [PYTHON, "-c", "import console.cli"]}
+    # Each run gets an empty HTTP cache directory: "cold" means nothing to revalidate.
+    samples = repeat_interleaved(commands, env, repeats, fresh_cache=scratch / "status-cache")
+    per_run = (len(requests) - before) / (repeats + 1)
+    med = {name: median([s.seconds for s in runs]) for name, runs in samples.items()}
+    payload = json.loads(samples["status"][-1].stdout)
+    rows = [Row(f"2. status --json, cold ({benv.scale})", seconds(med["status"]),
+                f"python + import console.cli {seconds(med['startup'])}", med["status"] / med["startup"],
+                "(no target)", None, f"median of {repeats}; {per_run:.0f} GitHub requests per run; "
+                f"{len(payload) if isinstance(payload, (list, dict)) else '?'} top-level keys")]
+    raw = {name: [s.seconds for s in runs] for name, runs in samples.items()}
+    raw["rss_mb"] = {name: _mb(runs) for name, runs in samples.items()}
+    raw["github_requests_per_run"] = per_run
+    return rows, raw

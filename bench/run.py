@@ -1,0 +1,142 @@
+"""Benchmark ghaecr-console against the sandbox and print one table (issue #6).
+
+    python bench/run.py                 # small and large, full repeats (~10 min on 2 cores)
+    python bench/run.py --scale large --quick
+    python bench/run.py --only 1,4,7    # a subset of the figures
+
+Every figure that has a natural baseline is compared with it in the same run (same machine, same
+moment), so the ratios hold anywhere even where the absolute numbers do not. Writes
+bench/results-<scale>.json and prints the Markdown table for bench/README.md with --markdown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import platform
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from rich.console import Console  # noqa: E402
+
+from bench.environment import BenchEnv  # noqa: E402
+from bench.report import Row, markdown, render, save  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+
+
+def machine() -> str:
+    import os
+
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} CPUs ({cpu}), {platform.system()} {platform.release()}, Python {platform.python_version()}"
+
+
+def figures_for(scale: str, only: set[str]) -> list[str]:
+    wanted = ["1", "2", "3", "4", "5", "6", "7"] if scale == "large" else ["2", "3", "4", "7"]
+    return [f for f in wanted if not only or f in only]
+
+
+def run_scale(scale: str, args: argparse.Namespace, console: Console) -> tuple[list[Row], dict]:
+    repeats = 3 if args.quick else args.repeats
+    rows: list[Row] = []
+    raw: dict = {}
+    wanted = figures_for(scale, args.only)
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix=f"ghaecr-bench-{scale}-") as tmp, console.status(f"starting the {scale} sandbox"):
+        scratch = Path(tmp)
+        benv = BenchEnv(scale).start()
+        raw["setup_seconds"] = time.perf_counter() - started
+        try:
+            for figure in wanted:
+                console.log(f"[{scale}] figure {figure} ...")
+                try:
+                    new_rows, new_raw = run_figure(figure, benv, scratch, repeats, args)
+                except SkipFigure as skip:
+                    new_rows, new_raw = [Row(f"{figure}. ({scale})", "skipped", note=str(skip))], {}
+                except Exception as exc:  # noqa: BLE001 - one broken figure must not hide the others
+                    traceback.print_exc()
+                    new_rows, new_raw = [Row(f"{figure}. ({scale})", "ERROR", note=f"{type(exc).__name__}: {exc}"[:200])], {}
+                rows.extend(new_rows)
+                raw[figure] = new_raw
+        finally:
+            benv.stop()
+        for note in benv.notes:
+            console.log(f"[{scale}] note: {note}")
+    raw["total_seconds"] = time.perf_counter() - started
+    return rows, raw
+
+
+class SkipFigure(Exception):
+    pass
+
+
+def run_figure(figure: str, benv: BenchEnv, scratch: Path, repeats: int, args: argparse.Namespace):
+    if figure == "1":
+        from bench.figures_cli import figure_images
+
+        return figure_images(benv, scratch, repeats)
+    if figure == "2":
+        if not benv.has_github:
+            raise SkipFigure("needs the sandbox's GitHub stand-in")
+        from bench.figures_cli import figure_status
+
+        return figure_status(benv, scratch, repeats)
+    if figure in ("3", "5", "6"):
+        if not benv.has_github:
+            raise SkipFigure("needs the sandbox's GitHub stand-in")
+        from bench.figures_tui import figure_tui
+
+        return figure_tui(figure, benv, scratch, args.quick)
+    if figure == "4":
+        if not benv.has_github:
+            raise SkipFigure("needs the sandbox's GitHub stand-in")
+        from bench.figures_idle import figure_idle
+
+        return asyncio.run(figure_idle(benv))
+    if figure == "7":
+        from bench.figures_rollback import figure_rollback
+
+        return asyncio.run(figure_rollback(benv))
+    raise SkipFigure(f"unknown figure {figure}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", choices=("small", "large", "all"), default="all")
+    parser.add_argument("--quick", action="store_true", help="fewer repeats and keys (a smoke run, ~3 min)")
+    parser.add_argument("--repeats", type=int, default=5, help="runs per timed command (median reported)")
+    parser.add_argument("--only", type=lambda s: set(s.split(",")), default=set(), help="figures, e.g. 1,4,7")
+    parser.add_argument("--markdown", action="store_true", help="also print the table as Markdown")
+    args = parser.parse_args(argv)
+    console = Console(width=max(Console().width, 180))
+    scales = ("small", "large") if args.scale == "all" else (args.scale,)
+    rows: list[Row] = []
+    raw: dict = {"machine": machine()}
+    for scale in scales:
+        scale_rows, raw[scale] = run_scale(scale, args, console)
+        rows.extend(scale_rows)
+    title = f"ghaecr-console bench — {machine()}"
+    render(rows, title, console)
+    out = HERE / f"results-{args.scale}{'-quick' if args.quick else ''}.json"
+    save(rows, raw, out)
+    console.log(f"raw figures: {out}")
+    if args.markdown:
+        print(markdown(rows))
+    return 1 if any(r.met is False for r in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
