@@ -1,0 +1,110 @@
+"""Approve / reject screen: what goes out, who may review, a required comment, then the deploy and
+smoke jobs as they progress and ECR's answer."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Input, RichLog, Static
+
+from console.actions import approve as approve_action
+from console.actions.audit import AuditRecord
+from console.actions.render import approval_panel
+from console.model import PRODUCTION
+from console.ui.dialogs.base import ActionScreen
+from console.ui.dialogs.confirm import ConfirmModal
+
+
+class ApproveScreen(ActionScreen):
+    DEFAULT_CSS = """
+    ApproveScreen #preview-box { height: 1fr; min-height: 8; }
+    """
+
+    def __init__(self, run_id: int | None) -> None:
+        super().__init__()
+        self.run_id = run_id
+        self.preview = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"Review deployment of run {self.run_id or '-'}", classes="title")
+        if reason := self.read_only_reason("approve/reject"):
+            yield Static(reason, classes="banner", id="read-only")
+        with VerticalScroll(id="preview-box"):
+            yield Static("", id="preview")
+        yield Input(placeholder="comment (required)", id="comment")
+        with Horizontal(classes="buttons"):
+            yield Button("Approve", id="approve", variant="success", disabled=True)
+            yield Button("Reject", id="reject", variant="error", disabled=True)
+            yield Button("Close", id="close")
+        yield Static("", id="status")
+        yield RichLog(id="progress", wrap=True, markup=False)
+
+    def on_mount(self) -> None:
+        if self.run_id is None:
+            self.set_status("Select a run waiting for approval first.", "error")
+            return
+        self.set_status("Loading what this run would deploy…")
+        self.load(lambda: approve_action.preview(self.ctx, self.run_id), self._loaded)
+
+    def _loaded(self, preview) -> None:
+        self.preview = preview
+        if preview is None:
+            return
+        self.query_one("#preview", Static).update(approval_panel(preview))
+        if preview.why_not:
+            self.set_status(preview.why_not, "error")
+        else:
+            self.set_status("Write a comment, then Approve or Reject (Escape closes).")
+            self.query_one("#comment", Input).focus()
+        self._sync_buttons()
+
+    def _sync_buttons(self) -> None:
+        blocked = self.preview is None or bool(self.preview.why_not) or self.running or self.settings.read_only
+        for button in self.query("#approve, #reject").results(Button):
+            button.disabled = blocked
+
+    @on(Button.Pressed, "#close")
+    def _close(self) -> None:
+        self.action_close()
+
+    @on(Button.Pressed, "#approve")
+    def _approve(self) -> None:
+        self._confirm(approve=True)
+
+    @on(Button.Pressed, "#reject")
+    def _reject(self) -> None:
+        self._confirm(approve=False)
+
+    def _confirm(self, approve: bool) -> None:
+        preview = self.preview
+        if preview is None or preview.why_not or self.running or self.settings.read_only:
+            return
+        comment = self.query_one("#comment", Input).value.strip()
+        verb = "approve" if approve else "reject"
+        if not comment:
+            self.set_status(f"A comment is required to {verb}.", "error")
+            self.query_one("#comment", Input).focus()
+            return
+        envs = [p.environment for p in preview.approvable]
+        record = AuditRecord(action=verb, repository=self.settings.repo, mode="api", environment=", ".join(envs),
+                             run_id=preview.run.id, comment=comment)
+
+        def confirmed(ok: bool | None) -> None:
+            if not ok:
+                self.cancelled(record)
+                return
+            self.start(f"A {verb}", lambda: approve_action.review(self.ctx, preview, approve=approve, comment=comment,
+                                                                  report=self.report), self._done)
+
+        self.app.push_screen(
+            ConfirmModal(f"{verb.capitalize()} {', '.join(envs)} for run {preview.run.id}?", approval_panel(preview),
+                         confirm_label=verb.capitalize(), require=PRODUCTION if PRODUCTION in envs else None),
+            confirmed,
+        )
+
+    def _done(self, result) -> None:
+        verb = "Approved" if result.approved else "Rejected"
+        self.set_status(f"{verb}: " + "; ".join(result.checks), "ok")
+        self.preview = None
+        self._sync_buttons()

@@ -1,0 +1,84 @@
+"""A reusable confirmation modal for destructive actions.
+
+Cancel has the focus when it opens, so Enter (or Escape) never confirms by accident. With
+``require`` set (production), Confirm does nothing until the operator types that exact text.
+"""
+
+from __future__ import annotations
+
+from rich.console import RenderableType
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+
+class ConfirmModal(ModalScreen[bool]):
+    DEFAULT_CSS = """
+    ConfirmModal { align: center middle; }
+    ConfirmModal > Vertical { width: 90%; max-width: 120; height: auto; max-height: 90%;
+        border: thick $error; background: $surface; padding: 1 2; }
+    ConfirmModal #confirm-title { text-style: bold; margin-bottom: 1; }
+    ConfirmModal #confirm-banner { background: $error; color: $text; text-style: bold; padding: 0 1; margin-bottom: 1; }
+    ConfirmModal #confirm-body { height: auto; max-height: 20; overflow-y: auto; }
+    ConfirmModal #confirm-hint { color: $warning; height: auto; }
+    ConfirmModal Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
+    ConfirmModal Button { margin-left: 2; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(
+        self,
+        title: str,
+        body: RenderableType = "",
+        *,
+        confirm_label: str = "Confirm",
+        require: str | None = None,
+        banner: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.body = body
+        self.confirm_label = confirm_label
+        self.require = require
+        self.banner = banner
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.title_text, id="confirm-title")
+            if self.banner:
+                yield Static(self.banner, id="confirm-banner")
+            yield Static(self.body, id="confirm-body")
+            if self.require:
+                yield Label(f"Type [b]{self.require}[/b] to confirm:")
+                yield Input(placeholder=self.require, id="confirm-input")
+            yield Static("", id="confirm-hint")
+            with Horizontal():
+                yield Button("Cancel", id="cancel", variant="primary")
+                yield Button(self.confirm_label, id="confirm", variant="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#cancel", Button).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(False)
+
+    @on(Button.Pressed, "#confirm")
+    @on(Input.Submitted, "#confirm-input")
+    def _confirm(self) -> None:
+        if self.require is not None:
+            typed = self.query_one("#confirm-input", Input).value.strip()
+            if typed != self.require:
+                # A wrong name does nothing but say so; the modal stays open.
+                self.query_one("#confirm-hint", Static).update(
+                    f"'{typed}' does not match '{self.require}': nothing was done." if typed
+                    else f"Type '{self.require}' first: nothing was done."
+                )
+                return
+        self.dismiss(True)
