@@ -1,0 +1,56 @@
+"""The confirm modal: Cancel is the default, a wrong typed name does nothing."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.widgets import Button, Input, Static
+
+from console.ui.dialogs import ConfirmModal
+
+
+class Host(App):
+    def __init__(self, modal: ConfirmModal) -> None:
+        super().__init__()
+        self.modal = modal
+        self.results: list[bool | None] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(self.modal, self.results.append)
+
+
+async def test_cancel_has_focus_and_enter_cancels():
+    app = Host(ConfirmModal("Roll back runtime?", "from -> to", require=None))
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert isinstance(app.focused, Button) and app.focused.id == "cancel"
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.results == [False]
+
+
+async def test_escape_cancels():
+    app = Host(ConfirmModal("Delete 3 images?", require="shop"))
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.results == [False]
+
+
+async def test_wrong_typed_name_does_nothing_and_right_name_confirms():
+    app = Host(ConfirmModal("Roll back runtime?", require="runtime"))
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.click("#confirm")  # nothing typed yet
+        await pilot.pause()
+        assert app.results == [] and app.screen is app.modal
+        app.modal.query_one("#confirm-input", Input).focus()
+        await pilot.press(*"minimal", "enter")
+        await pilot.pause()
+        assert app.results == []
+        assert "does not match" in str(app.modal.query_one("#confirm-hint", Static).render())
+        app.modal.query_one("#confirm-input", Input).value = ""
+        await pilot.press(*"runtime")
+        await pilot.click("#confirm")
+        await pilot.pause()
+    assert app.results == [True]
