@@ -115,6 +115,9 @@ def _commit_list(result) -> list:
 def _commit_line(commit) -> str:
     if isinstance(commit, str):
         return commit
+    if isinstance(commit, tuple):  # GitHubService.compare: (sha, first message line, author)
+        sha, message, *author = commit
+        return f"{sha[:7]} {message}" + (f" ({author[0]})" if author and author[0] else "")
     sha = getattr(commit, "sha", "") or ""
     message = getattr(commit, "message", "") or ""
     return f"{sha[:7]} {message.splitlines()[0] if message else ''}".strip()
