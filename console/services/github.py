@@ -1,12 +1,36 @@
-"""GitHub REST through githubkit (async). CONTRACT STUB: the services helper implements it."""
+"""GitHub REST through githubkit (async), for github.com and GitHub Enterprise Server alike.
+
+- ``base_url``: ``https://api.github.com`` or ``https://HOST/api/v3``.
+- ETag revalidation: githubkit's ``http_cache`` (hishel) sends ``If-None-Match`` on every GET and
+  serves the stored body when GitHub answers 304, which does not count against the rate limit.
+  ``stats.not_modified`` counts those; ``stats.counted`` is what the rate limit saw.
+- ``rate_limit`` follows the ``x-ratelimit-*`` headers of every response.
+- Retries: see github_errors.RetryPolicy (5xx, ``retry-after``; bounded).
+- JSON is parsed leniently per item (github_parse); an item that cannot be parsed is skipped and
+  counted in ``stats.skipped``, never failing the whole list.
+- Errors are console.errors types. The token never appears in a message or repr.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import re
+import time
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
+from githubkit import GitHub
+from githubkit.cache import MemCacheStrategy
 
+from console.errors import GitHubError, NotFound
 from console.model import Deployment, Environment, Job, PendingApproval, RateLimit, WorkflowRun
+from console.services import github_parse as gp
+from console.services.github_errors import RetryPolicy, map_github_error, reset_time
+
+DEFAULT_BASE_URL = "https://api.github.com"
+_ID_RE = re.compile(r"/\d+(?=/|$)")
 
 
 @dataclass(frozen=True)
@@ -22,10 +46,40 @@ class RequestStats:
     total: int = 0
     not_modified: int = 0
     by_route: dict[str, int] = field(default_factory=dict)
+    skipped: int = 0  # list items that could not be parsed
 
     @property
     def counted(self) -> int:
         return self.total - self.not_modified
+
+    def reset(self) -> None:
+        self.total = self.not_modified = self.skipped = 0
+        self.by_route.clear()
+
+
+class _GitHub(GitHub):
+    """githubkit client that keeps ONE httpx client (and its ETag cache) for the service's life.
+
+    githubkit's own persistent client lives in a ContextVar, invisible to tasks created elsewhere
+    (Textual workers); without this, every request would build a new connection pool.
+    """
+
+    _shared: httpx.AsyncClient | None = None
+    _shared_lock: asyncio.Lock | None = None
+
+    @asynccontextmanager
+    async def get_async_client(self):  # type: ignore[override]
+        if self._shared is None:
+            self._shared_lock = self._shared_lock or asyncio.Lock()
+            async with self._shared_lock:
+                if self._shared is None:
+                    self._shared = await self._create_async_client()
+        yield self._shared
+
+    async def close_shared(self) -> None:
+        if self._shared is not None:
+            client, self._shared = self._shared, None
+            await client.aclose()
 
 
 class GitHubService:
@@ -33,26 +87,252 @@ class GitHubService:
         self,
         repo: str,
         token: str | None,
-        base_url: str = "https://api.github.com",
+        base_url: str = DEFAULT_BASE_URL,
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         workflow_names: dict[str, str] | None = None,
+        retry: RetryPolicy | None = None,
+        timeout: float = 20.0,
+        find_run_timeout: float = 5.0,
     ) -> None:
-        raise NotImplementedError
+        self.repo = repo
+        self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
+        self.workflow_names = dict(workflow_names or {})
+        self.rate_limit: RateLimit | None = None
+        self.stats = RequestStats()
+        self.retry = retry or RetryPolicy()
+        self.find_run_timeout = find_run_timeout
+        self._user: str | None = None
+        self._cache = MemCacheStrategy()
+        self._gh = _GitHub(
+            token or None,
+            base_url=self.base_url + "/",
+            async_transport=transport,
+            http_cache=True,
+            cache_strategy=self._cache,
+            auto_retry=self.retry,
+            timeout=timeout,
+            async_event_hooks={"response": [self._on_response]},
+        )
 
-    rate_limit: RateLimit | None
-    stats: RequestStats
+    def __repr__(self) -> str:
+        return f"GitHubService(repo={self.repo!r}, base_url={self.base_url!r})"
 
-    async def aclose(self) -> None: ...
-    async def current_user(self) -> str: ...
-    async def check_repository(self) -> None: ...
-    async def list_runs(self, workflow: str, *, per_page: int = 30, branch: str | None = None,
-                        event: str | None = None, status: str | None = None) -> list[WorkflowRun]: ...
-    async def get_run(self, run_id: int) -> WorkflowRun: ...
-    async def list_jobs(self, run_id: int) -> list[Job]: ...
-    async def job_log(self, job_id: int) -> str: ...
-    async def pending_deployments(self, run_id: int) -> list[PendingApproval]: ...
-    async def review_pending(self, run_id: int, environment_ids: list[int], approve: bool, comment: str) -> None: ...
-    async def dispatch(self, workflow: str, ref: str, inputs: dict[str, str]) -> DispatchResult: ...
-    async def environments(self) -> list[Environment]: ...
-    async def deployments(self, environment: str | None = None, per_page: int = 30) -> list[Deployment]: ...
+    async def aclose(self) -> None:
+        await self._gh.close_shared()
+        await self._cache.acleanup()
+
+    # --- plumbing -------------------------------------------------------------------------------
+
+    async def _on_response(self, response: httpx.Response) -> None:
+        """Every HTTP response (retries and redirects included): count it, track the rate limit."""
+        self.stats.total += 1
+        if response.status_code == 304 or response.extensions.get("hishel_revalidated"):
+            self.stats.not_modified += 1
+        route = f"{response.request.method} {_ID_RE.sub('/{id}', response.request.url.path)}"
+        self.stats.by_route[route] = self.stats.by_route.get(route, 0) + 1
+        headers = response.headers
+        if "x-ratelimit-limit" in headers:
+            try:
+                self.rate_limit = RateLimit(
+                    limit=int(headers["x-ratelimit-limit"]),
+                    remaining=int(headers.get("x-ratelimit-remaining", 0)),
+                    used=int(headers.get("x-ratelimit-used", 0)),
+                    reset_at=reset_time(headers),
+                    resource=headers.get("x-ratelimit-resource", "core"),
+                )
+            except ValueError:
+                pass
+
+    async def _call(
+        self, method: str, path: str, action: str, *, not_found: str | None = None, **kwargs: Any
+    ) -> httpx.Response:
+        try:
+            response = await self._gh.arequest(method, path, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes one typed sentence
+            raise map_github_error(exc, base_url=self.base_url, repo=self.repo, action=action, not_found=not_found) from exc
+        return response.raw_response
+
+    async def _json(self, path: str, action: str, *, not_found: str | None = None, **params: Any) -> Any:
+        response = await self._call("GET", path, action, not_found=not_found, params=_clean(params))
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise GitHubError(f"GitHub sent a response that is not JSON ({action}); check --github-url.") from exc
+
+    def _parse(self, items: Any, parse) -> list:
+        parsed, skipped = gp.parse_items(items, parse)
+        self.stats.skipped += skipped
+        return parsed
+
+    @property
+    def _r(self) -> str:
+        return f"/repos/{self.repo}"
+
+    # --- identity and repository ----------------------------------------------------------------
+
+    async def current_user(self) -> str:
+        """The token's login (asked once per service)."""
+        if self._user is None:
+            body = await self._json(
+                "/user", "read the authenticated user", not_found=f"GitHub at {self.base_url} has no /user endpoint; check --github-url."
+            )
+            self._user = gp.login(body) if isinstance(body, dict) else ""
+        return self._user
+
+    async def check_repository(self) -> None:
+        await self._json(self._r, f"read {self.repo}")
+
+    async def rate_limit_status(self) -> RateLimit | None:
+        """Ask ``/rate_limit`` (free) when no response has told us the budget yet."""
+        if self.rate_limit is None:
+            await self._call("GET", "/rate_limit", "read the rate limit")
+        return self.rate_limit
+
+    # --- runs, jobs, logs -----------------------------------------------------------------------
+
+    async def list_runs(
+        self, workflow: str, *, per_page: int = 30, branch: str | None = None,
+        event: str | None = None, status: str | None = None,
+    ) -> list[WorkflowRun]:
+        """The newest runs of one workflow file (first page only: the console shows recent runs)."""
+        body = await self._json(
+            f"{self._r}/actions/workflows/{workflow}/runs", f"list runs of {workflow}",
+            not_found=f"Workflow {workflow} not found in {self.repo} (or the repository is not visible to the token).",
+            per_page=per_page, branch=branch, event=event, status=status,
+        )
+        items = body.get("workflow_runs") if isinstance(body, dict) else None
+        return self._parse(items, lambda d: gp.parse_run(d, workflow))
+
+    async def get_run(self, run_id: int) -> WorkflowRun:
+        body = await self._json(
+            f"{self._r}/actions/runs/{run_id}", f"read run {run_id}", not_found=f"Run {run_id} not found in {self.repo}."
+        )
+        try:
+            return gp.parse_run(body)
+        except gp.PARSE_ERRORS as exc:
+            raise GitHubError(f"GitHub's answer for run {run_id} lacks required fields; cannot show it.") from exc
+
+    async def list_jobs(self, run_id: int) -> list[Job]:
+        """Every job of the run's latest attempt, with steps (follows pagination)."""
+        jobs: list[Job] = []
+        url: str | None = f"{self._r}/actions/runs/{run_id}/jobs"
+        params: dict[str, Any] | None = {"per_page": 100, "filter": "latest"}
+        for _ in range(20):  # at most 2,000 jobs; a matrix never comes close
+            response = await self._call(
+                "GET", url, f"list jobs of run {run_id}", not_found=f"Run {run_id} not found in {self.repo}.", params=params
+            )
+            body = response.json()
+            jobs.extend(self._parse(body.get("jobs") if isinstance(body, dict) else None, gp.parse_job))
+            url = response.links.get("next", {}).get("url")
+            params = None  # the next link carries the query
+            if not url:
+                break
+        return jobs
+
+    async def job_log(self, job_id: int) -> str:
+        """The job's plain-text log (GitHub redirects to a short-lived blob URL; httpx follows)."""
+        response = await self._call(
+            "GET", f"{self._r}/actions/jobs/{job_id}/logs", f"read the log of job {job_id}",
+            not_found=f"The log of job {job_id} is not available (still running, expired, or not visible to the token).",
+        )
+        return response.text
+
+    # --- approvals ------------------------------------------------------------------------------
+
+    async def pending_deployments(self, run_id: int) -> list[PendingApproval]:
+        body = await self._json(
+            f"{self._r}/actions/runs/{run_id}/pending_deployments", f"read pending deployments of run {run_id}",
+            not_found=f"Run {run_id} not found in {self.repo}.",
+        )
+        return self._parse(body, lambda d: gp.parse_pending(d, run_id))
+
+    async def review_pending(self, run_id: int, environment_ids: list[int], approve: bool, comment: str) -> None:
+        verb = "approve" if approve else "reject"
+        await self._call(
+            "POST", f"{self._r}/actions/runs/{run_id}/pending_deployments", f"{verb} the deployment of run {run_id}",
+            not_found=f"Run {run_id} not found in {self.repo}.",
+            json={"environment_ids": list(environment_ids), "state": "approved" if approve else "rejected", "comment": comment},
+        )
+
+    # --- dispatch -------------------------------------------------------------------------------
+
+    async def dispatch(self, workflow: str, ref: str, inputs: dict[str, str]) -> DispatchResult:
+        """workflow_dispatch asking for the run id; on servers that cannot tell, find it by request_id."""
+        path = f"{self._r}/actions/workflows/{workflow}/dispatches"
+        action = f"dispatch {workflow}"
+        missing = f"Workflow {workflow} not found in {self.repo} (or the token cannot see it)."
+        body = {"ref": ref, "inputs": dict(inputs)}
+        try:
+            response = await self._call("POST", path, action, not_found=missing, json={**body, "return_run_details": True})
+        except GitHubError as exc:
+            if "return_run_details" not in exc.message:
+                raise
+            response = await self._call("POST", path, action, not_found=missing, json=body)  # older server
+        if response.status_code == 200:
+            try:
+                details = response.json()
+                return DispatchResult(int(details["workflow_run_id"]), details.get("html_url"))
+            except (ValueError, KeyError, TypeError):
+                pass
+        request_id = inputs.get("request_id")
+        run = await self._find_dispatched(workflow, request_id) if request_id else None
+        return DispatchResult(run.id, run.html_url) if run else DispatchResult(None, None)
+
+    async def _find_dispatched(self, workflow: str, request_id: str) -> WorkflowRun | None:
+        marker = f"[{request_id}]"
+        deadline = time.monotonic() + self.find_run_timeout
+        while True:
+            for run in await self.list_runs(workflow, per_page=20, event="workflow_dispatch"):
+                if marker in run.display_title:
+                    return run
+            if time.monotonic() >= deadline:
+                return None
+            await asyncio.sleep(0.5)
+
+    # --- environments, deployments, commits -----------------------------------------------------
+
+    async def environments(self) -> list[Environment]:
+        body = await self._json(f"{self._r}/environments", "list environments", per_page=100)
+        items = body.get("environments") if isinstance(body, dict) else None
+        return self._parse(items, gp.parse_environment)
+
+    async def deployments(self, environment: str | None = None, per_page: int = 30) -> list[Deployment]:
+        """Newest deployments (optionally of one environment) with their statuses, newest first."""
+        body = await self._json(f"{self._r}/deployments", "list deployments", environment=environment, per_page=per_page)
+        raw = [d for d in body if isinstance(d, dict)] if isinstance(body, list) else []
+        limit = asyncio.Semaphore(8)
+
+        async def with_statuses(d: dict) -> Deployment | None:
+            try:
+                async with limit:
+                    statuses = await self.deployment_statuses(int(d["id"]))
+                return gp.parse_deployment(d, statuses)
+            except gp.PARSE_ERRORS:
+                self.stats.skipped += 1
+                return None
+
+        return [d for d in await asyncio.gather(*(with_statuses(d) for d in raw)) if d is not None]
+
+    async def deployment_statuses(self, deployment_id: int, per_page: int = 10) -> list:
+        try:
+            body = await self._json(
+                f"{self._r}/deployments/{deployment_id}/statuses", f"list statuses of deployment {deployment_id}",
+                per_page=per_page,
+            )
+        except NotFound:
+            return []  # deleted between the two calls
+        return self._parse(body, gp.parse_status)
+
+    async def compare(self, base: str, head: str) -> list[tuple[str, str, str]]:
+        """Commits in ``base...head``, oldest first, as (sha, first message line, author)."""
+        body = await self._json(
+            f"{self._r}/compare/{base}...{head}", f"compare {base}...{head}",
+            not_found=f"Cannot compare {base}...{head} in {self.repo}: one of them does not exist.",
+        )
+        return self._parse(body.get("commits") if isinstance(body, dict) else None, gp.parse_commit)
+
+
+def _clean(params: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in params.items() if v is not None}
+

@@ -1,0 +1,129 @@
+"""One object the UI, the CLI and the actions share: both services plus ``snapshot()``.
+
+``snapshot()`` gathers concurrently: the newest runs of the watched workflows, ONE ECR listing,
+deployments with statuses, then the pending approvals of runs that wait. Every GitHub read is a
+conditional GET, so repeating it on unchanged data costs no rate limit (all 304s); ECR costs one
+listing (ceil(images/1000) calls) per snapshot.
+
+Failure policy: ECR failures and GitHub-wide failures (bad token, rate limit, unreachable, or every
+GitHub read failing) raise the typed error, so a caller keeps its last snapshot and shows why.
+A failure of one GitHub part (e.g. no permission to read deployments) lands in
+``Snapshot.errors`` and the rest is still returned.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timezone
+from typing import Any
+
+import httpx
+
+from console.config import Settings
+from console.errors import AuthError, ConsoleError, NetworkError, RateLimited
+from console.model import Deployment, PendingApproval, Snapshot, WorkflowRun
+from console.model.environments import target_states
+from console.model.images import discover_targets
+from console.services.ecr import EcrService
+from console.services.github import GitHubService
+
+RUNS_PER_WORKFLOW = 20
+DEPLOYMENTS = 20
+_GITHUB_WIDE = (AuthError, RateLimited, NetworkError)
+
+
+class Backend:
+    def __init__(self, settings: Settings, github: GitHubService, ecr: EcrService) -> None:
+        self.settings = settings
+        self.github = github
+        self.ecr = ecr
+        self.snapshots = 0
+
+    def __repr__(self) -> str:
+        return f"Backend(repo={self.settings.repo!r}, ecr_repository={self.settings.ecr_repository!r})"
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        *,
+        github_transport: httpx.AsyncBaseTransport | None = None,
+        ecr_endpoint_url: str | None = None,
+    ) -> Backend:
+        """Both services from Settings. ECR's endpoint defaults to boto3's (AWS_ENDPOINT_URL_ECR)."""
+        github = GitHubService(settings.repo, settings.token, settings.github_url, transport=github_transport)
+        ecr = EcrService(
+            settings.ecr_repository, region=settings.region, profile=settings.profile, endpoint_url=ecr_endpoint_url
+        )
+        return cls(settings, github, ecr)
+
+    async def aclose(self) -> None:
+        await self.github.aclose()
+
+    async def snapshot(self) -> Snapshot:
+        workflows = self.settings.workflows.all()
+        parts: list[Any] = await asyncio.gather(
+            self.ecr.list_images(),
+            self.github.deployments(per_page=DEPLOYMENTS),
+            *(self.github.list_runs(w, per_page=RUNS_PER_WORKFLOW) for w in workflows),
+            return_exceptions=True,
+        )
+        images = _ok_or_raise(parts[0])
+        deployments_part, run_parts = parts[1], parts[2:]
+        github_parts = [deployments_part, *run_parts]
+        failures = [p for p in github_parts if isinstance(p, BaseException)]
+        _raise_unexpected(failures)
+        wide = [f for f in failures if isinstance(f, _GITHUB_WIDE)]
+        if wide or (failures and len(failures) == len(github_parts)):
+            raise (wide or failures)[0]
+
+        runs = sorted(
+            (r for p in run_parts if not isinstance(p, BaseException) for r in p),
+            key=lambda r: (r.created_at, r.id),
+            reverse=True,
+        )
+        deployments: list[Deployment] = [] if isinstance(deployments_part, BaseException) else deployments_part
+        approvals, approval_errors = await self._approvals(runs)
+        targets = self.settings.targets or discover_targets({t for i in images for t in i.tags})
+        self.snapshots += 1
+        return Snapshot(
+            repo=self.settings.repo,
+            ecr_repository=self.settings.ecr_repository,
+            fetched_at=datetime.now(timezone.utc),
+            targets=tuple(targets),
+            runs=tuple(runs),
+            images=tuple(images),
+            states=target_states(images, tuple(targets), deployments, self.settings.environments),
+            approvals=approvals,
+            deployments=tuple(deployments),
+            rate_limit=self.github.rate_limit,
+            errors=tuple(dict.fromkeys(str(f) for f in (*failures, *approval_errors))),
+        )
+
+    async def _approvals(
+        self, runs: list[WorkflowRun]
+    ) -> tuple[tuple[tuple[WorkflowRun, PendingApproval], ...], list[BaseException]]:
+        waiting = [r for r in runs if r.is_waiting]
+        results = await asyncio.gather(*(self.github.pending_deployments(r.id) for r in waiting), return_exceptions=True)
+        pairs: list[tuple[WorkflowRun, PendingApproval]] = []
+        errors: list[BaseException] = []
+        for run, result in zip(waiting, results):
+            if isinstance(result, BaseException):
+                _raise_unexpected([result])
+                errors.append(result)
+                continue
+            pairs.extend((run, p) for p in result)
+        return tuple(pairs), errors
+
+
+def _ok_or_raise(part: Any) -> Any:
+    if isinstance(part, BaseException):
+        raise part
+    return part
+
+
+def _raise_unexpected(failures: list[BaseException]) -> None:
+    """Programming errors are not partial failures: let them surface."""
+    for failure in failures:
+        if not isinstance(failure, ConsoleError):
+            raise failure

@@ -1,0 +1,210 @@
+"""Lenient parsing of GitHub REST JSON into console.model types.
+
+github.com and GitHub Enterprise Server differ in optional fields, so each parser reads only the
+fields the console uses, tolerates missing optional ones, and raises (KeyError/TypeError/ValueError)
+only when a required one is missing; :func:`parse_items` then skips that one item and counts it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any, TypeVar
+
+from console.model import Deployment, DeploymentStatus, Environment, Job, PendingApproval, Step, WorkflowRun
+
+T = TypeVar("T")
+PARSE_ERRORS = (KeyError, TypeError, ValueError, AttributeError)
+
+
+def parse_items(items: Any, parse: Callable[[dict], T]) -> tuple[list[T], int]:
+    """Parse each item; return (parsed, how many were skipped because they could not be parsed)."""
+    if not isinstance(items, list):
+        return [], 0
+    parsed: list[T] = []
+    skipped = 0
+    for item in items:
+        try:
+            parsed.append(parse(item))
+        except PARSE_ERRORS:
+            skipped += 1
+    return parsed, skipped
+
+
+def ts(value: Any) -> datetime | None:
+    """ISO-8601 timestamp (``Z`` or offset) to an aware datetime; None when absent or unparsable."""
+    if not value or not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def required_ts(value: Any) -> datetime:
+    parsed = ts(value)
+    if parsed is None:
+        raise ValueError(f"missing timestamp: {value!r}")
+    return parsed
+
+
+def login(user: Any) -> str:
+    if isinstance(user, dict):
+        return str(user.get("login") or user.get("name") or user.get("slug") or "")
+    return ""
+
+
+def workflow_file(path: Any) -> str:
+    """``.github/workflows/cd.yml@refs/heads/main`` -> ``cd.yml``."""
+    if not isinstance(path, str) or not path:
+        return ""
+    return path.split("@", 1)[0].rsplit("/", 1)[-1]
+
+
+def parse_run(d: dict, workflow: str = "") -> WorkflowRun:
+    created = required_ts(d["created_at"])
+    return WorkflowRun(
+        id=int(d["id"]),
+        workflow=workflow_file(d.get("path")) or workflow,
+        name=str(d.get("name") or workflow),
+        run_number=int(d.get("run_number") or 0),
+        event=str(d.get("event") or ""),
+        status=str(d.get("status") or "unknown"),
+        conclusion=d.get("conclusion") or None,
+        head_branch=d.get("head_branch"),
+        head_sha=str(d.get("head_sha") or ""),
+        actor=login(d.get("triggering_actor")) or login(d.get("actor")),
+        created_at=created,
+        updated_at=ts(d.get("updated_at")) or created,
+        run_started_at=ts(d.get("run_started_at")),
+        html_url=str(d.get("html_url") or ""),
+        display_title=str(d.get("display_title") or d.get("name") or ""),
+    )
+
+
+def parse_step(d: dict) -> Step:
+    return Step(
+        number=int(d.get("number") or 0),
+        name=str(d["name"]),
+        status=str(d.get("status") or "unknown"),
+        conclusion=d.get("conclusion") or None,
+        started_at=ts(d.get("started_at")),
+        completed_at=ts(d.get("completed_at")),
+    )
+
+
+def parse_job(d: dict) -> Job:
+    steps, _ = parse_items(d.get("steps") or [], parse_step)
+    return Job(
+        id=int(d["id"]),
+        run_id=int(d.get("run_id") or 0),
+        name=str(d["name"]),
+        status=str(d.get("status") or "unknown"),
+        conclusion=d.get("conclusion") or None,
+        started_at=ts(d.get("started_at")),
+        completed_at=ts(d.get("completed_at")),
+        html_url=str(d.get("html_url") or ""),
+        steps=tuple(steps),
+    )
+
+
+def reviewer_names(reviewers: Any) -> tuple[str, ...]:
+    """Users by login, teams as ``@org/slug`` when the org is known, else by slug."""
+    names = []
+    for item in reviewers if isinstance(reviewers, list) else ():
+        if not isinstance(item, dict):
+            continue
+        who = item.get("reviewer") or {}
+        if not isinstance(who, dict):
+            continue
+        if item.get("type") == "Team" or ("slug" in who and "login" not in who):
+            slug = who.get("slug") or who.get("name")
+            org = login(who.get("organization")) if isinstance(who.get("organization"), dict) else ""
+            if slug:
+                names.append(f"{org}/{slug}" if org else str(slug))
+        elif who.get("login"):
+            names.append(str(who["login"]))
+    return tuple(names)
+
+
+def parse_pending(d: dict, run_id: int) -> PendingApproval:
+    env = d["environment"]
+    return PendingApproval(
+        run_id=run_id,
+        environment_id=int(env["id"]),
+        environment=str(env.get("name") or env["id"]),
+        wait_timer_minutes=int(d.get("wait_timer") or 0),
+        wait_timer_started_at=ts(d.get("wait_timer_started_at")),
+        reviewers=reviewer_names(d.get("reviewers")),
+        current_user_can_approve=bool(d.get("current_user_can_approve")),
+    )
+
+
+def parse_environment(d: dict) -> Environment:
+    wait, reviewers = 0, ()
+    for rule in d.get("protection_rules") or ():
+        if not isinstance(rule, dict):
+            continue
+        if rule.get("type") == "wait_timer":
+            wait = int(rule.get("wait_timer") or 0)
+        elif rule.get("type") == "required_reviewers":
+            reviewers = reviewer_names(rule.get("reviewers"))
+    policy = d.get("deployment_branch_policy")
+    return Environment(
+        id=int(d["id"]),
+        name=str(d["name"]),
+        html_url=str(d.get("html_url") or ""),
+        wait_timer_minutes=wait,
+        reviewers=reviewers,
+        protected_branches_only=bool(isinstance(policy, dict) and policy.get("protected_branches")),
+    )
+
+
+def parse_status(d: dict) -> DeploymentStatus:
+    return DeploymentStatus(
+        state=str(d["state"]),
+        created_at=required_ts(d["created_at"]),
+        creator=login(d.get("creator")),
+        description=str(d.get("description") or ""),
+        log_url=str(d.get("log_url") or d.get("target_url") or ""),
+    )
+
+
+def _payload_run_id(payload: Any) -> int | None:
+    # Workflows may write the payload as an object or as a JSON string.
+    if isinstance(payload, str):
+        try:
+            payload = json.loads(payload)
+        except ValueError:
+            return None
+    if isinstance(payload, dict):
+        value = payload.get("run_id") or payload.get("workflow_run_id")
+        try:
+            return int(value) if value is not None else None
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
+def parse_deployment(d: dict, statuses: Iterable[DeploymentStatus] = ()) -> Deployment:
+    return Deployment(
+        id=int(d["id"]),
+        environment=str(d.get("environment") or ""),
+        ref=str(d.get("ref") or ""),
+        sha=str(d.get("sha") or ""),
+        creator=login(d.get("creator")),
+        created_at=required_ts(d["created_at"]),
+        description=str(d.get("description") or ""),
+        task=str(d.get("task") or "deploy"),
+        run_id=_payload_run_id(d.get("payload")),
+        statuses=tuple(statuses),
+    )
+
+
+def parse_commit(d: dict) -> tuple[str, str, str]:
+    """(sha, first line of the message, author login or name)."""
+    commit = d.get("commit") or {}
+    message = str(commit.get("message") or "").splitlines()
+    author = login(d.get("author")) or login(commit.get("author"))
+    return str(d["sha"]), message[0] if message else "", author
