@@ -1,0 +1,326 @@
+"""GhaecrApp: the operator console. Views draw Snapshots; workers fetch them; one loop polls.
+
+The refresh loop (after dolphie): a one-shot timer is re-armed after each refresh ends, so polls never
+overlap; while a modal (dialog, help, palette) is open it waits; it polls faster while a run is active
+or an approval waits; a failed poll keeps the last data, marks it stale with the error's sentence and
+retries with back-off. Every worker's failure goes through `on_worker_state_changed` (one place).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from textual import on
+from textual.app import App
+from textual.events import Resize
+from textual.screen import ModalScreen
+from textual.timer import Timer
+from textual.worker import Worker, WorkerState
+
+from console.config import Settings
+from console.errors import ConsoleError, RateLimited
+from console.model import Snapshot
+from console.ui.commands import ConsoleCommands
+from console.ui.format import run_label
+from console.ui.keys import APP_BINDINGS, VIEWS
+from console.ui.messages import SnapshotFailed, SnapshotLoaded
+from console.ui.prepare import Prepared, prepare
+from console.ui.refresh import approval_keys, next_delay
+from console.ui.screens.help import HelpScreen
+from console.ui.screens.main import MainScreen
+from console.ui.screens.run_detail import RunDetailScreen
+from console.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
+from console.ui.widgets.status_bar import DataState, StatusBar, status_line
+
+Clock = Callable[[], datetime]
+DIALOGS = "console.ui.dialogs"
+
+
+def _clock(now: Clock | datetime | None) -> Clock:
+    if now is None:
+        return lambda: datetime.now(timezone.utc)
+    if isinstance(now, datetime):
+        return lambda: now  # a fixed clock: screenshots and snapshot tests
+    return now
+
+
+class GhaecrApp(App):
+    CSS_PATH = "app.tcss"
+    TITLE = "ghaecr-console"
+    BINDINGS = APP_BINDINGS
+    COMMANDS = App.COMMANDS | {ConsoleCommands}
+
+    def __init__(self, backend: Any, settings: Settings, *, now: Clock | datetime | None = None) -> None:
+        super().__init__()
+        self.backend = backend
+        self.settings = settings
+        self.now = _clock(now)
+        self.snapshot: Snapshot | None = None
+        self.prepared: Prepared | None = None
+        self.data = DataState()
+        self._failures = 0
+        self._timer: Timer | None = None
+        self._known_approvals: set[tuple[int, str]] | None = None
+        self.sub_title = f"{settings.repo} → ECR {settings.ecr_repository}"
+
+    # --- lifecycle -----------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self.settings.keys:
+            self.set_keymap(dict(self.settings.keys))
+        if self.settings.theme:
+            if self.settings.theme in self.available_themes:
+                self.theme = self.settings.theme
+            else:
+                self.notify(f"Unknown theme '{self.settings.theme}'; using the default "
+                            f"(available: {', '.join(sorted(self.available_themes))}).", severity="warning")
+        self.push_screen(MainScreen())
+        self._check_size(self.size.width, self.size.height)
+        self.set_interval(1.0, self._show_status)
+        self.refresh_now()
+
+    def on_resize(self, event: Resize) -> None:
+        self._check_size(event.size.width, event.size.height)
+
+    def _check_size(self, width: int, height: int) -> None:
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        showing = isinstance(self.screen, TooSmallScreen)
+        if small and not showing:
+            self.push_screen(TooSmallScreen())
+        elif not small and showing:
+            self.pop_screen()
+
+    # --- refresh loop --------------------------------------------------------------------------
+
+    def refresh_now(self) -> None:
+        """Poll now unless a poll is already running (polls never overlap)."""
+        if self.data.refreshing:
+            return
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self._set_data(refreshing=True, paused=False)
+        self.run_worker(self._load_snapshot(), name="refresh", group="refresh", exit_on_error=False)
+
+    async def _load_snapshot(self) -> None:
+        snapshot = await self.backend.snapshot()
+        prepared = await asyncio.to_thread(prepare, snapshot)  # 10,000 images: off the event loop
+        self.post_message(SnapshotLoaded(snapshot, prepared))
+
+    @on(SnapshotLoaded)
+    def _snapshot_loaded(self, message: SnapshotLoaded) -> None:
+        snapshot = message.snapshot
+        self._notify_new_approvals(snapshot)
+        self.snapshot, self.prepared, self._failures = snapshot, message.prepared, 0
+        now = self.now()
+        self._set_data(loaded_at=now, refreshing=False, stale_reason=None, rate_limit=snapshot.rate_limit,
+                       partial=snapshot.errors)
+        self._draw()
+        self._schedule(next_delay(snapshot, self.settings.refresh_seconds))
+
+    @on(SnapshotFailed)
+    def _snapshot_failed(self, message: SnapshotFailed) -> None:
+        self._failures += 1
+        self._set_data(refreshing=False, stale_reason=message.reason)
+        self._schedule(next_delay(self.snapshot, self.settings.refresh_seconds, self._failures,
+                                  message.retry_after))
+
+    def _schedule(self, delay: float) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._set_data(next_at=self.now() + timedelta(seconds=delay))
+        self._timer = self.set_timer(delay, self._due)
+
+    def _due(self) -> None:
+        self._timer = None
+        if self.modal_open:
+            self._set_data(paused=True)
+            self._timer = self.set_timer(1.0, self._due)  # look again soon; poll once it closes
+            return
+        self.refresh_now()
+
+    @property
+    def modal_open(self) -> bool:
+        return any(isinstance(screen, ModalScreen) for screen in self.screen_stack)
+
+    def _draw(self) -> None:
+        if self.snapshot is None or self.prepared is None:
+            return
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                for view in screen.query("View").results():
+                    view.show(self.snapshot, self.prepared, self.now())  # type: ignore[attr-defined]
+
+    def _notify_new_approvals(self, snapshot: Snapshot) -> None:
+        keys = approval_keys(snapshot)
+        new = keys - self._known_approvals if self._known_approvals is not None else set()
+        self._known_approvals = keys
+        for run, approval in snapshot.approvals:
+            if (run.id, approval.environment) in new:
+                self.notify(f"{run_label(run)} ({run.head_branch or run.head_sha[:7]}) waits for approval to "
+                            f"deploy to {approval.environment}.", title="Deployment waiting for approval",
+                            severity="warning", timeout=15)
+        if new and self.settings.bell:
+            self.bell()
+
+    # --- status line ---------------------------------------------------------------------------
+
+    def _set_data(self, **changes: Any) -> None:
+        self.data = DataState(**{**self.data.__dict__, **changes})
+        self._show_status()
+
+    def _show_status(self) -> None:
+        main = self._main()
+        for bar in main.query(StatusBar) if main else ():
+            bar.update(status_line(self.data, self.now(), self.settings.read_only))
+
+    # --- the one place worker failures go ------------------------------------------------------
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        reason = str(error) if isinstance(error, ConsoleError) else \
+            f"Unexpected error ({type(error).__name__}): {error}; please report it."
+        if not isinstance(error, ConsoleError):
+            self.log.error(repr(error))
+        if event.worker.name == "refresh":
+            retry = None
+            if isinstance(error, RateLimited) and error.reset_at is not None:
+                retry = max((error.reset_at - self.now()).total_seconds(), 1.0)
+            self.post_message(SnapshotFailed(reason, retry))
+            return
+        node = event.worker.node
+        if hasattr(node, "on_worker_failed"):
+            node.on_worker_failed(reason)
+        self.notify(reason, title="Could not load", severity="error", timeout=10)
+
+    # --- selection helpers for the views and the dialogs ---------------------------------------
+
+    def _main(self) -> MainScreen | None:
+        return next((s for s in reversed(self.screen_stack) if isinstance(s, MainScreen)), None)
+
+    @property
+    def selected_run_id(self) -> int | None:
+        """The run the operator is looking at (run detail, or a selected row), else the first approval."""
+        if isinstance(self.screen, RunDetailScreen):
+            return self.screen.run.id
+        main = self._main()
+        run_id = main.active_view.selected_run_id() if main else None
+        if run_id is None and self.snapshot and self.snapshot.approvals:
+            return self.snapshot.approvals[0][0].id
+        return run_id
+
+    @property
+    def selected_target(self) -> str | None:
+        main = self._main()
+        return main.active_view.selected_target() if main and self.screen is main else None
+
+    def open_run(self, run_id: int) -> None:
+        run = next((r for r in self.snapshot.runs if r.id == run_id), None) if self.snapshot else None
+        if run is None:
+            self.notify(f"Run {run_id} is not in the latest data; press r to refresh.", severity="warning")
+            return
+        self.push_screen(RunDetailScreen(run))
+
+    # --- actions -------------------------------------------------------------------------------
+
+    def action_view(self, name: str) -> None:
+        main = self._main()
+        if main is None:
+            return
+        while self.screen is not main and not isinstance(self.screen, TooSmallScreen):
+            self.pop_screen()
+        main.switch_to(name)
+
+    def action_next_view(self, step: int) -> None:
+        main = self._main()
+        if main is not None and self.screen is main:
+            current = VIEWS.index(main.active_name)
+            main.switch_to(VIEWS[(current + step) % len(VIEWS)])
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def action_filter(self) -> None:
+        main = self._main()
+        if main is None or self.screen is not main:
+            return
+        if not main.active_view.focus_filter():
+            main.switch_to("images")
+            main.active_view.focus_filter()
+
+    def action_refresh(self) -> None:
+        self.refresh_now()
+        if isinstance(self.screen, RunDetailScreen):
+            self.screen.load_jobs()
+
+    def _selection(self, what: str) -> str | None:
+        screen = self.screen
+        if isinstance(screen, RunDetailScreen):
+            job = screen.selected_job()
+            return job.html_url if job and job.html_url else screen.run.html_url
+        main = self._main()
+        if main is None or screen is not main:
+            return None
+        view = main.active_view
+        return view.selected_url() if what == "url" else view.selected_copy()
+
+    def action_open(self) -> None:
+        url = self._selection("url")
+        if not url:
+            self.notify("Select a run, image or environment first.", severity="warning")
+            return
+        self.open_url(url)
+        self.notify(f"Opening {url}")
+
+    def action_copy(self) -> None:
+        text = self._selection("copy")
+        if not text:
+            self.notify("Select an image, target or run first.", severity="warning")
+            return
+        self.copy_to_clipboard(text)
+        self.notify(f"Copied {text} (OSC 52: your terminal must allow clipboard access).")
+
+    # The write actions live in console.ui.dialogs (the actions engineer); loaded on first use.
+    def _dialog(self, factory: str, *args: Any, writes: str | None = None) -> None:
+        if writes and self.settings.read_only:
+            self.notify(f"Read-only mode: {writes} is disabled (started with --read-only or read_only = true "
+                        "in the config file).", severity="warning")
+            return
+        try:
+            dialogs = importlib.import_module(DIALOGS)
+            make = getattr(dialogs, factory)
+        except ModuleNotFoundError as error:
+            if error.name != DIALOGS:
+                raise
+            make = None
+        except AttributeError:
+            make = None
+        if make is None:
+            self.notify("This action is not available yet in this build.", severity="warning")
+            return
+        self.push_screen(make(self, *args))
+
+    def action_approve(self) -> None:
+        run_id = self.selected_run_id
+        if run_id is None and not self.settings.read_only:
+            self.notify("Nothing is waiting for approval.", severity="information")
+            return
+        self._dialog("approve_screen", run_id, writes="approving deployments")
+
+    def action_rollback(self) -> None:
+        self.rollback_target(self.selected_target)
+
+    def rollback_target(self, target: str | None) -> None:
+        self._dialog("rollback_screen", target, writes="rolling back")
+
+    def action_prune(self) -> None:
+        self._dialog("prune_screen", writes="pruning images")
+
+    def action_audit(self) -> None:
+        self._dialog("audit_screen")

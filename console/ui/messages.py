@@ -1,0 +1,37 @@
+"""Messages workers post back to the event loop (workers never touch widgets)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.message import Message
+
+from console.model import Job, Snapshot
+
+
+class SnapshotLoaded(Message):
+    def __init__(self, snapshot: Snapshot, prepared: Any) -> None:
+        super().__init__()
+        self.snapshot = snapshot
+        self.prepared = prepared  # console.ui.prepare.Prepared, computed in the worker thread
+
+
+class SnapshotFailed(Message):
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__()
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+class JobsLoaded(Message):
+    def __init__(self, run_id: int, jobs: list[Job]) -> None:
+        super().__init__()
+        self.run_id = run_id
+        self.jobs = jobs
+
+
+class LogLoaded(Message):
+    def __init__(self, job_id: int, text: str) -> None:
+        super().__init__()
+        self.job_id = job_id
+        self.text = text

@@ -1,0 +1,82 @@
+"""Turn a Snapshot into what the views draw. Runs in a worker thread so a 10,000-image refresh never
+blocks the event loop; the result is plain data (Rich Text and Row tuples), never widgets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rich.text import Text
+
+from console.model import PRODUCTION, STAGING, Image, Snapshot, TagKind
+from console.model.environments import releases_behind, staging_ahead
+from console.model.images import find_by_tag, group_by_target, parse_tag, untargeted
+from console.ui.format import size, stamp
+from console.ui.widgets.virtual_table import Row
+
+ENV_SHORT = {PRODUCTION: "prod", STAGING: "staging"}
+# Pointer tags first, then releases, then builds: the order an operator scans for.
+TAG_ORDER = {TagKind.LATEST: 0, TagKind.PREVIOUS: 1, TagKind.STAGING: 2, TagKind.RELEASE: 3, TagKind.BUILD: 4,
+             TagKind.OTHER: 5}
+TAG_STYLE = {TagKind.LATEST: "bold green", TagKind.PREVIOUS: "yellow", TagKind.STAGING: "cyan",
+             TagKind.RELEASE: "bold", TagKind.BUILD: "dim", TagKind.OTHER: "dim"}
+NO_TARGET = "(no target tag)"
+
+
+@dataclass(frozen=True)
+class Prepared:
+    image_rows: list[Row] = field(default_factory=list)
+    image_count: int = 0
+    behind: dict[str, int] = field(default_factory=dict)  # production releases behind, per target
+    ahead: dict[str, bool] = field(default_factory=dict)  # staging runs something production does not
+    environments_of: dict[str, tuple[str, ...]] = field(default_factory=dict)  # digest -> env names
+    rollback_to: dict[str, Image] = field(default_factory=dict)  # target -> the previous-<target> image
+
+
+def prepare(snapshot: Snapshot) -> Prepared:
+    targets = snapshot.targets
+    environments_of: dict[str, list[str]] = {}
+    for state in snapshot.states:
+        if state.digest:
+            environments_of.setdefault(state.digest, []).append(state.environment)
+    envs = {d: tuple(e) for d, e in environments_of.items()}
+    groups = dict(group_by_target(snapshot.images, targets))
+    strays = untargeted(snapshot.images, targets)
+    if strays:
+        groups[NO_TARGET] = tuple(sorted(strays, key=lambda i: i.pushed_at, reverse=True))
+    rows: list[Row] = []
+    for target, images in groups.items():
+        rows.append(Row((f"{target} · {len(images):,} image{'s' if len(images) != 1 else ''}",),
+                        key=("target", target), search=target, group=target, header=True))
+        rows.extend(image_row(image, target, targets, envs.get(image.digest, ())) for image in images)
+    return Prepared(
+        image_rows=rows,
+        image_count=len(snapshot.images),
+        behind={t: releases_behind(snapshot.images, targets, t) for t in targets},
+        ahead={t: staging_ahead(snapshot.images, t) for t in targets},
+        environments_of=envs,
+        rollback_to={t: i for t in targets if (i := find_by_tag(snapshot.images, f"previous-{t}"))},
+    )
+
+
+def tags_text(image: Image, targets: tuple[str, ...]) -> Text:
+    infos = sorted((parse_tag(t, targets) for t in image.tags), key=lambda i: (TAG_ORDER[i.kind], i.tag))
+    text = Text()
+    for info in infos:
+        label = info.tag
+        if info.kind is TagKind.BUILD and info.sha and info.target:
+            label = f"sha-{info.sha[:7]}"  # the full tag stays searchable
+        elif info.kind is not TagKind.OTHER and info.target:
+            label = info.tag[: -len(info.target) - 1]  # the group header already names the target
+        if text:
+            text.append(" ")
+        text.append(label, TAG_STYLE[info.kind])
+    if not infos:
+        text.append("untagged", "dim italic")
+    return text
+
+
+def image_row(image: Image, target: str, targets: tuple[str, ...], envs: tuple[str, ...]) -> Row:
+    env_text = Text("+".join(ENV_SHORT.get(e, e) for e in envs), "bold green" if envs else "")
+    cells = (tags_text(image, targets), image.short_digest, stamp(image.pushed_at), size(image.size_bytes), env_text)
+    search = " ".join((*image.tags, image.digest, target, *envs)).lower()
+    return Row(cells, key=image.digest, search=search, group=target)

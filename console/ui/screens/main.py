@@ -1,0 +1,51 @@
+"""The main screen: the five views as tabs, the data status line and the footer."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Header, TabbedContent, TabPane
+
+from console.ui.keys import VIEWS
+from console.ui.views.approvals import ApprovalsView
+from console.ui.views.base import View
+from console.ui.views.environments import EnvironmentsView
+from console.ui.views.images import ImagesView
+from console.ui.views.overview import OverviewView
+from console.ui.views.runs import RunsView
+from console.ui.widgets.status_bar import StatusBar
+
+VIEW_CLASSES: dict[str, type[View]] = {
+    "overview": OverviewView, "runs": RunsView, "images": ImagesView, "environments": EnvironmentsView,
+    "approvals": ApprovalsView,
+}
+
+
+class MainScreen(Screen):
+    def compose(self) -> ComposeResult:
+        keymap = self.app.settings.keys  # type: ignore[attr-defined]
+        yield Header()
+        with TabbedContent(id="views"):
+            for number, name in enumerate(VIEWS, start=1):
+                key = keymap.get(f"view.{name}", str(number)).split(",")[0]
+                with TabPane(f"{key} {VIEW_CLASSES[name].title}", id=f"tab-{name}"):
+                    yield VIEW_CLASSES[name](id=f"view-{name}")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    @property
+    def active_view(self) -> View:
+        name = self.active_name
+        return self.query_one(f"#view-{name}", View)
+
+    @property
+    def active_name(self) -> str:
+        return (self.query_one("#views", TabbedContent).active or "tab-overview").removeprefix("tab-")
+
+    def switch_to(self, name: str) -> None:
+        tabs = self.query_one("#views", TabbedContent)
+        tabs.active = f"tab-{name}"
+        view = self.query_one(f"#view-{name}", View)
+        focusable = [w for w in view.query("DataTable, VirtualTable") if w.display]
+        if focusable:
+            focusable[0].focus()

@@ -1,0 +1,41 @@
+"""What every view (a tab of the main screen) offers the app: data in, selection out."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual.containers import Vertical
+
+from console.config import Settings
+from console.model import Snapshot
+from console.ui.prepare import Prepared
+
+
+class View(Vertical):
+    """A tab of the main screen. The app pushes each new Snapshot into every view."""
+
+    title = ""
+
+    def show(self, snapshot: Snapshot, prepared: Prepared, now: datetime) -> None:
+        """Render a new snapshot (called on every refresh, on the event loop: keep it cheap)."""
+
+    @property
+    def settings(self) -> Settings:
+        return self.app.settings  # type: ignore[attr-defined]
+
+    # Selection helpers the app's o / c / a / b keys use; None means "nothing selected here".
+    def selected_run_id(self) -> int | None:
+        return None
+
+    def selected_target(self) -> str | None:
+        return None
+
+    def selected_url(self) -> str | None:
+        return None
+
+    def selected_copy(self) -> str | None:
+        return None
+
+    def focus_filter(self) -> bool:
+        """Show and focus this view's filter; False when the view has none."""
+        return False

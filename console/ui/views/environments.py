@@ -1,0 +1,95 @@
+"""Environments: what each one runs per target, the rollback target, and the deployment history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Static
+
+from console.model import PRODUCTION, Deployment, Snapshot
+from console.model.images import image_version, short_digest
+from console.ui.format import ago, status_text, web_base
+from console.ui.prepare import Prepared
+from console.ui.views.base import View
+from console.ui.widgets.tables import replace_rows, row_table, selected_key
+
+
+class EnvironmentsView(View):
+    title = "Environments"
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._snapshot: Snapshot | None = None
+        self._deployments: dict[str, Deployment] = {}
+
+    def compose(self) -> ComposeResult:
+        running = row_table(("Env", 10), ("Target", 10), ("Version", 9), ("Digest", 12), ("Since", 11),
+                            ("Rollback to", 0), id="env-targets")
+        running.border_title = "Running now"
+        yield running
+        yield Static("No deployments recorded yet: the CD workflow creates one per staging and production "
+                     "deploy.", id="env-empty", classes="empty")
+        history = row_table(("Env", 10), ("Status", 11), ("Ref", 12), ("SHA", 7), ("By", 12),
+                            ("When", 10), ("Description", 0), id="deployments")
+        history.border_title = "Deployment history"
+        yield history
+
+    def show(self, snapshot: Snapshot, prepared: Prepared, now: datetime) -> None:
+        self._snapshot = snapshot
+        rows = []
+        for state in snapshot.states:
+            rollback: Text | str = "-"
+            if state.environment == PRODUCTION:
+                previous = prepared.rollback_to.get(state.target)
+                rollback = Text(f"{image_version(previous, snapshot.targets) or 'build'} "
+                                f"{previous.short_digest[:8]}", "yellow") if previous else Text("none", "dim")
+            version = Text(state.version or ("build" if state.digest else "nothing"),
+                           "bold" if state.digest else "dim italic")
+            rows.append((f"{state.environment}:{state.target}",
+                         (state.environment, state.target, version, short_digest(state.digest),
+                          ago(state.pushed_at, now), rollback)))
+        replace_rows(self.query_one("#env-targets", DataTable), rows)
+        self._deployments = {str(d.id): d for d in snapshot.deployments}
+        self.set_class(not snapshot.deployments, "-empty")
+        history = sorted(snapshot.deployments, key=lambda d: d.created_at, reverse=True)
+        replace_rows(self.query_one("#deployments", DataTable),
+                     ((str(d.id), (d.environment, status_text(d.state), d.ref, d.sha[:7], d.creator,
+                                   ago(d.created_at, now), d.description)) for d in history))
+
+    def _focused(self) -> str | None:
+        focused = self.screen.focused
+        return focused.id if isinstance(focused, DataTable) else None
+
+    def selected_target(self) -> str | None:
+        key = selected_key(self.query_one("#env-targets", DataTable))
+        return key.split(":", 1)[1] if key and self._focused() != "deployments" else None
+
+    def _selected_deployment(self) -> Deployment | None:
+        if self._focused() != "deployments":
+            return None
+        return self._deployments.get(selected_key(self.query_one("#deployments", DataTable)) or "")
+
+    def selected_run_id(self) -> int | None:
+        deployment = self._selected_deployment()
+        return deployment.run_id if deployment else None
+
+    def selected_url(self) -> str | None:
+        deployment = self._selected_deployment()
+        if deployment and deployment.statuses and deployment.statuses[0].log_url:
+            return deployment.statuses[0].log_url
+        key = selected_key(self.query_one("#env-targets", DataTable))
+        environment = deployment.environment if deployment else (key.split(":")[0] if key else None)
+        return f"{web_base(self.settings.github_url)}/{self.settings.repo}/deployments/{environment}" \
+            if environment else None
+
+    def selected_copy(self) -> str | None:
+        deployment = self._selected_deployment()
+        if deployment:
+            return deployment.sha
+        key = selected_key(self.query_one("#env-targets", DataTable))
+        if key and self._snapshot:
+            state = self._snapshot.state(*key.split(":", 1))
+            return state.digest if state else None
+        return None

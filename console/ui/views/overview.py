@@ -1,0 +1,146 @@
+"""Overview: what runs where, what waits for approval, what just ran."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Static
+
+from console.model import PRODUCTION, STAGING, Snapshot, TargetState, WorkflowRun
+from console.model.images import short_digest
+from console.ui.format import ago, run_label, run_status, span
+from console.ui.prepare import Prepared
+from console.ui.views.base import View
+from console.ui.widgets.tables import replace_rows, row_table, selected_key
+
+EMPTY_HELP = (
+    "Nothing to show yet: no workflow runs in [b]{repo}[/b] and no images in ECR repository "
+    "[b]{ecr}[/b].\n\n"
+    "• New repository? Push a commit to main: the bundled CI/CD workflows build, push "
+    "[b]sha-<commit>-<target>[/b] images and deploy staging.\n"
+    "• Expected data? Check the repository and ECR names (GHAECR_REPO, GHAECR_ECR_REPOSITORY, "
+    "or `ghaecr-console config path`) and the region.\n"
+    "• Press [b]r[/b] to refresh now."
+)
+
+
+APPROVAL_COLUMNS = (("Run", 16), ("To", 10), ("Waiting", 7), ("Timer", 9), ("You", 13), ("Reviewers", 0))
+
+
+def approvals_rows(snapshot: Snapshot, now: datetime):
+    for run, approval in snapshot.approvals:
+        remaining = approval.wait_remaining(now)
+        timer = Text(span(remaining), "yellow") if remaining else Text("ready", "green")
+        who = ", ".join(approval.reviewers) or "any collaborator"
+        can = Text("✓ can approve", "bold green") if approval.current_user_can_approve else Text(
+            "✗ cannot", "red")
+        title = Text(f"{run_label(run)} {run.head_branch or ''}", "bold")
+        yield f"{run.id}:{approval.environment}", (title, approval.environment, span(now - run.created_at),
+                                                   timer, can, who)
+
+
+def state_cell(state: TargetState | None, snapshot: Snapshot, now: datetime) -> Text:
+    if state is None or state.digest is None:
+        return Text("nothing deployed", "dim italic")
+    text = Text(state.version or "build", "bold")
+    text.append(f" {short_digest(state.digest)[:8]}", "dim")
+    via = ""
+    deployment = state.deployment
+    if deployment is not None:
+        run = next((r for r in snapshot.runs if r.id == deployment.run_id), None)
+        via = f" · {run_label(run)}" if run else f" · by {deployment.creator}"
+    text.append(f"\n{ago(state.pushed_at, now)}{via}", "italic")
+    return text
+
+
+def drift_cell(target: str, prepared: Prepared) -> Text:
+    behind = prepared.behind.get(target, 0)
+    text = Text()
+    if behind:
+        text.append(f"{behind} release{'s' if behind != 1 else ''} behind", "bold yellow")
+    else:
+        text.append("✓ newest release", "green")
+    if prepared.ahead.get(target):
+        text.append("\nstaging ahead", "cyan")
+    return text
+
+
+def run_row(workflow: str, run: WorkflowRun | None, now: datetime):
+    if run is None:
+        return workflow, (workflow, Text("no runs", "dim"), "", "", "", "")
+    title = run.display_title or run.event
+    return str(run.id), (run.name, run_status(run), f"#{run.run_number}", run.head_branch or "-", title,
+                         ago(run.created_at, now))
+
+
+class OverviewView(View):
+    title = "Overview"
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="overview-empty", classes="empty")
+        yield Static("✓ No deployment is waiting for approval.", id="no-approvals")
+        approvals = row_table(*APPROVAL_COLUMNS, id="pending")
+        approvals.border_title = "⚠ PENDING APPROVAL"
+        yield approvals
+        targets = row_table(("Target", 9), ("Staging", 21), ("Production", 0), ("Prod drift", 16), id="targets")
+        targets.border_title = "Environments"
+        yield targets
+        runs = row_table(("Workflow", 8), ("Status", 11), ("Run", 5), ("Branch", 14), ("Title", 0), ("When", 8),
+                         id="latest")
+        runs.border_title = "Latest runs"
+        yield runs
+
+    def show(self, snapshot: Snapshot, prepared: Prepared, now: datetime) -> None:
+        empty = not snapshot.runs and not snapshot.images
+        self.set_class(empty, "-empty")
+        self.query_one("#overview-empty", Static).update(
+            EMPTY_HELP.format(repo=snapshot.repo, ecr=snapshot.ecr_repository) if empty else "")
+        approvals = self.query_one("#pending", DataTable)
+        replace_rows(approvals, approvals_rows(snapshot, now))
+        approvals.border_title = f"⚠ PENDING APPROVAL ({len(snapshot.approvals)})"
+        self.set_class(bool(snapshot.approvals), "-approvals")
+        rows = []
+        for target in snapshot.targets:
+            rows.append((target, (Text(target, "bold"), state_cell(snapshot.state(STAGING, target), snapshot, now),
+                                  state_cell(snapshot.state(PRODUCTION, target), snapshot, now),
+                                  drift_cell(target, prepared))))
+        replace_rows(self.query_one("#targets", DataTable), rows, height=2)
+        workflows = self.settings.workflows
+        latest = {w: next(iter(snapshot.runs_of(w)), None) for w in workflows.all()}
+        replace_rows(self.query_one("#latest", DataTable), (run_row(w, r, now) for w, r in latest.items()))
+
+    def _focused_table(self) -> DataTable | None:
+        focused = self.screen.focused
+        return focused if isinstance(focused, DataTable) and focused in self.query(DataTable) else None
+
+    def selected_run_id(self) -> int | None:
+        table = self._focused_table()
+        if table is not None and table.id in ("pending", "latest"):
+            key = selected_key(table)
+            if key and key.split(":")[0].isdigit():
+                return int(key.split(":")[0])
+        snapshot = self.app.snapshot  # type: ignore[attr-defined]
+        if snapshot and snapshot.approvals and (table is None or table.id != "latest"):
+            return snapshot.approvals[0][0].id  # the approval the banner shows first
+        return None
+
+    def selected_target(self) -> str | None:
+        table = self._focused_table()
+        return selected_key(self.query_one("#targets", DataTable)) if table is None or table.id == "targets" \
+            else None
+
+    def selected_url(self) -> str | None:
+        run_id = self.selected_run_id()
+        snapshot = self.app.snapshot  # type: ignore[attr-defined]
+        run = next((r for r in snapshot.runs if r.id == run_id), None) if snapshot and run_id else None
+        return run.html_url if run else None
+
+    def selected_copy(self) -> str | None:
+        table = self._focused_table()
+        snapshot = self.app.snapshot  # type: ignore[attr-defined]
+        if table is not None and table.id == "targets" and snapshot:
+            state = snapshot.state(PRODUCTION, selected_key(table) or "")
+            return state.digest if state else None
+        return self.selected_url()
