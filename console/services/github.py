@@ -127,7 +127,8 @@ class GitHubService:
     async def _on_response(self, response: httpx.Response) -> None:
         """Every HTTP response (retries and redirects included): count it, track the rate limit."""
         self.stats.total += 1
-        if response.status_code == 304 or response.extensions.get("hishel_revalidated"):
+        # hishel answers a 304 with the stored body ("from cache"); a revalidation that got a 200 is not.
+        if response.status_code == 304 or response.extensions.get("hishel_from_cache"):
             self.stats.not_modified += 1
         route = f"{response.request.method} {_ID_RE.sub('/{id}', response.request.url.path)}"
         self.stats.by_route[route] = self.stats.by_route.get(route, 0) + 1

@@ -44,3 +44,23 @@ def ecr_endpoint(moto_endpoint, aws_env):
 def _reset(endpoint: str) -> None:
     urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")).read()
 
+
+
+@pytest.fixture
+def stand_in():
+    """The sandbox's GitHub stand-in over loopback HTTP (see gh_stand_in.py)."""
+    from gh_stand_in import StandIn
+
+    server = StandIn().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+async def gh(stand_in):
+    from console.services.github import GitHubService
+    from console.services.github_errors import RetryPolicy
+
+    service = GitHubService("acme/shop", "sandbox-token", stand_in.url, retry=RetryPolicy(backoff=0.01), find_run_timeout=2)
+    yield service
+    await service.aclose()
