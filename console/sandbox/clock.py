@@ -1,0 +1,34 @@
+"""Simulated time: wall time since start, scaled by ``speed``, anchored at a fixed instant.
+
+Tests run with a high speed so a pipeline run of a few simulated minutes takes well under a
+second of wall time; the interactive sandbox uses speed 1 (real seconds).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import datetime, timedelta, timezone
+
+
+class SimClock:
+    def __init__(self, anchor: datetime | None = None, speed: float = 1.0) -> None:
+        if speed <= 0:
+            raise ValueError("speed must be positive")
+        self.anchor = (anchor or datetime.now(timezone.utc)).replace(microsecond=0)
+        self.speed = speed
+        self._t0 = time.monotonic()
+
+    def now(self) -> datetime:
+        elapsed = (time.monotonic() - self._t0) * self.speed
+        return (self.anchor + timedelta(seconds=elapsed)).replace(microsecond=0)
+
+    async def sleep(self, sim_seconds: float) -> None:
+        await asyncio.sleep(max(sim_seconds, 0) / self.speed)
+
+
+def iso(dt: datetime | None) -> str | None:
+    """GitHub's timestamp format: ``2026-11-27T04:28:48Z``."""
+    if dt is None:
+        return None
+    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,110 @@
+"""moto's ECR: the repository, seeded images (realistic sizes, push dates over weeks), and image pushes.
+
+Seeding writes moto's backend directly (10,000 ``put_image`` calls are quadratic in moto); what it
+writes is exactly what ``put_image`` would store, so the API cannot tell the difference: the digest
+is the sha256 of the manifest, like real ECR, and ``imageSizeInBytes`` is the manifest's size field
+(moto reports ``config.size``). Pushes during the simulation go through the API.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import boto3
+
+DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
+LAYER = "application/vnd.docker.image.rootfs.diff.tar.gzip"
+CONFIG = "application/vnd.docker.container.image.v1+json"
+BASE_SIZES = (48_000_000, 182_000_000, 331_000_000, 96_000_000)  # per target index, bytes
+
+
+@dataclass
+class ImageSeed:
+    target: str
+    sha: str
+    manifest: str
+    digest: str
+    size: int
+    pushed_at: datetime
+    tags: list[str] = field(default_factory=list)
+
+
+def _hex(*parts: object) -> str:
+    return hashlib.sha256(":".join(map(str, parts)).encode()).hexdigest()
+
+
+def make_manifest(seed: int, sha: str, target: str, target_index: int) -> tuple[str, str, int]:
+    """A deterministic Docker v2 manifest for one build: (manifest, digest, size in bytes)."""
+    jitter = int(_hex(seed, sha, target, "size")[:6], 16) % 9_000_000
+    size = BASE_SIZES[target_index % len(BASE_SIZES)] + jitter
+    layers = [
+        # The base layers are shared by every build of a target (like a real base image).
+        {"mediaType": LAYER, "size": size // 2, "digest": "sha256:" + _hex(seed, target, "base")},
+        {"mediaType": LAYER, "size": size // 3, "digest": "sha256:" + _hex(seed, target, "deps", sha[:2])},
+        {"mediaType": LAYER, "size": size - size // 2 - size // 3, "digest": "sha256:" + _hex(seed, sha, target, "app")},
+    ]
+    # moto reports config.size as the image size (real ECR sums the layers); carry the total there.
+    doc = {
+        "schemaVersion": 2,
+        "mediaType": DOCKER_MANIFEST,
+        "config": {"mediaType": CONFIG, "size": size, "digest": "sha256:" + _hex(seed, sha, target, "config")},
+        "layers": layers,
+    }
+    manifest = json.dumps(doc, indent=3)
+    return manifest, "sha256:" + hashlib.sha256(manifest.encode()).hexdigest(), size
+
+
+def account_id() -> str:
+    from moto.core.models import DEFAULT_ACCOUNT_ID
+
+    return os.environ.get("MOTO_ACCOUNT_ID", DEFAULT_ACCOUNT_ID)
+
+
+def backend(region: str):
+    from moto.backends import get_backend
+
+    return get_backend("ecr")[account_id()][region]
+
+
+def client(endpoint_url: str, region: str):
+    return boto3.client(
+        "ecr", endpoint_url=endpoint_url, region_name=region,
+        aws_access_key_id="sandbox", aws_secret_access_key="sandbox",
+    )
+
+
+def create_repository(endpoint_url: str, region: str, repository: str) -> None:
+    client(endpoint_url, region).create_repository(
+        repositoryName=repository, imageTagMutability="MUTABLE",
+        imageScanningConfiguration={"scanOnPush": True},
+    )
+
+
+def install(region: str, repository: str, images: list[ImageSeed]) -> None:
+    """Store ``images`` in moto's backend (oldest first, like pushes would have)."""
+    from moto.ecr.models import Image
+
+    repo = backend(region).repositories[repository]
+    for seed in sorted(images, key=lambda i: i.pushed_at):
+        image = Image(account_id(), seed.tags[0], seed.manifest, repository, DOCKER_MANIFEST, seed.digest)
+        for tag in seed.tags[1:]:
+            image.update_tag(tag)
+        image.image_pushed_at = int(seed.pushed_at.timestamp())
+        repo.images.append(image)
+
+
+def push(ecr, repository: str, region: str, seed: ImageSeed) -> None:
+    """Push one build through the API (``put_image``), then date it in simulated time."""
+    ecr.put_image(repositoryName=repository, imageManifest=seed.manifest, imageTag=seed.tags[0],
+                  imageManifestMediaType=DOCKER_MANIFEST, imageDigest=seed.digest)
+    set_pushed_at(region, repository, seed.digest, seed.pushed_at)
+
+
+def set_pushed_at(region: str, repository: str, digest: str, when: datetime) -> None:
+    for image in backend(region).repositories[repository].images:
+        if image.get_image_digest() == digest:
+            image.image_pushed_at = int(when.timestamp())

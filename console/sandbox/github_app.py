@@ -1,0 +1,398 @@
+"""The GitHub stand-in: a Starlette app serving the REST endpoints the console uses, as github.com does."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Protocol
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from console.sandbox import serializers as ser
+from console.sandbox.faults import Faults
+from console.sandbox.http_features import Reply, endpoint, error, finish, not_found, paginate
+from console.sandbox.logs import render_job_log
+from console.sandbox.state import WORKFLOWS, DeploymentRec, GitHubState, Run
+
+# workflow_dispatch inputs per workflow file: name -> (required, allowed values or None)
+DISPATCH_INPUTS: dict[str, dict[str, tuple[bool, tuple[str, ...] | None]]] = {
+    "cd.yml": {
+        "operation": (True, ("rollback", "prune")),
+        "targets": (False, None),
+        "to_version": (False, None),
+        "digests": (False, None),
+        "request_id": (False, None),
+        "reason": (False, None),
+    },
+    "security.yml": {},
+}
+RUN_STATUSES = {"queued", "in_progress", "completed", "waiting", "requested", "pending"}
+
+
+class Simulator(Protocol):
+    def review(self, run: Run, environments: list[str], approve: bool, comment: str) -> list[DeploymentRec]: ...
+    def dispatch(self, workflow: str, ref: str, inputs: dict[str, str]) -> Run: ...
+
+
+def _api(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+def _st(request: Request) -> GitHubState:
+    return request.app.state.github
+
+
+def _repo_ok(request: Request) -> bool:
+    st = _st(request)
+    p = request.path_params
+    return (p.get("owner", "").lower(), p.get("repo", "").lower()) == (st.owner.lower(), st.repo.lower())
+
+
+def _workflow_file(st: GitHubState, ident: str) -> str | None:
+    for file, (wid, _name) in WORKFLOWS.items():
+        if ident in (file, str(wid), f".github/workflows/{file}"):
+            return file
+    return None
+
+
+def _run(request: Request) -> Run | None:
+    try:
+        return _st(request).runs.get(int(request.path_params["run_id"]))
+    except ValueError:
+        return None
+
+
+async def _json(request: Request) -> dict | None:
+    try:
+        body = json.loads(await request.body() or b"{}")
+    except json.JSONDecodeError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def repo_route(handler):
+    """404 "Not Found" for any repository but the sandbox's (as GitHub says for private repos)."""
+
+    async def wrapped(request: Request) -> Reply:
+        if not _repo_ok(request):
+            return not_found()
+        with _st(request).lock:
+            return await handler(request)
+
+    return wrapped
+
+
+# --- user, rate limit, repository ---------------------------------------------------------------
+
+
+async def get_user(request: Request) -> Reply:
+    st = _st(request)
+    return Reply(200, ser.private_user(_api(request), st.user, st.created_at),
+                 {"x-oauth-scopes": "repo, workflow, read:org", "x-accepted-oauth-scopes": ""})
+
+
+async def get_rate_limit(request: Request) -> Reply:
+    st = _st(request)
+    core = {"limit": st.ratelimit_limit, "remaining": max(st.ratelimit_limit - st.ratelimit_used, 0),
+            "reset": st.ratelimit_reset, "used": st.ratelimit_used, "resource": "core"}
+    search = {"limit": 30, "remaining": 30, "reset": st.ratelimit_reset, "used": 0, "resource": "search"}
+    return Reply(200, {"resources": {"core": core, "search": search}, "rate": core}, counted=False)
+
+
+@repo_route
+async def get_repo(request: Request) -> Reply:
+    return Reply(200, ser.full_repository(_api(request), _st(request)))
+
+
+# --- workflows and runs --------------------------------------------------------------------------
+
+
+@repo_route
+async def list_workflows(request: Request) -> Reply:
+    st = _st(request)
+    items = [ser.workflow(_api(request), st, f) for f in WORKFLOWS]
+    page, headers = paginate(request, items)
+    return Reply(200, {"total_count": len(items), "workflows": page}, headers)
+
+
+def _filter_runs(request: Request, runs: list[Run]) -> list[Run]:
+    q = request.query_params
+    if q.get("branch"):
+        runs = [r for r in runs if r.head_branch == q["branch"]]
+    if q.get("event"):
+        runs = [r for r in runs if r.event == q["event"]]
+    if q.get("actor"):
+        runs = [r for r in runs if r.actor == q["actor"]]
+    if q.get("head_sha"):
+        runs = [r for r in runs if r.head_sha == q["head_sha"]]
+    if q.get("status"):  # a status or a conclusion, like GitHub
+        s = q["status"]
+        runs = [r for r in runs if (r.status == s if s in RUN_STATUSES else r.conclusion == s)]
+    return runs
+
+
+def _runs_reply(request: Request, runs: list[Run]) -> Reply:
+    st = _st(request)
+    runs = _filter_runs(request, runs)
+    page, headers = paginate(request, runs)
+    api = _api(request)
+    return Reply(200, {"total_count": len(runs), "workflow_runs": [ser.workflow_run(api, st, r) for r in page]},
+                 headers)
+
+
+@repo_route
+async def list_workflow_runs(request: Request) -> Reply:
+    st = _st(request)
+    file = _workflow_file(st, request.path_params["workflow_id"])
+    if file is None:
+        return not_found()
+    return _runs_reply(request, [r for r in st.runs_newest_first() if r.workflow == file])
+
+
+@repo_route
+async def list_repo_runs(request: Request) -> Reply:
+    return _runs_reply(request, _st(request).runs_newest_first())
+
+
+@repo_route
+async def get_run(request: Request) -> Reply:
+    run = _run(request)
+    if run is None:
+        return not_found()
+    return Reply(200, ser.workflow_run(_api(request), _st(request), run))
+
+
+@repo_route
+async def list_jobs(request: Request) -> Reply:
+    run = _run(request)
+    if run is None:
+        return not_found()
+    st, api = _st(request), _api(request)
+    items = [ser.job(api, st, run, j) for j in run.jobs]
+    page, headers = paginate(request, items)
+    return Reply(200, {"total_count": len(items), "jobs": page}, headers)
+
+
+def _log_signature(job_id: int) -> str:
+    return hashlib.sha256(f"sandbox-log:{job_id}".encode()).hexdigest()[:32]
+
+
+@repo_route
+async def job_logs(request: Request) -> Reply:
+    """Like GitHub: 302 to a short-lived URL that serves the text without the API token."""
+    st = _st(request)
+    try:
+        job = st.jobs.get(int(request.path_params["job_id"]))
+    except ValueError:
+        job = None
+    if job is None:
+        return not_found()
+    location = f"{_api(request)}/_blobs/job-logs/{job.id}?sig={_log_signature(job.id)}"
+    return Reply(302, None, {"location": location}, etag=False)
+
+
+async def log_blob(request: Request) -> Response:
+    """The log download itself (another host on github.com: no auth, not rate limited)."""
+    st: GitHubState = request.app.state.github
+    job_id = int(request.path_params["job_id"])
+    with st.lock:
+        job = st.jobs.get(job_id)
+        if job is None or request.query_params.get("sig") != _log_signature(job_id):
+            return finish(request, st, Reply(404, "BlobNotFound", counted=False, etag=False))
+        text = render_job_log(st.runs[job.run_id], job)
+    return finish(request, st, Reply(200, text, counted=False))
+
+
+# --- approvals -----------------------------------------------------------------------------------
+
+
+@repo_route
+async def get_pending(request: Request) -> Reply:
+    run = _run(request)
+    if run is None:
+        return not_found()
+    st, api = _st(request), _api(request)
+    items = [ser.pending_deployment(api, st, run, st.environments[e]) for e in run.pending]
+    return Reply(200, items)
+
+
+@repo_route
+async def review_pending(request: Request) -> Reply:
+    run = _run(request)
+    if run is None:
+        return not_found()
+    st = _st(request)
+    body = await _json(request)
+    if body is None:
+        return error(400, "Problems parsing JSON")
+    ids, state, comment = body.get("environment_ids"), body.get("state"), body.get("comment")
+    if not isinstance(ids, list) or state not in ("approved", "rejected") or not isinstance(comment, str):
+        return error(422, "Invalid request.\n\nenvironment_ids, state (approved|rejected) and comment are required.")
+    by_id = {env.id: name for name, env in st.environments.items()}
+    wanted = [by_id.get(i) for i in ids]
+    pending = [name for name in wanted if name in run.pending]
+    if not pending or len(pending) != len(ids):
+        return error(422, "No pending deployment requests to approve or reject")
+    if any(st.user not in st.environments[name].reviewers for name in pending):
+        return error(422, f"{st.user} is not a required reviewer for this environment")
+    sim: Simulator = request.app.state.simulator
+    created = sim.review(run, pending, state == "approved", comment)
+    api = _api(request)
+    return Reply(200, [ser.deployment(api, st, d) for d in created], counted=True)
+
+
+# --- dispatch ------------------------------------------------------------------------------------
+
+
+def _check_inputs(file: str, inputs: dict) -> str | None:
+    spec = DISPATCH_INPUTS[file]
+    unknown = sorted(set(inputs) - set(spec))
+    if unknown:
+        return "Unexpected inputs provided: " + json.dumps(unknown)
+    for name, (required, choices) in spec.items():
+        value = inputs.get(name)
+        if required and value in (None, ""):
+            return f"Required input '{name}' not provided"
+        if choices and value is not None and value not in choices:
+            return f"Provided value '{value}' for input '{name}' not in the list of allowed values"
+        if value is not None and not isinstance(value, str):
+            return f"Input '{name}' must be a string"
+    return None
+
+
+@repo_route
+async def dispatch(request: Request) -> Reply:
+    st = _st(request)
+    file = _workflow_file(st, request.path_params["workflow_id"])
+    if file is None:
+        return not_found()
+    if file not in DISPATCH_INPUTS:
+        return error(422, "Workflow does not have 'workflow_dispatch' trigger")
+    body = await _json(request)
+    if body is None:
+        return error(400, "Problems parsing JSON")
+    faults: Faults = request.app.state.faults
+    details = body.get("return_run_details")
+    if details is not None and faults.dispatch_details_unsupported:
+        return error(422, 'Invalid request.\n\n"return_run_details" is not a permitted key.')
+    unknown_keys = set(body) - {"ref", "inputs", "return_run_details"}
+    if unknown_keys:
+        return error(422, f'Invalid request.\n\n"{sorted(unknown_keys)[0]}" is not a permitted key.')
+    ref = body.get("ref")
+    if not isinstance(ref, str) or not ref:
+        return error(422, "Invalid request.\n\n\"ref\" wasn't supplied.")
+    if st.commit(ref.removeprefix("refs/heads/").removeprefix("refs/tags/")) is None:
+        return error(422, f"No ref found for: {ref}")
+    inputs = body.get("inputs") or {}
+    if not isinstance(inputs, dict) or (problem := _check_inputs(file, inputs)):
+        return error(422, problem or "Invalid request.\n\nFor 'properties/inputs', it is not an object.")
+    sim: Simulator = request.app.state.simulator
+    run = sim.dispatch(file, ref.removeprefix("refs/heads/").removeprefix("refs/tags/"), inputs)
+    if details:
+        api = _api(request)
+        return Reply(200, {"workflow_run_id": run.id,
+                           "run_url": f"{api}/repos/{st.full_name}/actions/runs/{run.id}",
+                           "html_url": f"{ser.HTML}/{st.full_name}/actions/runs/{run.id}"})
+    return Reply(204, None)
+
+
+# --- environments, deployments, compare ----------------------------------------------------------
+
+
+@repo_route
+async def list_environments(request: Request) -> Reply:
+    st, api = _st(request), _api(request)
+    items = [ser.environment(api, st, e) for e in st.environments.values()]
+    page, headers = paginate(request, items)
+    return Reply(200, {"total_count": len(items), "environments": page}, headers)
+
+
+@repo_route
+async def get_environment(request: Request) -> Reply:
+    st = _st(request)
+    env = st.environments.get(request.path_params["name"])
+    return Reply(200, ser.environment(_api(request), st, env)) if env else not_found()
+
+
+@repo_route
+async def list_deployments(request: Request) -> Reply:
+    st, q = _st(request), request.query_params
+    deps = st.deployments_newest_first()
+    for key in ("environment", "ref", "sha", "task"):
+        if q.get(key):
+            deps = [d for d in deps if getattr(d, key) == q[key]]
+    page, headers = paginate(request, deps)
+    api = _api(request)
+    return Reply(200, [ser.deployment(api, st, d) for d in page], headers)
+
+
+@repo_route
+async def list_deployment_statuses(request: Request) -> Reply:
+    st = _st(request)
+    try:
+        dep = st.deployments.get(int(request.path_params["deployment_id"]))
+    except ValueError:
+        dep = None
+    if dep is None:
+        return not_found()
+    api = _api(request)
+    items = [ser.deployment_status(api, st, dep, s) for s in reversed(dep.statuses)]
+    page, headers = paginate(request, items)
+    return Reply(200, page, headers)
+
+
+@repo_route
+async def compare(request: Request) -> Reply:
+    st = _st(request)
+    base_ref, sep, head_ref = request.path_params["basehead"].partition("...")
+    base, head = st.commit(base_ref), st.commit(head_ref) if sep else None
+    if base is None or head is None:
+        return not_found()
+    b, h = st.commit_index(base.sha), st.commit_index(head.sha)
+    between = st.commits[b + 1 : h + 1] if h > b else []
+    status = "identical" if b == h else ("ahead" if h > b else "behind")
+    ahead, behind = max(h - b, 0), max(b - h, 0)
+    body = ser.comparison(_api(request), st, base, head, between[-250:], status, ahead, behind, st.commits[min(b, h)])
+    return Reply(200, body)
+
+
+async def fallback(request: Request) -> Response:
+    """Any other path: GitHub's 404 (recorded and counted, like the real API)."""
+    return await endpoint(_not_found_reply)(request)
+
+
+async def _not_found_reply(request: Request) -> Reply:
+    return not_found()
+
+
+def build_app(state: GitHubState, faults: Faults, simulator: Simulator | None) -> Starlette:
+    R = "/repos/{owner}/{repo}"
+    routes = [
+        Route("/user", endpoint(get_user)),
+        Route("/rate_limit", endpoint(get_rate_limit, counted=False)),
+        Route(R, endpoint(get_repo)),
+        Route(R + "/actions/workflows", endpoint(list_workflows)),
+        Route(R + "/actions/workflows/{workflow_id}/runs", endpoint(list_workflow_runs)),
+        Route(R + "/actions/workflows/{workflow_id}/dispatches", endpoint(dispatch), methods=["POST"]),
+        Route(R + "/actions/runs", endpoint(list_repo_runs)),
+        Route(R + "/actions/runs/{run_id}", endpoint(get_run)),
+        Route(R + "/actions/runs/{run_id}/jobs", endpoint(list_jobs)),
+        Route(R + "/actions/runs/{run_id}/pending_deployments", endpoint(get_pending)),
+        Route(R + "/actions/runs/{run_id}/pending_deployments", endpoint(review_pending), methods=["POST"]),
+        Route(R + "/actions/jobs/{job_id}/logs", endpoint(job_logs)),
+        Route(R + "/environments", endpoint(list_environments)),
+        Route(R + "/environments/{name}", endpoint(get_environment)),
+        Route(R + "/deployments", endpoint(list_deployments)),
+        Route(R + "/deployments/{deployment_id}/statuses", endpoint(list_deployment_statuses)),
+        Route(R + "/compare/{basehead:path}", endpoint(compare)),
+        Route("/_blobs/job-logs/{job_id:int}", log_blob),
+        Route("/{path:path}", fallback, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
+    ]
+    app = Starlette(routes=routes)
+    app.state.github = state
+    app.state.faults = faults
+    app.state.simulator = simulator
+    return app

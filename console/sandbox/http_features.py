@@ -1,0 +1,186 @@
+"""What every GitHub stand-in route shares: auth, faults, rate limit, ETag/304, pagination, recording.
+
+Routes return a :class:`Reply`; :func:`endpoint` turns it into an HTTP response the way github.com
+would: ``x-ratelimit-*`` headers, a weak ETag on every 200 GET with ``If-None-Match`` -> 304 (which
+does not count against the rate limit), GitHub's JSON error bodies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import random
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from console.sandbox.faults import Faults
+from console.sandbox.state import GitHubState
+from console.sandbox.state import Request as Recorded
+
+DOCS = "https://docs.github.com/rest"
+TOKEN = "sandbox-token"
+SECONDARY_MESSAGE = (
+    "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. "
+    "If you reach out to GitHub Support for help, please include the request ID ABCD:1234:5678."
+)
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: object = None  # JSON-able, or str for text/plain, or None
+    headers: dict[str, str] = field(default_factory=dict)
+    counted: bool = True  # counts against the rate limit
+    etag: bool = True  # GET 200 gets an ETag
+
+
+def error(status: int, message: str, doc: str = DOCS, **extra: object) -> Reply:
+    return Reply(status, {"message": message, "documentation_url": doc, "status": str(status), **extra})
+
+
+def not_found() -> Reply:
+    return error(404, "Not Found", f"{DOCS}/actions")
+
+
+def etag_of(payload: bytes) -> str:
+    return 'W/"' + hashlib.sha256(payload).hexdigest()[:40] + '"'
+
+
+def _etag_matches(header: str | None, etag: str) -> bool:
+    if not header:
+        return False
+    wanted = etag.removeprefix("W/")
+    return any(p.strip().removeprefix("W/") in (wanted, "*") for p in header.split(","))
+
+
+def _authorized(request: Request) -> bool:
+    auth = request.headers.get("authorization", "")
+    scheme, _, token = auth.partition(" ")
+    return scheme.lower() in ("bearer", "token") and token.strip() == TOKEN
+
+
+def _ratelimit_headers(st: GitHubState) -> dict[str, str]:
+    return {
+        "x-ratelimit-limit": str(st.ratelimit_limit),
+        "x-ratelimit-remaining": str(max(st.ratelimit_limit - st.ratelimit_used, 0)),
+        "x-ratelimit-used": str(st.ratelimit_used),
+        "x-ratelimit-reset": str(st.ratelimit_reset),
+        "x-ratelimit-resource": "core",
+    }
+
+
+def _render(reply: Reply) -> tuple[bytes, str]:
+    if reply.body is None:
+        return b"", "application/json; charset=utf-8"
+    if isinstance(reply.body, str):
+        return reply.body.encode(), "text/plain; charset=utf-8"
+    return json.dumps(reply.body, separators=(",", ":")).encode(), "application/json; charset=utf-8"
+
+
+def _fault(faults: Faults) -> Reply | None:
+    if faults.unauthorized:
+        return error(401, "Bad credentials")
+    if faults.secondary_rate_limit is not None:
+        reply = error(403, SECONDARY_MESSAGE, "https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits")
+        reply.headers["retry-after"] = str(int(faults.secondary_rate_limit))
+        return reply
+    if faults.fail_next_5xx > 0:
+        faults.fail_next_5xx -= 1
+        return error(502, "Server Error")
+    if faults.error_rate and random.random() < faults.error_rate:
+        return error(random.choice((500, 502, 503)), "Server Error")
+    return None
+
+
+Handler = Callable[[Request], Awaitable[Reply]]
+
+
+def endpoint(handler: Handler, *, counted: bool = True) -> Callable[[Request], Awaitable[Response]]:
+    """Wrap a route: faults and auth first, then the handler, then rate limit, ETag and recording."""
+
+    async def route(request: Request) -> Response:
+        st: GitHubState = request.app.state.github
+        faults: Faults = request.app.state.faults
+        if faults.latency_s:
+            await asyncio.sleep(faults.latency_s)
+        reply = _fault(faults)
+        if reply is None and not _authorized(request):
+            reply = error(401, "Bad credentials")
+        with st.lock:
+            if reply is None and counted and st.ratelimit_used >= st.ratelimit_limit:
+                reply = error(403, f"API rate limit exceeded for user ID {1042}. If you reach out to GitHub "
+                              "Support for help, please include the request ID ABCD:1234:5678.",
+                              f"{DOCS}/overview/rate-limits-for-the-rest-api")
+        if reply is None:
+            reply = await handler(request)
+            reply.counted = reply.counted and counted
+        else:
+            reply.counted = False
+        return finish(request, st, reply)
+
+    return route
+
+
+def finish(request: Request, st: GitHubState, reply: Reply) -> Response:
+    payload, content_type = _render(reply)
+    headers = {"content-type": content_type, "x-github-api-version-selected": "2022-11-28",
+               "x-github-media-type": "github.v3; format=json", **reply.headers}
+    status = reply.status
+    with st.lock:
+        if time.time() >= st.ratelimit_reset:  # a new rate-limit window
+            st.ratelimit_reset = int(time.time()) + 3600
+            st.ratelimit_used = 0
+        if request.method == "GET" and status == 200 and reply.etag:
+            tag = etag_of(payload)
+            headers["etag"] = tag
+            headers["cache-control"] = f"private, max-age={st.cache_max_age}, s-maxage={st.cache_max_age}"
+            headers["vary"] = "Accept, Authorization, Cookie, X-GitHub-OTP"
+            if _etag_matches(request.headers.get("if-none-match"), tag):
+                status, payload = 304, b""
+                reply.counted = False
+        if reply.counted:
+            st.ratelimit_used += 1
+        if status != 401:
+            headers.update(_ratelimit_headers(st))
+        st.requests.append(Recorded(request.method, request.url.path, status, reply.counted))
+    if status == 304:
+        headers.pop("content-type", None)
+    return Response(payload, status_code=status, headers=headers)
+
+
+# --- pagination ---------------------------------------------------------------------------------
+
+
+def page_params(request: Request, default: int = 30) -> tuple[int, int]:
+    """(per_page, page) from the query, clamped like GitHub (per_page 1..100, page >= 1)."""
+    try:
+        per_page = int(request.query_params.get("per_page", default))
+        page = int(request.query_params.get("page", 1))
+    except ValueError:
+        per_page, page = default, 1
+    return min(max(per_page, 1), 100), max(page, 1)
+
+
+def paginate(request: Request, items: list, default: int = 30) -> tuple[list, dict[str, str]]:
+    """One page of ``items`` and a GitHub-style ``Link`` header (next, last, first, prev)."""
+    per_page, page = page_params(request, default)
+    last = max((len(items) + per_page - 1) // per_page, 1)
+    chunk = items[(page - 1) * per_page : page * per_page]
+    base = str(request.url.replace(query="")).rstrip("?")
+
+    def url(n: int) -> str:
+        query = dict(request.query_params) | {"per_page": str(per_page), "page": str(n)}
+        return f"{base}?{urlencode(query)}"
+
+    links = []
+    if page < last:
+        links += [f'<{url(page + 1)}>; rel="next"', f'<{url(last)}>; rel="last"']
+    if page > 1:
+        links += [f'<{url(1)}>; rel="first"', f'<{url(min(page - 1, last))}>; rel="prev"']
+    return chunk, ({"link": ", ".join(links)} if links else {})

@@ -1,0 +1,183 @@
+"""Turns a :class:`RunSpec` into job and step records: all at once for seeded history, or live.
+
+Live runs progress queued -> in_progress -> completed step by step in simulated time; a job gated by
+an environment waits (run and job status ``waiting``) until the simulator's review releases it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from console.sandbox.clock import SimClock
+from console.sandbox.pipeline import JobSpec, RunSpec
+from console.sandbox.state import JOB_ID_BASE, GitHubState, Job, Run, Step
+
+
+class StepFailed(Exception):
+    """A live step failed; ``lines`` go to the job log (the last should say why)."""
+
+    def __init__(self, *lines: str) -> None:
+        super().__init__(lines[-1] if lines else "step failed")
+        self.lines = list(lines)
+
+
+def new_job(st: GitHubState, run: Run, spec: JobSpec, at: datetime) -> Job:
+    job = Job(
+        id=st.new_id(JOB_ID_BASE),
+        run_id=run.id,
+        name=spec.name,
+        steps=[Step(i + 1, s.name, s.seconds, list(s.output)) for i, s in enumerate(spec.steps)],
+        created_at=at,
+        started_at=at,
+        environment=spec.environment,
+    )
+    return st.add_job(run, job)
+
+
+def _skip(st: GitHubState, run: Run, spec: JobSpec, at: datetime) -> None:
+    job = new_job(st, run, spec, at)
+    job.steps = []
+    job.status, job.conclusion, job.completed_at = "completed", "skipped", at
+
+
+def _should_run(spec: JobSpec, failed: bool) -> bool:
+    return (spec.when == "failure") == failed
+
+
+# --- seeded history ----------------------------------------------------------------------------
+
+
+def materialize(
+    st: GitHubState, run: Run, spec: RunSpec, outputs: Callable[[str], list[str]], runner: str = "GitHub Actions 7"
+) -> None:
+    """Fill ``run`` with completed jobs as if it had run from ``run.created_at`` (its conclusion follows)."""
+    t = run.created_at + timedelta(seconds=4)
+    failed = False
+    for stage in spec.stages:
+        end = t
+        stage_failed = False
+        for js in stage:
+            if not _should_run(js, failed):
+                _skip(st, run, js, t)
+                continue
+            job = new_job(st, run, js, t)
+            job.runner_name = runner
+            clock = t + timedelta(seconds=3)
+            job_failed = False
+            for step, sspec in zip(job.steps, js.steps):
+                if job_failed and step.name != "Complete job":
+                    step.status, step.conclusion = "completed", "skipped"
+                    continue
+                step.started_at = clock
+                clock += timedelta(seconds=sspec.seconds)
+                step.completed_at = clock
+                if sspec.action:
+                    step.output += outputs(sspec.action)
+                step.status = "completed"
+                step.conclusion = "failure" if js.fails_on == step.name else "success"
+                job_failed = job_failed or step.conclusion == "failure"
+            job.status, job.conclusion, job.completed_at = "completed", "failure" if job_failed else "success", clock
+            stage_failed = stage_failed or job_failed
+            end = max(end, clock)
+        failed = failed or stage_failed
+        t = end + timedelta(seconds=2)
+    run.status, run.conclusion = "completed", "failure" if failed else "success"
+    run.run_started_at = run.created_at
+    run.updated_at = t
+
+
+# --- live --------------------------------------------------------------------------------------
+
+
+class RunClock:
+    """A run's clock: ``fast`` replays already-elapsed time instantly from ``start`` (the seeded
+    release that is already waiting at start-up), then :meth:`go_live` follows the simulated clock."""
+
+    def __init__(self, clock: SimClock, start: datetime | None = None, fast: bool = False) -> None:
+        self.clock, self.fast = clock, fast
+        self.cursor = start or clock.now()
+
+    def now(self) -> datetime:
+        return self.cursor if self.fast else self.clock.now()
+
+    async def sleep(self, seconds: float) -> None:
+        if self.fast:
+            self.cursor += timedelta(seconds=seconds)
+        else:
+            await self.clock.sleep(seconds)
+
+    def go_live(self) -> None:
+        self.fast = False
+
+
+class Hooks(Protocol):
+    async def act(self, run: Run, job: Job, action: str, clock: RunClock) -> list[str]:
+        """Perform a step's action; raise StepFailed to fail the step."""
+
+    async def gate(self, run: Run, job: Job, clock: RunClock) -> bool:
+        """Wait for the job's environment (review, deployment); False: rejected."""
+
+    def job_done(self, run: Run, job: Job, ok: bool, clock: RunClock) -> None: ...
+
+
+async def execute(st: GitHubState, clock: RunClock, run: Run, spec: RunSpec, hooks: Hooks) -> None:
+    """Run ``spec`` live: stages in order, a stage's jobs concurrently."""
+    await clock.sleep(3)
+    with st.lock:
+        run.status, run.run_started_at, run.updated_at = "in_progress", clock.now(), clock.now()
+    failed = False
+    for stage in spec.stages:
+        results = await asyncio.gather(*(_run_job(st, clock, run, js, failed, hooks) for js in stage))
+        failed = failed or not all(results)
+    with st.lock:
+        run.status, run.conclusion, run.updated_at = "completed", "failure" if failed else "success", clock.now()
+
+
+async def _run_job(st: GitHubState, clock: RunClock, run: Run, js: JobSpec, failed: bool, hooks: Hooks) -> bool:
+    with st.lock:
+        if not _should_run(js, failed):
+            _skip(st, run, js, clock.now())
+            return True
+        job = new_job(st, run, js, clock.now())
+    if js.environment and not await hooks.gate(run, job, clock):
+        with st.lock:
+            now = clock.now()
+            job.status, job.conclusion, job.completed_at, job.steps = "completed", "failure", now, []
+            run.updated_at = now
+        return False
+    await clock.sleep(2)
+    with st.lock:
+        job.status, job.started_at, job.runner_name = "in_progress", clock.now(), "GitHub Actions 7"
+        run.status = "in_progress"
+    ok = True
+    for step, sspec in zip(job.steps, js.steps):
+        if not ok and step.name != "Complete job":
+            with st.lock:
+                step.status, step.conclusion = "completed", "skipped"
+            continue
+        with st.lock:
+            step.status, step.started_at = "in_progress", clock.now()
+            run.updated_at = clock.now()
+        await clock.sleep(sspec.seconds)
+        lines: list[str] = []
+        conclusion = "success"
+        try:
+            if sspec.action:
+                lines = await hooks.act(run, job, sspec.action, clock)
+            if js.fails_on == step.name:  # a seeded failure: its output is already in the step
+                raise StepFailed()
+        except StepFailed as exc:
+            lines, conclusion, ok = lines + exc.lines, "failure", False
+        except Exception as exc:  # an unexpected error fails the step like a crashing script would
+            lines, conclusion, ok = lines + [f"##[error]{type(exc).__name__}: {exc}"], "failure", False
+        with st.lock:
+            step.output += lines
+            step.status, step.conclusion, step.completed_at = "completed", conclusion, clock.now()
+    with st.lock:
+        job.status, job.conclusion, job.completed_at = "completed", "success" if ok else "failure", clock.now()
+        run.updated_at = clock.now()
+    hooks.job_done(run, job, ok, clock)
+    return ok

@@ -1,0 +1,229 @@
+"""``Sandbox``: moto's ECR server + the GitHub stand-in (uvicorn in a thread) + the pipeline simulator."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+import threading
+import time
+import urllib.request
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from console.config import Settings
+from console.sandbox import ecr_seed, seed
+from console.sandbox.clock import SimClock
+from console.sandbox.faults import Faults
+from console.sandbox.github_app import build_app
+from console.sandbox.http_features import TOKEN
+from console.sandbox.simulator import Simulator
+from console.sandbox.state import GitHubState, Run
+from console.services.ecr import EcrService
+
+START_TIMEOUT = 30.0
+
+
+class _SandboxEcr(EcrService):
+    """The services' EcrService with the sandbox's dummy credentials (the test process may have none)."""
+
+    def _get_client(self) -> Any:
+        with self._lock:
+            if self._client is None:
+                client = boto3.client(
+                    "ecr", endpoint_url=self.endpoint_url, region_name=self.region,
+                    aws_access_key_id="sandbox", aws_secret_access_key="sandbox",
+                    config=Config(retries={"mode": "standard", "max_attempts": 3}),
+                )
+                client.meta.events.register("before-call.ecr", self._on_call)
+                self._client = client
+            return self._client
+
+
+class Sandbox:
+    """Everything the console talks to, on 127.0.0.1. One at a time per process (moto's state is global)."""
+
+    def __init__(self, seed: int = 7, images: int | None = None, runs: int | None = None,
+                 targets: tuple[str, ...] = ("minimal", "runtime"), speed: float = 1.0, *,
+                 now: datetime | None = None, port: int = 0, ecr_port: int = 0,
+                 repo: str = "acme/shop", ecr_repository: str = "shop", region: str = "us-east-1") -> None:
+        self.seed, self.images, self.runs = seed, images, runs
+        self.targets = tuple(targets)
+        self.speed, self.anchor = speed, now
+        self.port, self.ecr_port = port, ecr_port
+        self.repo, self.ecr_repository, self.region = repo, ecr_repository, region
+        self.token = TOKEN
+        self.user = "octo-operator"
+        self.faults = Faults()
+        owner, name = repo.split("/", 1)
+        self.state = GitHubState(owner=owner, repo=name, user=self.user, targets=self.targets)
+        self.github_url = ""
+        self.ecr_endpoint_url = ""
+        self.asgi_app = None
+        self.simulator: Simulator | None = None
+        self.clock: SimClock | None = None
+        self.pending_run_id: int | None = None
+        self.timings: dict[str, float] = {}
+        self._moto = None
+        self._server = None
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    # --- lifecycle ------------------------------------------------------------------------------
+
+    def start(self) -> Sandbox:
+        t0 = time.perf_counter()
+        self._start_moto()
+        self.timings["moto"] = time.perf_counter() - t0
+        self.clock = SimClock(self.anchor, self.speed)
+        history = seed.build(self.state, seed=self.seed, targets=self.targets, images=self.images, runs=self.runs,
+                             anchor=self.clock.anchor)
+        self.timings["history"] = time.perf_counter() - t0
+        ecr_seed.create_repository(self.ecr_endpoint_url, self.region, self.ecr_repository)
+        ecr_seed.install(self.region, self.ecr_repository, history.images)
+        self.timings["ecr"] = time.perf_counter() - t0
+        ecr = _SandboxEcr(self.ecr_repository, region=self.region, endpoint_url=self.ecr_endpoint_url)
+        self.simulator = Simulator(self.state, self.clock, ecr, seed=self.seed, targets=self.targets,
+                                   region=self.region, repository=self.ecr_repository,
+                                   endpoint_url=self.ecr_endpoint_url)
+        self.asgi_app = build_app(self.state, self.faults, self.simulator)
+        self._start_github()
+        version, commit = history.pending_release
+        waiting_since = self.clock.anchor - timedelta(minutes=47)  # tagged a while ago, still waiting
+        run = self.simulator.call(self.simulator.start_waiting_release, version, waiting_since)
+        self.pending_run_id = run.id
+        self.wait_run(run.id, "waiting", timeout=START_TIMEOUT)
+        self.timings["total"] = time.perf_counter() - t0
+        return self
+
+    def _start_moto(self) -> None:
+        from moto.server import ThreadedMotoServer
+
+        # moto's werkzeug server logs each request to stderr: that would scribble over the TUI.
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.ecr_port, verbose=False)
+        self._moto.start()
+        host, port = self._moto.get_host_and_port()
+        self.ecr_endpoint_url = f"http://{host}:{port}"
+        request = urllib.request.Request(f"{self.ecr_endpoint_url}/moto-api/reset", method="POST", data=b"")
+        urllib.request.urlopen(request, timeout=10).read()
+
+    def _start_github(self) -> None:
+        import uvicorn
+
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", self.port))
+        host, port = sock.getsockname()[:2]
+        self.github_url = f"http://{host}:{port}"
+        config = uvicorn.Config(self.asgi_app, log_level="warning", lifespan="off", access_log=False)
+        self._server = uvicorn.Server(config)
+        self._loop = asyncio.new_event_loop()
+        self.simulator.loop = self._loop
+
+        def serve() -> None:
+            asyncio.set_event_loop(self._loop)
+            self._loop.run_until_complete(self._server.serve(sockets=[sock]))
+            self._loop.run_until_complete(self.simulator.aclose())
+            self._loop.close()
+            sock.close()
+
+        self._thread = threading.Thread(target=serve, name="sandbox-github", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + START_TIMEOUT
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the GitHub stand-in did not start")
+            time.sleep(0.005)
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+            if self._thread is not None:
+                self._thread.join(timeout=10)
+            self._server = None
+        if self._moto is not None:
+            self._moto.stop()
+            self._moto = None
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # --- what clients need ----------------------------------------------------------------------
+
+    def env(self) -> dict[str, str]:
+        return {
+            "GITHUB_API_URL": self.github_url,
+            "GH_TOKEN": self.token,
+            "AWS_ENDPOINT_URL_ECR": self.ecr_endpoint_url,
+            "AWS_ACCESS_KEY_ID": "sandbox",
+            "AWS_SECRET_ACCESS_KEY": "sandbox",
+            "AWS_DEFAULT_REGION": self.region,
+            "GHAECR_REPO": self.repo,
+            "GHAECR_ECR_REPOSITORY": self.ecr_repository,
+        }
+
+    def settings(self, **overrides: Any) -> Settings:
+        base = Settings(repo=self.repo, ecr_repository=self.ecr_repository, github_url=self.github_url,
+                        token=self.token, region=self.region, targets=self.targets, sandbox=True)
+        return replace(base, **overrides)
+
+    def ecr_client(self):
+        """A boto3 ECR client on the sandbox (for tests and the bench)."""
+        return ecr_seed.client(self.ecr_endpoint_url, self.region)
+
+    # --- driving the pipeline -------------------------------------------------------------------
+
+    def push_main(self, message: str = "Change something", *, ci_fails: bool = False) -> str:
+        """A commit on main: CI, then CD to staging. Returns the commit sha."""
+        return self.simulator.push_main(message, ci_fails=ci_fails)
+
+    def push_tag(self, version: str, *, smoke_fails: bool = False) -> int:
+        """Tag main's head: a CD run that waits for production approval. Returns the run id."""
+        return self.simulator.push_tag(version, smoke_fails=smoke_fails)
+
+    def run(self, run_id: int) -> Run:
+        return self.state.runs[run_id]
+
+    def runs_for(self, sha: str) -> list[Run]:
+        with self.state.lock:
+            return [r for r in self.state.runs_newest_first() if r.head_sha == sha]
+
+    def wait_run(self, run_id: int, status: str = "completed", timeout: float = 10.0) -> Run:
+        """Block until the run reaches ``status`` (for tests in plain threads)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self.state.lock:
+                run = self.state.runs.get(run_id)
+                if run is not None and run.status == status:
+                    return run
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"run {run_id} is {run.status if run else 'missing'}, not {status}")
+            time.sleep(0.01)
+
+    async def await_run(self, run_id: int, status: str = "completed", timeout: float = 10.0) -> Run:
+        """Like :meth:`wait_run`, without blocking the caller's event loop."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self.state.lock:
+                run = self.state.runs.get(run_id)
+                if run is not None and run.status == status:
+                    return run
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"run {run_id} is {run.status if run else 'missing'}, not {status}")
+            await asyncio.sleep(0.01)
+
+    def wait_idle(self, timeout: float = 10.0) -> None:
+        """Block until no run is queued or in progress (waiting runs do not count)."""
+        deadline = time.monotonic() + timeout
+        while any(r.status in ("queued", "in_progress") for r in list(self.state.runs.values())):
+            if time.monotonic() > deadline:
+                raise TimeoutError("runs still in progress")
+            time.sleep(0.01)

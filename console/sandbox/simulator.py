@@ -1,0 +1,303 @@
+"""The pipeline simulator: runs behave like the bundled workflows, in simulated time.
+
+``push_main`` -> CI -> (on success) CD ``workflow_run`` that pushes ``sha-<sha>-<t>`` and moves
+``staging-<t>``; ``push_tag`` -> CD ``push`` whose production job waits for review, then promotes by
+digest (``console.services.ecr_ops.promote``), smoke-tests, and rolls back automatically on a smoke
+failure; dispatched ``rollback``/``prune`` runs call ``ecr_ops.rollback``/``ecr_ops.prune``.
+
+Runs execute as tasks on the stand-in's event loop. Entry points called from other threads
+(``push_main``, ``push_tag``) hop onto that loop; ``review``/``dispatch`` are called by the ASGI app
+on the loop itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from datetime import datetime
+
+from console.errors import ConsoleError
+from console.model.images import DIGEST_RE, VERSION_RE
+from console.sandbox import ecr_seed, pipeline
+from console.sandbox.clock import SimClock
+from console.sandbox.ecr_seed import ImageSeed
+from console.sandbox.runner import RunClock, StepFailed, execute
+from console.sandbox.seed import add_deployment, finish_deployment
+from console.sandbox.state import RUN_ID_BASE, Commit, DeploymentRec, GitHubState, Job, Run
+from console.services import ecr_ops
+from console.services.ecr import EcrService
+
+
+class Simulator:
+    def __init__(self, st: GitHubState, clock: SimClock, ecr: EcrService, *, seed: int, targets: tuple[str, ...],
+                 region: str, repository: str, endpoint_url: str) -> None:
+        self.st, self.clock, self.ecr = st, clock, ecr
+        self.seed, self.targets = seed, targets
+        self.region, self.repository, self.endpoint_url = region, repository, endpoint_url
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self._rng = random.Random(f"{seed}:live")
+        self._tasks: set[asyncio.Task] = set()
+        self._reviews: dict[int, asyncio.Future] = {}  # run id -> (approved, deployment)
+        self._deployments: dict[int, DeploymentRec] = {}  # job id -> its deployment
+        self._boto = None
+
+    # --- entry points from any thread -------------------------------------------------------
+
+    def call(self, fn, *args, **kwargs):
+        """Run ``fn`` on the simulator's loop and return its result (thread-safe)."""
+        assert self.loop is not None, "the sandbox is not started"
+        try:
+            if asyncio.get_running_loop() is self.loop:
+                return fn(*args, **kwargs)
+        except RuntimeError:
+            pass
+
+        async def hop():
+            return fn(*args, **kwargs)
+
+        return asyncio.run_coroutine_threadsafe(hop(), self.loop).result(timeout=30)
+
+    def push_main(self, message: str, *, author: str | None = None, ci_fails: bool = False) -> str:
+        return self.call(self._push_main, message, author or self.st.user, ci_fails)
+
+    def push_tag(self, version: str, *, smoke_fails: bool = False) -> int:
+        return self.call(self._push_tag, version, smoke_fails, None, False).id
+
+    # --- on the loop ---------------------------------------------------------------------------
+
+    def _spawn(self, coro) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _new_run(self, workflow: str, event: str, branch: str, commit: Commit, actor: str, title: str,
+                 created_at: datetime | None = None) -> Run:
+        now = created_at or self.clock.now()
+        run = Run(self.st.new_id(RUN_ID_BASE), workflow, self.st.next_run_number(workflow), event, branch,
+                  commit.sha, actor, title, now, now)
+        return self.st.add_run(run)
+
+    def _push_main(self, message: str, author: str, ci_fails: bool) -> str:
+        with self.st.lock:
+            head = self.st.commits[-1] if self.st.commits else None
+            commit = Commit("%040x" % self._rng.getrandbits(160), message, author, self.clock.now(),
+                            head.sha if head else None)
+            self.st.commits.append(commit)
+            run = self._new_run("ci.yml", "push", "main", commit, author, message)
+        self._spawn(self._ci_then_cd(run, commit, ci_fails))
+        return commit.sha
+
+    async def _ci_then_cd(self, run: Run, commit: Commit, ci_fails: bool) -> None:
+        await execute(self.st, RunClock(self.clock), run, pipeline.ci(self.targets, commit.sha, test_fails=ci_fails), self)
+        if run.conclusion != "success":
+            return
+        with self.st.lock:
+            cd = self._new_run("cd.yml", "workflow_run", "main", commit, run.actor, commit.message)
+        await execute(self.st, RunClock(self.clock), cd, pipeline.cd_staging(self.targets, commit.sha), self)
+
+    def _push_tag(self, version: str, smoke_fails: bool, created_at: datetime | None, fast: bool) -> Run:
+        with self.st.lock:
+            commit = self.st.commit(self.st.tags.get(version) or self.st.default_branch)
+            if commit is None:
+                raise ValueError("no commit on main to tag")
+            self.st.tags[version] = commit.sha
+            run = self._new_run("cd.yml", "push", version, commit, self.st.user, commit.message, created_at)
+            run.inputs = {"version": version}
+        spec = pipeline.cd_release(self.targets, version, smoke_fails=smoke_fails)
+        self._spawn(execute(self.st, RunClock(self.clock, run.created_at, fast), run, spec, self))
+        return run
+
+    def start_waiting_release(self, version: str, created_at: datetime) -> Run:
+        """The seeded release: already resolved and waiting for production review at start-up."""
+        return self._push_tag(version, False, created_at, True)
+
+    def review(self, run: Run, environments: list[str], approve: bool, comment: str) -> list[DeploymentRec]:
+        """Approve or reject a run's pending environments (the pending-deployments API)."""
+        return self.call(self._review, run, environments, approve, comment)
+
+    def dispatch(self, workflow: str, ref: str, inputs: dict[str, str]) -> Run:
+        """A workflow_dispatch run (the dispatches API)."""
+        return self.call(self._dispatch, workflow, ref, inputs)
+
+    def _review(self, run: Run, environments: list[str], approve: bool, comment: str) -> list[DeploymentRec]:
+        future = self._reviews.get(run.id)
+        created: list[DeploymentRec] = []
+        with self.st.lock:
+            run.pending = [e for e in run.pending if e not in environments]
+            job = next((j for j in run.jobs if j.environment in environments and j.status == "waiting"), None)
+            if approve and job is not None:
+                created.append(self._deploy(run, job, self.clock.now()))
+        if future is not None and not future.done():
+            future.set_result(approve)
+        return created
+
+    def _dispatch(self, workflow: str, ref: str, inputs: dict[str, str]) -> Run:
+        commit = self.st.commit(ref)
+        assert commit is not None
+        if workflow == "security.yml":
+            run = self._new_run(workflow, "workflow_dispatch", ref, commit, self.st.user, "Security")
+            self._spawn(execute(self.st, RunClock(self.clock), run, pipeline.security(), self))
+            return run
+        run = self._new_run(workflow, "workflow_dispatch", ref, commit, self.st.user, pipeline.dispatch_title(inputs))
+        run.inputs = dict(inputs)
+        targets = self._dispatch_targets(inputs)
+        self._spawn(execute(self.st, RunClock(self.clock), run, pipeline.cd_dispatch(targets, inputs), self))
+        return run
+
+    def _dispatch_targets(self, inputs: dict[str, str]) -> tuple[str, ...]:
+        named = pipeline.split_list(inputs.get("targets"))
+        return self.targets if named in ([], ["all"]) else tuple(named)
+
+    async def aclose(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    # --- runner hooks --------------------------------------------------------------------------
+
+    def _deploy(self, run: Run, job: Job, at: datetime) -> DeploymentRec:
+        dep = add_deployment(self.st, job.environment or "", run.head_branch or "main", run.head_sha, at, run, job,
+                             run.actor, None, None)
+        self._deployments[job.id] = dep
+        return dep
+
+    async def gate(self, run: Run, job: Job, clock: RunClock) -> bool:
+        env = self.st.environments.get(job.environment or "")
+        if env is None or not (env.reviewers or env.reviewer_teams):
+            with self.st.lock:
+                self._deploy(run, job, clock.now())
+            return True
+        future = asyncio.get_running_loop().create_future()
+        self._reviews[run.id] = future
+        with self.st.lock:
+            job.status = "waiting"
+            run.status, run.pending, run.wait_started_at = "waiting", [env.name], clock.now()
+            run.updated_at = clock.now()
+        try:
+            approved = await future
+        finally:
+            self._reviews.pop(run.id, None)
+        clock.go_live()
+        with self.st.lock:
+            run.pending = []
+            run.status = "in_progress" if approved else run.status
+        return approved
+
+    def job_done(self, run: Run, job: Job, ok: bool, clock: RunClock) -> None:
+        dep = self._deployments.pop(job.id, None)
+        if dep is not None:
+            finish_deployment(self.st, dep, "success" if ok else "failure", clock.now())
+
+    async def act(self, run: Run, job: Job, action: str, clock: RunClock) -> list[str]:
+        kind, _, arg = action.partition(":")
+        handler = getattr(self, f"_do_{kind}")
+        return await handler(run, arg, clock)
+
+    # --- step actions (ECR through the services, like the workflows' scripts) ------------------
+
+    async def _do_push_image(self, run: Run, target: str, clock: RunClock) -> list[str]:
+        manifest, digest, size = ecr_seed.make_manifest(self.seed, run.head_sha, target, self.targets.index(target))
+        image = ImageSeed(target, run.head_sha, manifest, digest, size, clock.now(), [f"sha-{run.head_sha}-{target}"])
+        if self._boto is None:
+            self._boto = ecr_seed.client(self.endpoint_url, self.region)
+        try:
+            await asyncio.to_thread(ecr_seed.push, self._boto, self.repository, self.region, image)
+        except self._boto.exceptions.ImageAlreadyExistsException:
+            pass  # a re-run of the same commit: the build is already there (ECR answers the same)
+        return [f"{image.tags[0]}: digest: {digest} size: {size}"]
+
+    async def _do_move_staging(self, run: Run, target: str, clock: RunClock) -> list[str]:
+        result = await self.ecr.retag(f"sha-{run.head_sha}-{target}", f"staging-{target}")
+        return [f"staging-{target} -> {result.digest}" + ("" if result.changed else " (unchanged)")]
+
+    async def _do_resolve(self, run: Run, _: str, clock: RunClock) -> list[str]:
+        refs = [f"sha-{run.head_sha}-{t}" for t in self.targets]
+        found = await self.ecr.get_manifests(refs)
+        missing = [r for r in refs if r not in found]
+        if missing:
+            raise StepFailed(f"##[error]{', '.join(missing)} not found in ECR: staging never tested this commit.")
+        return [f"{r} -> {found[r].digest}" for r in refs]
+
+    async def _do_promote(self, run: Run, _: str, clock: RunClock) -> list[str]:
+        version = run.head_branch or ""
+        try:
+            outcomes = await ecr_ops.promote(self.ecr, self.targets, version, lambda t: f"sha-{run.head_sha}-{t}")
+        except ConsoleError as exc:
+            raise StepFailed(f"##[error]{exc}") from None
+        return [f"{o.target}: previous-{o.target} := {o.previous_digest or '-'}; {version}-{o.target}, "
+                f"latest-{o.target} := {o.digest}" for o in outcomes]
+
+    async def _do_auto_rollback(self, run: Run, _: str, clock: RunClock) -> list[str]:
+        return await self._rollback(self.targets, None)
+
+    async def _rollback(self, targets, to_version: str | None) -> list[str]:
+        try:
+            outcomes = await ecr_ops.rollback(self.ecr, list(targets), to_version or None)
+        except ConsoleError as exc:
+            raise StepFailed(f"##[error]{exc}") from None
+        return [f"{o.target}: latest-{o.target} {o.from_digest or '-'} -> {o.to_digest} ({o.to_ref})"
+                + ("" if o.changed else " (already there)") for o in outcomes]
+
+    async def _do_validate(self, run: Run, _: str, clock: RunClock) -> list[str]:
+        problem = validate_inputs(run.inputs, self.targets)
+        if problem:
+            raise StepFailed(f"##[error]{problem}")
+        return [f"{k}={v}" for k, v in sorted(run.inputs.items()) if k != "reason"] + ["inputs are valid"]
+
+    async def _do_rollback(self, run: Run, target: str, clock: RunClock) -> list[str]:
+        return await self._rollback([target], run.inputs.get("to_version"))
+
+    async def _do_prune(self, run: Run, _: str, clock: RunClock) -> list[str]:
+        digests = pipeline.split_list(run.inputs.get("digests"))
+        try:
+            result = await ecr_ops.prune(self.ecr, digests, self.targets)
+        except ConsoleError as exc:
+            raise StepFailed(f"##[error]{exc}") from None
+        lines = [f"deleted {d}" for d in result.deleted]
+        lines += [f"kept {d}: {why}" for d, why in result.kept]
+        lines += [f"##[error]failed {d}: {why}" for d, why in result.failed]
+        lines.append(f"{len(result.deleted)} deleted, {len(result.kept)} kept, {len(result.failed)} failed")
+        if result.failed:
+            raise StepFailed(*lines)
+        return lines
+
+    async def _do_verify(self, run: Run, _: str, clock: RunClock) -> list[str]:
+        if run.inputs.get("operation") == "prune":
+            present = {i.digest for i in await self.ecr.list_images()}
+            gone = [d for d in pipeline.split_list(run.inputs.get("digests")) if d not in present]
+            return [f"{len(gone)} of the requested digests are gone from ECR"]
+        targets = self._dispatch_targets(run.inputs)
+        found = await self.ecr.get_manifests([f"latest-{t}" for t in targets])
+        with self.st.lock:
+            job = next(j for j in run.jobs if j.name == "verify")
+            dep = add_deployment(self.st, "production", run.head_branch or "main", run.head_sha, clock.now(), run, job,
+                                 run.actor, "success", clock.now())
+            dep.description = run.display_title[:140]
+            dep.task = "deploy:rollback"
+        return [f"latest-{t} -> {found[f'latest-{t}'].digest if f'latest-{t}' in found else 'missing'}" for t in targets]
+
+
+def validate_inputs(inputs: dict[str, str], targets: tuple[str, ...]) -> str | None:
+    """What the CD workflow's validate job checks; one sentence, or None."""
+    op = inputs.get("operation")
+    if op == "rollback":
+        named = pipeline.split_list(inputs.get("targets"))
+        if not named:
+            return "targets is required for a rollback (comma-separated names, or all)."
+        unknown = [t for t in named if t != "all" and t not in targets]
+        if unknown:
+            return f"Unknown target '{unknown[0]}'; known targets: {', '.join(targets)}."
+        version = inputs.get("to_version") or ""
+        if version and not VERSION_RE.match(version):
+            return f"to_version '{version}' is not a version like v1.3.0."
+        return None
+    if op == "prune":
+        digests = pipeline.split_list(inputs.get("digests"))
+        if not digests:
+            return "digests is required for a prune (comma-separated sha256:<64 hex>)."
+        bad = [d for d in digests if not DIGEST_RE.match(d)]
+        if bad:
+            return f"Malformed digest '{bad[0]}'; expected sha256:<64 hex>."
+        return None
+    return f"Unknown operation '{op}'."
+

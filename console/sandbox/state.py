@@ -1,0 +1,206 @@
+"""The GitHub stand-in's in-memory store: runs, jobs, environments, deployments, commits, requests.
+
+Everything is mutated under ``state.lock`` (an RLock): the ASGI app and the simulator run in the
+stand-in's event-loop thread, tests read from their own thread.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+
+# Workflow files of the bundled workflows, with stable ids (id, display name).
+WORKFLOWS: dict[str, tuple[int, str]] = {
+    "ci.yml": (161001, "CI"),
+    "cd.yml": (161002, "CD"),
+    "security.yml": (161003, "Security"),
+    "notify.yml": (161004, "Notify"),
+}
+BOT = "github-actions[bot]"
+# Id ranges like github.com's (ids grow with time; one counter keeps them unique).
+RUN_ID_BASE = 11_000_000_000
+JOB_ID_BASE = 31_000_000_000
+DEPLOYMENT_ID_BASE = 2_000_000_000
+STATUS_ID_BASE = 5_000_000_000
+
+
+@dataclass
+class Step:
+    number: int
+    name: str
+    duration_s: float = 5.0  # simulated seconds
+    output: list[str] = field(default_factory=list)  # log lines this step prints
+    status: str = "queued"
+    conclusion: str | None = None
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+
+
+@dataclass
+class Job:
+    id: int
+    run_id: int
+    name: str
+    steps: list[Step] = field(default_factory=list)
+    status: str = "queued"  # queued, in_progress, waiting, completed
+    conclusion: str | None = None
+    created_at: datetime | None = None
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+    environment: str | None = None
+    runner_name: str | None = None
+
+
+@dataclass
+class Run:
+    id: int
+    workflow: str  # file name, e.g. "cd.yml"
+    run_number: int
+    event: str
+    head_branch: str | None
+    head_sha: str
+    actor: str
+    display_title: str
+    created_at: datetime
+    updated_at: datetime
+    status: str = "queued"
+    conclusion: str | None = None
+    run_started_at: datetime | None = None
+    run_attempt: int = 1
+    jobs: list[Job] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)  # environments waiting for review
+    wait_started_at: datetime | None = None
+    inputs: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class EnvironmentRec:
+    id: int
+    name: str
+    created_at: datetime
+    reviewers: list[str] = field(default_factory=list)  # user logins
+    reviewer_teams: list[str] = field(default_factory=list)  # team slugs
+    wait_timer: int = 0  # minutes
+    protected_branches: bool = False
+
+
+@dataclass
+class DeploymentStatusRec:
+    id: int
+    state: str
+    created_at: datetime
+    description: str = ""
+    log_url: str = ""
+    creator: str = BOT
+
+
+@dataclass
+class DeploymentRec:
+    id: int
+    environment: str
+    ref: str
+    sha: str
+    created_at: datetime
+    creator: str = BOT
+    description: str | None = None
+    task: str = "deploy"
+    payload: dict = field(default_factory=dict)
+    statuses: list[DeploymentStatusRec] = field(default_factory=list)  # oldest first
+
+
+@dataclass
+class Commit:
+    sha: str
+    message: str
+    author: str
+    date: datetime
+    parent: str | None = None
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    status: int
+    counted: bool  # counted against the rate limit (a 304 is not)
+
+    def __iter__(self):  # unpack as (method, path, status)
+        return iter((self.method, self.path, self.status))
+
+
+@dataclass
+class GitHubState:
+    owner: str = "acme"
+    repo: str = "shop"
+    user: str = "octo-operator"
+    default_branch: str = "main"
+    targets: tuple[str, ...] = ("minimal", "runtime")
+    created_at: datetime | None = None
+    runs: dict[int, Run] = field(default_factory=dict)
+    jobs: dict[int, Job] = field(default_factory=dict)
+    environments: dict[str, EnvironmentRec] = field(default_factory=dict)
+    deployments: dict[int, DeploymentRec] = field(default_factory=dict)
+    commits: list[Commit] = field(default_factory=list)  # main history, oldest first
+    tags: dict[str, str] = field(default_factory=dict)  # git tag -> sha
+    requests: list[Request] = field(default_factory=list)
+    ratelimit_limit: int = 5000
+    ratelimit_used: int = 0
+    ratelimit_reset: int = 0  # epoch seconds
+    cache_max_age: int = 0  # Cache-Control max-age on GETs (github.com sends 60)
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    _next_id: int = 0
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.owner}/{self.repo}"
+
+    def new_id(self, base: int = 0) -> int:
+        """A fresh id, increasing (ids in GitHub grow with time)."""
+        with self.lock:
+            self._next_id += 1
+            return base + self._next_id
+
+    # --- queries --------------------------------------------------------------------------------
+
+    def commit(self, ref: str) -> Commit | None:
+        """Resolve a branch, tag or (short) sha to a commit of main's history."""
+        with self.lock:
+            if ref in (self.default_branch, "HEAD") and self.commits:
+                return self.commits[-1]
+            sha = self.tags.get(ref, ref)
+            if len(sha) < 7:
+                return None
+            return next((c for c in reversed(self.commits) if c.sha.startswith(sha)), None)
+
+    def commit_index(self, sha: str) -> int:
+        return next(i for i, c in enumerate(self.commits) if c.sha == sha)
+
+    def next_run_number(self, workflow: str) -> int:
+        with self.lock:
+            return 1 + max((r.run_number for r in self.runs.values() if r.workflow == workflow), default=0)
+
+    def runs_newest_first(self) -> list[Run]:
+        with self.lock:
+            return sorted(self.runs.values(), key=lambda r: (r.created_at, r.id), reverse=True)
+
+    def deployments_newest_first(self) -> list[DeploymentRec]:
+        with self.lock:
+            return sorted(self.deployments.values(), key=lambda d: (d.created_at, d.id), reverse=True)
+
+    def counted_requests(self) -> int:
+        with self.lock:
+            return sum(1 for r in self.requests if r.counted)
+
+    def add_run(self, run: Run) -> Run:
+        with self.lock:
+            self.runs[run.id] = run
+            for job in run.jobs:
+                self.jobs[job.id] = job
+            return run
+
+    def add_job(self, run: Run, job: Job) -> Job:
+        with self.lock:
+            run.jobs.append(job)
+            self.jobs[job.id] = job
+            return job

@@ -1,0 +1,48 @@
+"""Shared fixtures.
+
+``sandbox``: a started :class:`console.sandbox.Sandbox` (seed 7, targets minimal and runtime, fast
+simulated time: a CI+CD run finishes in well under a second), stopped after the test. While it runs,
+the process environment points at it (``sb.env()``: GITHUB_API_URL, GH_TOKEN, AWS_ENDPOINT_URL_ECR,
+dummy AWS credentials and region, GHAECR_REPO, GHAECR_ECR_REPOSITORY), so boto3, the services and
+the CLI find it without flags; ``monkeypatch.delenv`` what a test wants absent.
+
+``sandbox_factory``: ``sandbox_factory(images=..., runs=..., targets=..., speed=..., seed=...)`` for
+another shape (same clean-up and environment).
+
+Only one sandbox runs at a time in a process: moto's state is process-global and is reset on start.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+FAST = 600.0  # simulated seconds per wall second in tests
+
+# moto's server logs every request line to stderr through werkzeug; keep test output readable.
+logging.getLogger("werkzeug").setLevel(logging.ERROR)
+
+
+@pytest.fixture
+def sandbox_factory(monkeypatch):
+    from console.sandbox import Sandbox
+
+    started = []
+
+    def make(**kwargs):
+        kwargs.setdefault("speed", FAST)
+        sb = Sandbox(**kwargs).start()
+        started.append(sb)
+        for name, value in sb.env().items():
+            monkeypatch.setenv(name, value)
+        return sb
+
+    yield make
+    for sb in reversed(started):
+        sb.stop()
+
+
+@pytest.fixture
+def sandbox(sandbox_factory):
+    return sandbox_factory()
