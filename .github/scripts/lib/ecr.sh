@@ -1,0 +1,169 @@
+# shellcheck shell=bash
+# ECR helpers on top of the AWS CLI (it honours AWS_REGION/AWS_DEFAULT_REGION and
+# AWS_ENDPOINT_URL_ECR). Needs common.sh, jq and ECR_REPOSITORY. Sourced, never run.
+#
+# The repository state is read once into two maps (tag -> digest, digest -> "tag,tag,"), tags
+# move by manifest (batch-get-image then put-image with the manifest's media type: no pull, no
+# push, no rebuild) and every move is compare-then-put: ECR refuses to put a tag on the digest it
+# already names, and a re-run must be a no-op.
+
+# DIGEST_PUSHED: digest -> push time (epoch seconds), for cleanup's newest-first order.
+# shellcheck disable=SC2034
+declare -gA TAG_DIGEST=() DIGEST_TAGS=() DIGEST_PUSHED=()
+ECR_WORK="$(mktemp -d)"
+trap 'rm -rf "$ECR_WORK"' EXIT
+
+# Manifest media types ECR may return; asking for all of them avoids any format conversion.
+ACCEPTED_MEDIA_TYPES=(
+  application/vnd.oci.image.manifest.v1+json
+  application/vnd.oci.image.index.v1+json
+  application/vnd.docker.distribution.manifest.v2+json
+  application/vnd.docker.distribution.manifest.list.v2+json
+  application/vnd.docker.distribution.manifest.v1+json
+)
+
+# aws_ecr OPERATION ARGS... -> stdout of `aws ecr`; on error, one line naming the operation and
+# the service's own reason (the AWS CLI's last stderr line).
+aws_ecr() {
+  local op="$1" err="$ECR_WORK/stderr"
+  shift
+  if ! aws ecr "$op" --repository-name "$ECR_REPOSITORY" "$@" 2>"$err"; then
+    die "ECR ${op} on repository '${ECR_REPOSITORY}' failed: $(grep -v '^[[:space:]]*$' "$err" | tail -n 1)"
+  fi
+}
+
+# Read every image of the repository (the CLI follows pagination) into the maps.
+ecr_load_state() {
+  local listing digest tags pushed tag
+  local -a taglist
+  TAG_DIGEST=() DIGEST_TAGS=() DIGEST_PUSHED=()
+  listing="$(aws_ecr describe-images --output text \
+    --query "imageDetails[].[join('|', [imageDigest, join(',', imageTags || \`[]\`), to_string(imagePushedAt)])]")"
+  while IFS='|' read -r digest tags pushed; do
+    [[ -n "$digest" && "$digest" != "None" ]] || continue
+    DIGEST_TAGS["$digest"]="${tags:+$tags,}"
+    # shellcheck disable=SC2034 # read by cleanup.sh
+    DIGEST_PUSHED["$digest"]="${pushed%%.*}"
+    IFS=',' read -r -a taglist <<<"$tags"
+    for tag in "${taglist[@]}"; do
+      [[ -n "$tag" ]] && TAG_DIGEST["$tag"]="$digest"
+    done
+  done <<<"$listing"
+}
+
+short() {
+  printf '%s' "${1#sha256:}" | cut -c1-12
+}
+
+# manifest_media_type MANIFEST_FILE REPORTED -> the media type to put the manifest back with:
+# what ECR reported, else the manifest's own mediaType, else inferred from its content (OCI
+# manifests and indexes may omit the top-level mediaType).
+manifest_media_type() {
+  local file="$1" reported="$2"
+  if [[ -n "$reported" ]]; then
+    printf '%s\n' "$reported"
+    return
+  fi
+  jq -r '
+    if (.mediaType // "") != "" then .mediaType
+    elif has("manifests") then "application/vnd.oci.image.index.v1+json"
+    elif (.config.mediaType // "") == "application/vnd.docker.container.image.v1+json"
+      then "application/vnd.docker.distribution.manifest.v2+json"
+    else "application/vnd.oci.image.manifest.v1+json" end' "$file"
+}
+
+# ecr_fetch_manifest DIGEST -> writes $ECR_WORK/<hex>.manifest (exact bytes) and .type once.
+ecr_fetch_manifest() {
+  local digest="$1" base="$ECR_WORK/${1#sha256:}"
+  [[ -f "$base.manifest" ]] && return
+  aws_ecr batch-get-image --output json --image-ids "imageDigest=$digest" \
+    --accepted-media-types "${ACCEPTED_MEDIA_TYPES[@]}" >"$base.response"
+  [[ "$(jq '.images | length' "$base.response")" -ge 1 ]] ||
+    die "image ${digest} is not in ECR repository '${ECR_REPOSITORY}' ($(jq -r '.failures[0].failureReason // "not found"' "$base.response"))"
+  jq -j '.images[0].imageManifest' "$base.response" >"$base.manifest"
+  manifest_media_type "$base.manifest" "$(jq -r '.images[0].imageManifestMediaType // empty' "$base.response")" >"$base.type"
+}
+
+# ecr_put_tag DIGEST TAG -> make TAG name DIGEST (compare-then-put) and assert the result.
+ecr_put_tag() {
+  local digest="$1" tag="$2" base="$ECR_WORK/${1#sha256:}" result
+  if [[ "${TAG_DIGEST[$tag]:-}" == "$digest" ]]; then
+    log "= ${tag} already names $(short "$digest")"
+    return
+  fi
+  ecr_fetch_manifest "$digest"
+  if ! result="$(aws ecr put-image --repository-name "$ECR_REPOSITORY" --image-tag "$tag" \
+    --image-manifest "file://$base.manifest" --image-manifest-media-type "$(cat "$base.type")" \
+    --image-digest "$digest" --query 'image.imageId.imageDigest' --output text 2>"$ECR_WORK/stderr")"; then
+    # A concurrent writer already put this exact tag on this exact digest: that is the goal.
+    if grep -q ImageAlreadyExistsException "$ECR_WORK/stderr"; then
+      result="$digest"
+    else
+      die "ECR put-image of ${tag} failed: $(grep -v '^[[:space:]]*$' "$ECR_WORK/stderr" | tail -n 1)"
+    fi
+  fi
+  [[ "$result" == "$digest" ]] ||
+    die "put-image of ${tag} produced ${result}, not ${digest}: the manifest did not round-trip"
+  log "> ${tag} now names $(short "$digest") (was $(short "${TAG_DIGEST[$tag]:-none}"))"
+  TAG_DIGEST["$tag"]="$digest"
+}
+
+# ecr_expect TAG DIGEST... pairs -> re-read ECR and fail unless every TAG names its DIGEST.
+ecr_expect() {
+  ecr_load_state
+  while [[ $# -ge 2 ]]; do
+    [[ "${TAG_DIGEST[$1]:-}" == "$2" ]] ||
+      die "verification failed: ${1} names '${TAG_DIGEST[$1]:-nothing}', expected ${2}"
+    shift 2
+  done
+}
+
+# Protected images carry a pointer tag: what an environment runs or may roll back to.
+protection_of() {
+  local tag tags="${DIGEST_TAGS[$1]:-}"
+  local -a list
+  IFS=',' read -r -a list <<<"$tags"
+  for tag in "${list[@]}"; do
+    case "$tag" in
+      latest-* | previous-* | staging-*)
+        printf '%s\n' "$tag"
+        return
+        ;;
+    esac
+  done
+}
+
+# ecr_delete_unprotected DIGEST... -> re-read ECR, delete the given digests that carry no pointer
+# tag, refuse the others. Sets DELETED, REFUSED ("digest (tag)") and GONE arrays.
+declare -ga DELETED=() REFUSED=() GONE=()
+ecr_delete_unprotected() {
+  local digest tag reason
+  local -a doomed=() ids=()
+  DELETED=() REFUSED=() GONE=()
+  ecr_load_state # protection is decided now, at delete time, not when the list was made
+  for digest in "$@"; do
+    if [[ -z "${DIGEST_TAGS[$digest]+set}" ]]; then
+      GONE+=("$digest")
+      continue
+    fi
+    tag="$(protection_of "$digest")"
+    if [[ -n "$tag" ]]; then
+      REFUSED+=("$digest ($tag)")
+    else
+      doomed+=("$digest")
+    fi
+  done
+  while [[ ${#doomed[@]} -gt 0 ]]; do # batch-delete-image takes at most 100 ids
+    ids=()
+    for digest in "${doomed[@]:0:100}"; do ids+=("imageDigest=$digest"); done
+    doomed=("${doomed[@]:100}")
+    reason="$(aws_ecr batch-delete-image --image-ids "${ids[@]}" --output text \
+      --query "failures[].join(' ', [imageId.imageDigest || '', failureCode || '', failureReason || ''])")"
+    [[ -z "$reason" || "$reason" == "None" ]] || die "ECR refused a delete: $(head -n 1 <<<"$reason")"
+    for digest in "${ids[@]}"; do DELETED+=("${digest#imageDigest=}"); done
+  done
+  ecr_load_state
+  for digest in "${DELETED[@]}"; do
+    [[ -z "${DIGEST_TAGS[$digest]+set}" ]] || die "verification failed: ${digest} is still in the repository"
+  done
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Roll targets back, each to its OWN previous-<target> (default) or <TO_VERSION>-<target>: never
+# one target's digest onto another. previous-<target> is left alone, so a re-run is a no-op.
+# Env: ECR_REPOSITORY, DEPLOY_TARGETS, TARGETS (comma list or "all"), TO_VERSION (optional).
+# Outputs: from_<target>, to_<target>.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=SCRIPTDIR/lib/common.sh
+. "$here/lib/common.sh"
+
+require_env ECR_REPOSITORY DEPLOY_TARGETS
+mapfile -t chosen < <(resolve_targets "${TARGETS:-}" "$DEPLOY_TARGETS")
+[[ ${#chosen[@]} -gt 0 ]] || exit 1 # resolve_targets already said why
+[[ -z "${TO_VERSION:-}" ]] || validate_version "$TO_VERSION"
+
+# shellcheck source=SCRIPTDIR/lib/ecr.sh
+. "$here/lib/ecr.sh"
+ecr_load_state
+
+declare -A to=()
+for target in "${chosen[@]}"; do # resolve every target first: all or nothing
+  ref="${TO_VERSION:+${TO_VERSION}-${target}}"
+  ref="${ref:-previous-${target}}"
+  to[$target]="${TAG_DIGEST[$ref]:-}"
+  [[ -n "${to[$target]}" ]] ||
+    die "cannot roll back '${target}': ${ref} does not exist in ECR repository '${ECR_REPOSITORY}'"
+done
+
+summary "| target | from | to |" "|---|---|---|"
+expect=()
+for target in "${chosen[@]}"; do
+  from="${TAG_DIGEST[latest-${target}]:-}"
+  ecr_put_tag "${to[$target]}" "latest-${target}"
+  expect+=("latest-${target}" "${to[$target]}")
+  output "from_${target}" "$from"
+  output "to_${target}" "${to[$target]}"
+  summary "| ${target} | \`${from:-none}\` | \`${to[$target]}\` |"
+done
+ecr_expect "${expect[@]}"
+log "rolled back ${chosen[*]}"
