@@ -1,9 +1,9 @@
 """GitHub REST through githubkit (async), for github.com and GitHub Enterprise Server alike.
 
 - ``base_url``: ``https://api.github.com`` or ``https://HOST/api/v3``.
-- ETag revalidation: githubkit's ``http_cache`` (hishel) sends ``If-None-Match`` on every GET and
-  serves the stored body when GitHub answers 304, which does not count against the rate limit.
-  ``stats.not_modified`` counts those; ``stats.counted`` is what the rate limit saw.
+- ETag revalidation: every JSON GET carries ``If-None-Match`` from a bounded per-URL cache
+  (github_cache.EtagCache) and a 304 is answered with the stored body; a 304 does not count against
+  the rate limit. ``stats.not_modified`` counts those; ``stats.counted`` is what the rate limit saw.
 - ``rate_limit`` follows the ``x-ratelimit-*`` headers of every response.
 - Retries: see github_errors.RetryPolicy (5xx, ``retry-after``; bounded).
 - JSON is parsed leniently per item (github_parse); an item that cannot be parsed is skipped and
@@ -22,11 +22,11 @@ from typing import Any
 
 import httpx
 from githubkit import GitHub
-from githubkit.cache import MemCacheStrategy
 
 from console.errors import GitHubError, NotFound
 from console.model import Deployment, Environment, Job, PendingApproval, RateLimit, WorkflowRun
 from console.services import github_parse as gp
+from console.services.github_cache import EtagCache
 from console.services.github_errors import RetryPolicy, map_github_error, reset_time
 
 DEFAULT_BASE_URL = "https://api.github.com"
@@ -58,7 +58,7 @@ class RequestStats:
 
 
 class _GitHub(GitHub):
-    """githubkit client that keeps ONE httpx client (and its ETag cache) for the service's life.
+    """githubkit client that keeps ONE httpx client (one connection pool) for the service's life.
 
     githubkit's own persistent client lives in a ContextVar, invisible to tasks created elsewhere
     (Textual workers); without this, every request would build a new connection pool.
@@ -103,13 +103,12 @@ class GitHubService:
         self.retry = retry or RetryPolicy()
         self.find_run_timeout = find_run_timeout
         self._user: str | None = None
-        self._cache = MemCacheStrategy()
+        self.cache = EtagCache()
         self._gh = _GitHub(
             token or None,
             base_url=self.base_url + "/",
             async_transport=transport,
-            http_cache=True,
-            cache_strategy=self._cache,
+            http_cache=False,  # see github_cache: hishel 1.4's storage grows without bound
             auto_retry=self.retry,
             timeout=timeout,
             async_event_hooks={"response": [self._on_response]},
@@ -120,15 +119,14 @@ class GitHubService:
 
     async def aclose(self) -> None:
         await self._gh.close_shared()
-        await self._cache.acleanup()
+        self.cache.clear()
 
     # --- plumbing -------------------------------------------------------------------------------
 
     async def _on_response(self, response: httpx.Response) -> None:
         """Every HTTP response (retries and redirects included): count it, track the rate limit."""
         self.stats.total += 1
-        # hishel answers a 304 with the stored body ("from cache"); a revalidation that got a 200 is not.
-        if response.status_code == 304 or response.extensions.get("hishel_from_cache"):
+        if response.status_code == 304:
             self.stats.not_modified += 1
         route = f"{response.request.method} {_ID_RE.sub('/{id}', response.request.url.path)}"
         self.stats.by_route[route] = self.stats.by_route.get(route, 0) + 1
@@ -146,16 +144,29 @@ class GitHubService:
                 pass
 
     async def _call(
-        self, method: str, path: str, action: str, *, not_found: str | None = None, **kwargs: Any
+        self, method: str, path: str, action: str, *, not_found: str | None = None, conditional: bool = False,
+        params: dict[str, Any] | None = None, **kwargs: Any,
     ) -> httpx.Response:
+        """One request with retries; ``conditional``: a GET revalidated against the ETag cache."""
+        key = self.cache.key(path, params) if conditional else ""
+        headers = self.cache.conditional_headers(key) if conditional else None
         try:
-            response = await self._gh.arequest(method, path, **kwargs)
+            response = (await self._gh.arequest(method, path, params=params, headers=headers, **kwargs)).raw_response
         except Exception as exc:  # noqa: BLE001 - every failure becomes one typed sentence
             raise map_github_error(exc, base_url=self.base_url, repo=self.repo, action=action, not_found=not_found) from exc
-        return response.raw_response
+        if not conditional:
+            return response
+        if response.status_code == 304:
+            cached = self.cache.replay(key, response)
+            if cached is not None:
+                return cached
+            # A 304 we cannot answer (entry evicted meanwhile): ask again without a validator.
+            return await self._call(method, path, action, not_found=not_found, params=params, **kwargs)
+        self.cache.store(key, response)
+        return response
 
     async def _json(self, path: str, action: str, *, not_found: str | None = None, **params: Any) -> Any:
-        response = await self._call("GET", path, action, not_found=not_found, params=_clean(params))
+        response = await self._call("GET", path, action, not_found=not_found, params=_clean(params), conditional=True)
         try:
             return response.json()
         except ValueError as exc:
@@ -221,7 +232,8 @@ class GitHubService:
         params: dict[str, Any] | None = {"per_page": 100, "filter": "latest"}
         for _ in range(20):  # at most 2,000 jobs; a matrix never comes close
             response = await self._call(
-                "GET", url, f"list jobs of run {run_id}", not_found=f"Run {run_id} not found in {self.repo}.", params=params
+                "GET", url, f"list jobs of run {run_id}", not_found=f"Run {run_id} not found in {self.repo}.",
+                params=params, conditional=True,
             )
             body = response.json()
             jobs.extend(self._parse(body.get("jobs") if isinstance(body, dict) else None, gp.parse_job))

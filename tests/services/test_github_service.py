@@ -33,11 +33,14 @@ async def test_unchanged_poll_is_a_304_that_costs_no_rate_limit(gh, stand_in):
     assert stand_in.state.requests[-1].status == 304
 
 
-async def test_changed_data_is_fetched_again(gh, stand_in):
+async def test_changed_data_is_fetched_again_and_the_cache_stays_bounded(gh, stand_in):
     await gh.list_runs("cd.yml")
-    stand_in.state.runs[500].status = "completed"
-    runs = await gh.list_runs("cd.yml")
-    assert runs[0].status == "completed" and gh.stats.not_modified == 0
+    for status in ("in_progress", "completed", "queued", "completed"):
+        stand_in.state.runs[500].status = status
+        runs = await gh.list_runs("cd.yml")
+        assert runs[0].status == status
+    assert gh.stats.not_modified == 0
+    assert len(gh.cache) == 1  # one entry per URL, the newest: an all-day poll does not grow memory
 
 
 async def test_rate_limit_headers_are_tracked(gh, stand_in):
