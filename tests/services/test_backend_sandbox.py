@@ -1,0 +1,37 @@
+"""Backend.from_settings on the full sandbox (GitHub stand-in + moto + simulator) over loopback."""
+
+from __future__ import annotations
+
+from console.services.backend import Backend
+
+
+async def test_snapshot_of_the_seeded_sandbox(sandbox):
+    sandbox.wait_idle()
+    backend = Backend.from_settings(sandbox.settings())  # ECR endpoint from AWS_ENDPOINT_URL_ECR
+    try:
+        snap = await backend.snapshot()
+    finally:
+        await backend.aclose()
+
+    assert snap.errors == ()
+    assert snap.targets == ("minimal", "runtime")
+    assert {r.workflow for r in snap.runs} == {"ci.yml", "cd.yml", "security.yml"}
+    assert snap.approvals and all(run.is_waiting for run, _ in snap.approvals)
+    for env in ("staging", "production"):
+        for target in snap.targets:
+            assert snap.state(env, target).digest, (env, target)
+
+
+async def test_idle_refresh_costs_nothing_counted_and_one_listing(sandbox):
+    sandbox.wait_idle()
+    backend = Backend.from_settings(sandbox.settings())
+    try:
+        await backend.snapshot()
+        counted, listings = sandbox.state.counted_requests(), backend.ecr.stats.by_operation["DescribeImages"]
+        for _ in range(5):
+            await backend.snapshot()
+        assert sandbox.state.counted_requests() == counted
+        assert backend.ecr.stats.by_operation["DescribeImages"] - listings == 5
+        assert set(backend.ecr.stats.by_operation) == {"DescribeImages"}
+    finally:
+        await backend.aclose()
