@@ -13,10 +13,17 @@ from console.model import Job, WorkflowRun
 
 # Polls start fast (a dispatched run often finishes in seconds) and back off to a bound, so a long
 # run costs a request every MAX_POLL seconds. GHAECR_CONSOLE_POLL_SECONDS shortens the start (tests).
-START_POLL = float(os.environ.get("GHAECR_CONSOLE_POLL_SECONDS", "1.0"))
+DEFAULT_START_POLL = 1.0
 MAX_POLL = 10.0
 DEFAULT_TIMEOUT = 45 * 60.0
 TRANSIENT_RETRIES = 5  # consecutive poll failures tolerated: the action already happened
+
+
+def start_poll() -> float:
+    try:
+        return max(0.01, float(os.environ.get("GHAECR_CONSOLE_POLL_SECONDS", DEFAULT_START_POLL)))
+    except ValueError:
+        return DEFAULT_START_POLL
 
 
 @dataclass(frozen=True)
@@ -37,7 +44,7 @@ async def follow_run(
     timeout: float = DEFAULT_TIMEOUT,
     poll_seconds: float | None = None,
 ) -> FollowResult:
-    start = poll_seconds if poll_seconds is not None else START_POLL
+    start = poll_seconds if poll_seconds is not None else start_poll()
     interval = start
     deadline = time.monotonic() + timeout
     last_seen = None
