@@ -3,7 +3,8 @@
 # (sha-<HEAD_SHA>-<target>) by retagging its manifest: previous-<target> := the old latest
 # (written first, so a crash always leaves a rollback target), then <VERSION>-<target>, then
 # latest-<target>. A re-run is a no-op. Nothing is pulled, pushed or rebuilt.
-# Env: ECR_REPOSITORY, DEPLOY_TARGETS, TARGETS (comma list or "all"), HEAD_SHA, VERSION.
+# Env: ECR_REPOSITORY, DEPLOY_TARGETS, TARGETS (comma list or "all"), HEAD_SHA, VERSION,
+# STAGED_DIGEST (optional, one target only: the digest staging reported testing; must match).
 # Outputs: digest / previous (single target) and digest_<target> / previous_<target>.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -15,6 +16,10 @@ mapfile -t chosen < <(resolve_targets "${TARGETS:-}" "$DEPLOY_TARGETS")
 [[ ${#chosen[@]} -gt 0 ]] || exit 1 # resolve_targets already said why
 validate_sha "$HEAD_SHA"
 validate_version "$VERSION"
+if [[ -n "${STAGED_DIGEST:-}" ]]; then
+  [[ ${#chosen[@]} -eq 1 ]] || die "STAGED_DIGEST applies to one target, not ${#chosen[@]}"
+  staged="$(validate_digests "$STAGED_DIGEST")"
+fi
 
 # shellcheck source=SCRIPTDIR/lib/ecr.sh
 . "$here/lib/ecr.sh"
@@ -28,6 +33,8 @@ for target in "${chosen[@]}"; do
   new[$target]="${TAG_DIGEST[$build]:-}"
   [[ -n "${new[$target]}" ]] ||
     die "commit ${HEAD_SHA} never passed staging for '${target}': ${build} is not in ECR repository '${ECR_REPOSITORY}'"
+  [[ -z "${staged:-}" || "${new[$target]}" == "$staged" ]] ||
+    die "${build} names ${new[$target]}, but staging tested ${staged}: refusing to promote an untested image"
   [[ -z "${TAG_DIGEST[$release]:-}" || "${TAG_DIGEST[$release]}" == "${new[$target]}" ]] ||
     die "${release} already names ${TAG_DIGEST[$release]}, not ${new[$target]}: release tags never move"
 done
