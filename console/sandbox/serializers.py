@@ -94,7 +94,7 @@ def team(api: str, org: str, slug: str) -> dict:
         "html_url": f"{HTML}/orgs/{org}/teams/{slug}",
         "members_url": f"{api}/organizations/1/team/{ident}/members{{/member}}",
         "repositories_url": f"{api}/organizations/1/team/{ident}/repos",
-        "type": "team",
+        "type": "organization",
         "parent": None,
     }
 

@@ -44,6 +44,30 @@ class _SandboxEcr(EcrService):
             return self._client
 
 
+_shared_moto = None
+_shared_lock = threading.Lock()
+
+
+def _start_moto_server(port: int):
+    from moto.server import ThreadedMotoServer
+
+    # moto's werkzeug server logs each request to stderr: that would scribble over the TUI.
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    return server
+
+
+def _shared_moto_server():
+    """One moto server per process, reused by every Sandbox (its state is process-global anyway, and
+    stopping werkzeug costs half a second per test)."""
+    global _shared_moto
+    with _shared_lock:
+        if _shared_moto is None:
+            _shared_moto = _start_moto_server(0)
+        return _shared_moto
+
+
 class Sandbox:
     """Everything the console talks to, on 127.0.0.1. One at a time per process (moto's state is global)."""
 
@@ -101,13 +125,12 @@ class Sandbox:
         return self
 
     def _start_moto(self) -> None:
-        from moto.server import ThreadedMotoServer
-
-        # moto's werkzeug server logs each request to stderr: that would scribble over the TUI.
-        logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.ecr_port, verbose=False)
-        self._moto.start()
-        host, port = self._moto.get_host_and_port()
+        if self.ecr_port:
+            self._moto = _start_moto_server(self.ecr_port)  # a dedicated server on the asked port
+            server = self._moto
+        else:
+            server = _shared_moto_server()
+        host, port = server.get_host_and_port()
         self.ecr_endpoint_url = f"http://{host}:{port}"
         request = urllib.request.Request(f"{self.ecr_endpoint_url}/moto-api/reset", method="POST", data=b"")
         urllib.request.urlopen(request, timeout=10).read()
@@ -117,6 +140,9 @@ class Sandbox:
 
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # Accepted connections inherit this; without it keep-alive clients wait ~40 ms per request
+        # (Nagle + delayed ACK on uvicorn's separate header and body writes).
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.bind(("127.0.0.1", self.port))
         host, port = sock.getsockname()[:2]
         self.github_url = f"http://{host}:{port}"

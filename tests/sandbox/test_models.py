@@ -1,0 +1,115 @@
+"""Every GitHub stand-in response parses through githubkit's models (what the services rely on)."""
+
+from __future__ import annotations
+
+import warnings
+
+import httpx
+import pytest
+from githubkit.utils import type_validate_python
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from githubkit_schemas.latest import models as m
+
+
+@pytest.fixture
+def gh(sandbox):
+    with httpx.Client(base_url=sandbox.github_url, headers={"Authorization": f"Bearer {sandbox.token}"},
+                      follow_redirects=True, timeout=10) as client:
+        yield client
+
+
+def _get(gh, path, **params):
+    response = gh.get(path, params=params)
+    assert response.status_code == 200, (path, response.status_code, response.text[:200])
+    return response.json()
+
+
+def _all_pages(gh, path, key):
+    items, url = [], path + "?per_page=100"
+    while url:
+        response = gh.get(url)
+        assert response.status_code == 200
+        yield response.json()
+        url = response.links.get("next", {}).get("url")
+    return items
+
+
+def test_user_rate_limit_repository_and_workflows(sandbox, gh):
+    repo = f"/repos/{sandbox.repo}"
+    assert type_validate_python(m.PrivateUser, _get(gh, "/user")).login == "octo-operator"
+    assert type_validate_python(m.RateLimitOverview, _get(gh, "/rate_limit")).resources.core.limit == 5000
+    assert type_validate_python(m.FullRepository, _get(gh, repo)).full_name == sandbox.repo
+    workflows = type_validate_python(m.ReposOwnerRepoActionsWorkflowsGetResponse200, _get(gh, f"{repo}/actions/workflows"))
+    assert {w.path for w in workflows.workflows} >= {".github/workflows/ci.yml", ".github/workflows/cd.yml"}
+
+
+def test_every_seeded_run_and_its_jobs(sandbox, gh):
+    repo = f"/repos/{sandbox.repo}"
+    runs = []
+    for page in _all_pages(gh, f"{repo}/actions/runs", "workflow_runs"):
+        runs += type_validate_python(m.ReposOwnerRepoActionsRunsGetResponse200, page).workflow_runs
+    assert len(runs) == len(sandbox.state.runs)
+    assert {r.conclusion for r in runs} >= {"success", "failure", None}
+    for workflow in ("ci.yml", "cd.yml", "security.yml"):
+        body = _get(gh, f"{repo}/actions/workflows/{workflow}/runs", per_page=5)
+        type_validate_python(m.ReposOwnerRepoActionsWorkflowsWorkflowIdRunsGetResponse200, body)
+    for run in runs:
+        assert type_validate_python(m.WorkflowRun, _get(gh, f"{repo}/actions/runs/{run.id}")).id == run.id
+        jobs = type_validate_python(m.ReposOwnerRepoActionsRunsRunIdJobsGetResponse200, _get(gh, f"{repo}/actions/runs/{run.id}/jobs"))
+        assert jobs.jobs, run.id
+
+
+def test_live_runs_validate_while_they_progress(sandbox_factory):
+    sb = sandbox_factory(speed=60)  # slow enough to catch queued and in-progress states
+    seen = set()
+    with httpx.Client(base_url=sb.github_url, headers={"Authorization": f"Bearer {sb.token}"}) as gh:
+        sha = sb.push_main("Validate me while running")
+        for _ in range(200):
+            page = gh.get(f"/repos/{sb.repo}/actions/runs", params={"head_sha": sha}).json()
+            for run in type_validate_python(m.ReposOwnerRepoActionsRunsGetResponse200, page).workflow_runs:
+                jobs = gh.get(f"/repos/{sb.repo}/actions/runs/{run.id}/jobs").json()
+                for job in type_validate_python(m.ReposOwnerRepoActionsRunsRunIdJobsGetResponse200, jobs).jobs:
+                    seen.add(job.status)
+                    seen.update(s.status for s in job.steps or [])
+            if "in_progress" in seen and "queued" in seen:
+                break
+    assert {"in_progress", "queued"} <= seen
+
+
+def test_approvals_environments_deployments_compare(sandbox, gh):
+    repo = f"/repos/{sandbox.repo}"
+    run_id = sandbox.pending_run_id
+    pending = type_validate_python(list[m.PendingDeployment], _get(gh, f"{repo}/actions/runs/{run_id}/pending_deployments"))
+    assert pending[0].current_user_can_approve and pending[0].environment.name == "production"
+    envs = type_validate_python(m.ReposOwnerRepoEnvironmentsGetResponse200, _get(gh, f"{repo}/environments"))
+    assert {e.name for e in envs.environments} == {"staging", "production"}
+    type_validate_python(m.Environment, _get(gh, f"{repo}/environments/production"))
+    deployments = type_validate_python(list[m.Deployment], _get(gh, f"{repo}/deployments", per_page=100))
+    assert {d.environment for d in deployments} == {"staging", "production"}
+    for deployment in deployments[:10]:
+        statuses = _get(gh, f"{repo}/deployments/{deployment.id}/statuses")
+        assert type_validate_python(list[m.DeploymentStatus], statuses)
+    comparison = type_validate_python(m.CommitComparison, _get(gh, f"{repo}/compare/v1.4.0...v1.5.0"))
+    assert comparison.status == "ahead" and comparison.total_commits == len(comparison.commits) > 0
+    approved = gh.post(f"{repo}/actions/runs/{run_id}/pending_deployments",
+                       json={"environment_ids": [pending[0].environment.id], "state": "approved", "comment": "ship"})
+    assert approved.status_code == 200
+    assert type_validate_python(list[m.Deployment], approved.json())[0].environment == "production"
+
+
+def test_dispatch_details_and_error_bodies(sandbox, gh):
+    repo = f"/repos/{sandbox.repo}"
+    response = gh.post(f"{repo}/actions/workflows/cd.yml/dispatches",
+                       json={"ref": "main", "inputs": {"operation": "rollback", "targets": "all"}, "return_run_details": True})
+    assert response.status_code == 200
+    details = type_validate_python(m.WorkflowDispatchResponse, response.json())
+    assert type_validate_python(m.WorkflowRun, _get(gh, f"{repo}/actions/runs/{details.workflow_run_id}")).event == "workflow_dispatch"
+    for status, response in (
+        (404, gh.get("/repos/acme/nope")),
+        (422, gh.post(f"{repo}/actions/workflows/cd.yml/dispatches", json={"ref": "nope", "inputs": {"operation": "prune"}})),
+        (401, httpx.get(f"{sandbox.github_url}/user", headers={"Authorization": "Bearer wrong"})),
+    ):
+        assert response.status_code == status
+        assert type_validate_python(m.BasicError, response.json()).message
