@@ -126,6 +126,10 @@ class GhaecrApp(App):
     def _snapshot_failed(self, message: SnapshotFailed) -> None:
         self._failures += 1
         self._set_data(refreshing=False, stale_reason=message.reason)
+        main = self._main()
+        if self.snapshot is None and main is not None:
+            for view in main.query("View").results():
+                view.show_problem(message.reason)  # type: ignore[attr-defined]
         self._schedule(next_delay(self.snapshot, self.settings.refresh_seconds, self._failures,
                                   message.retry_after))
 

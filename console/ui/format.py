@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from rich.text import Text
 
-from console.model import WorkflowRun
+from console.model import Deployment, WorkflowRun
 
 # One glyph + one style per run outcome, so a status reads the same on every screen.
 STATUS_STYLE: dict[str, tuple[str, str]] = {
@@ -81,6 +81,14 @@ def size(num_bytes: int) -> str:
 def run_label(run: WorkflowRun) -> str:
     """ "CD #42" """
     return f"{run.name} #{run.run_number}"
+
+
+def deployment_run(deployment: Deployment, runs: tuple[WorkflowRun, ...]) -> WorkflowRun | None:
+    """The run behind a deployment: the id its payload names, else the newest run of that commit and ref."""
+    if deployment.run_id is not None:
+        return next((r for r in runs if r.id == deployment.run_id), None)
+    same = [r for r in runs if r.head_sha == deployment.sha and r.head_branch == deployment.ref]
+    return max(same, key=lambda r: (r.workflow == "cd.yml", r.created_at), default=None)
 
 
 def web_base(github_url: str) -> str:

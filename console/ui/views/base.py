@@ -19,6 +19,9 @@ class View(Vertical):
     def show(self, snapshot: Snapshot, prepared: Prepared, now: datetime) -> None:
         """Render a new snapshot (called on every refresh, on the event loop: keep it cheap)."""
 
+    def show_problem(self, reason: str) -> None:
+        """No data at all yet and the first load failed (later failures keep the last data)."""
+
     @property
     def settings(self) -> Settings:
         return self.app.settings  # type: ignore[attr-defined]

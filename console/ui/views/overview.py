@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Static
 
 from console.model import PRODUCTION, STAGING, Snapshot, TargetState, WorkflowRun
 from console.model.images import short_digest
-from console.ui.format import ago, run_label, run_status, span
+from console.ui.format import ago, deployment_run, run_label, run_status, span
 from console.ui.prepare import Prepared
 from console.ui.views.base import View
 from console.ui.widgets.tables import replace_rows, row_table, selected_key
@@ -49,8 +49,8 @@ def state_cell(state: TargetState | None, snapshot: Snapshot, now: datetime) -> 
     via = ""
     deployment = state.deployment
     if deployment is not None:
-        run = next((r for r in snapshot.runs if r.id == deployment.run_id), None)
-        via = f" · {run_label(run)}" if run else f" · by {deployment.creator}"
+        run = deployment_run(deployment, snapshot.runs)
+        via = f" · {run_label(run)}" if run else (f" · by {deployment.creator}" if deployment.creator else "")
     text.append(f"\n{ago(state.pushed_at, now)}{via}", "italic")
     return text
 
@@ -79,7 +79,7 @@ class OverviewView(View):
     title = "Overview"
 
     def compose(self) -> ComposeResult:
-        yield Static(id="overview-empty", classes="empty")
+        yield Static("Loading runs, images and environments…", id="overview-empty", classes="empty")
         yield Static("✓ No deployment is waiting for approval.", id="no-approvals")
         approvals = row_table(*APPROVAL_COLUMNS, id="pending")
         approvals.border_title = "⚠ PENDING APPROVAL"
@@ -87,10 +87,13 @@ class OverviewView(View):
         targets = row_table(("Target", 9), ("Staging", 21), ("Production", 0), ("Prod drift", 16), id="targets")
         targets.border_title = "Environments"
         yield targets
-        runs = row_table(("Workflow", 8), ("Status", 11), ("Run", 5), ("Branch", 14), ("Title", 0), ("When", 8),
+        runs = row_table(("Workflow", 8), ("Status", 11), ("Run", 5), ("Branch", 14), ("Title", 0), ("When", 10),
                          id="latest")
         runs.border_title = "Latest runs"
         yield runs
+
+    def on_mount(self) -> None:
+        self.add_class("-empty")  # "Loading…" until the first snapshot
 
     def show(self, snapshot: Snapshot, prepared: Prepared, now: datetime) -> None:
         empty = not snapshot.runs and not snapshot.images
@@ -110,6 +113,12 @@ class OverviewView(View):
         workflows = self.settings.workflows
         latest = {w: next(iter(snapshot.runs_of(w)), None) for w in workflows.all()}
         replace_rows(self.query_one("#latest", DataTable), (run_row(w, r, now) for w, r in latest.items()))
+
+    def show_problem(self, reason: str) -> None:
+        self.set_class(True, "-empty")
+        self.query_one("#overview-empty", Static).update(
+            f"[b]Could not load anything yet.[/b]\n\n{reason}\n\nThe console retries by itself; press [b]r[/b] "
+            "to retry now.")
 
     def _focused_table(self) -> DataTable | None:
         focused = self.screen.focused

@@ -31,7 +31,7 @@ class RowTable(DataTable):
             return
         padding = 2 * self.cell_padding
         fixed = sum(c.width + padding for k, c in self.columns.items() if k.value != self.flex_key)
-        room = self.scrollable_content_region.width - fixed - padding - 1
+        room = self.scrollable_content_region.width - fixed - padding
         column = self.columns[self.flex_key]  # type: ignore[index]
         width = max(room, len(self.flex_key), self.min_flex)
         if column.width != width:
