@@ -22,7 +22,7 @@ class JobSpec:
     name: str
     steps: tuple[StepSpec, ...]
     environment: str | None = None  # a job gated by this environment's protection rules
-    when: str = "success"  # "success": runs if every earlier stage succeeded; "failure": only if one failed
+    when: str = "success"  # "success": every earlier job succeeded; "failure": one failed; "failure:<job>": that one
     fails_on: str | None = None  # name of the step that fails (seeded failures)
 
 
@@ -110,7 +110,7 @@ def cd_release(targets: tuple[str, ...], version: str, *, smoke_fails: bool = Fa
     smoke = _job("smoke-production", [_smoke("production", smoke_fails)], fails_on="Smoke test" if smoke_fails else None)
     rollback = _job("rollback-production", _aws([
         StepSpec("Roll back every target to previous-<target>", 5, (), action="auto_rollback"),
-    ]), when="failure")
+    ]), when="failure:smoke-production")
     return RunSpec(((resolve,), (deploy,), (smoke,), (rollback,)))
 
 

@@ -43,8 +43,11 @@ def _skip(st: GitHubState, run: Run, spec: JobSpec, at: datetime) -> None:
     job.status, job.conclusion, job.completed_at = "completed", "skipped", at
 
 
-def _should_run(spec: JobSpec, failed: bool) -> bool:
-    return (spec.when == "failure") == failed
+def _should_run(spec: JobSpec, failed: set[str]) -> bool:
+    """``when``: "success" (nothing failed yet), "failure" (something did), "failure:<job>" (that job did)."""
+    if spec.when.startswith("failure:"):
+        return spec.when.partition(":")[2] in failed
+    return (spec.when == "failure") == bool(failed)
 
 
 # --- seeded history ----------------------------------------------------------------------------
@@ -55,10 +58,10 @@ def materialize(
 ) -> None:
     """Fill ``run`` with completed jobs as if it had run from ``run.created_at`` (its conclusion follows)."""
     t = run.created_at + timedelta(seconds=4)
-    failed = False
+    failed: set[str] = set()
     for stage in spec.stages:
         end = t
-        stage_failed = False
+        stage_failed: set[str] = set()
         for js in stage:
             if not _should_run(js, failed):
                 _skip(st, run, js, t)
@@ -80,9 +83,10 @@ def materialize(
                 step.conclusion = "failure" if js.fails_on == step.name else "success"
                 job_failed = job_failed or step.conclusion == "failure"
             job.status, job.conclusion, job.completed_at = "completed", "failure" if job_failed else "success", clock
-            stage_failed = stage_failed or job_failed
+            if job_failed:
+                stage_failed.add(js.name)
             end = max(end, clock)
-        failed = failed or stage_failed
+        failed |= stage_failed
         t = end + timedelta(seconds=2)
     run.status, run.conclusion = "completed", "failure" if failed else "success"
     run.run_started_at = run.created_at
@@ -128,15 +132,15 @@ async def execute(st: GitHubState, clock: RunClock, run: Run, spec: RunSpec, hoo
     await clock.sleep(3)
     with st.lock:
         run.status, run.run_started_at, run.updated_at = "in_progress", clock.now(), clock.now()
-    failed = False
+    failed: set[str] = set()
     for stage in spec.stages:
         results = await asyncio.gather(*(_run_job(st, clock, run, js, failed, hooks) for js in stage))
-        failed = failed or not all(results)
+        failed |= {js.name for js, ok in zip(stage, results) if not ok}
     with st.lock:
         run.status, run.conclusion, run.updated_at = "completed", "failure" if failed else "success", clock.now()
 
 
-async def _run_job(st: GitHubState, clock: RunClock, run: Run, js: JobSpec, failed: bool, hooks: Hooks) -> bool:
+async def _run_job(st: GitHubState, clock: RunClock, run: Run, js: JobSpec, failed: set[str], hooks: Hooks) -> bool:
     with st.lock:
         if not _should_run(js, failed):
             _skip(st, run, js, clock.now())

@@ -5,19 +5,11 @@ from __future__ import annotations
 import warnings
 
 import httpx
-import pytest
 from githubkit.utils import type_validate_python
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     from githubkit_schemas.latest import models as m
-
-
-@pytest.fixture
-def gh(sandbox):
-    with httpx.Client(base_url=sandbox.github_url, headers={"Authorization": f"Bearer {sandbox.token}"},
-                      follow_redirects=True, timeout=10) as client:
-        yield client
 
 
 def _get(gh, path, **params):

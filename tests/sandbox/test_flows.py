@@ -1,0 +1,135 @@
+"""The simulator behaves like the bundled workflows: what moves in ECR, and what the runs say."""
+
+from __future__ import annotations
+
+from tests.sandbox.conftest import dispatch, job_log, review, tag_map
+
+TARGETS = ("minimal", "runtime")
+
+
+def test_push_to_main_builds_and_moves_staging(sandbox, gh):
+    before = tag_map(sandbox)
+    sha = sandbox.push_main("Add gift cards")
+    sandbox.wait_idle()
+    ci, = [r for r in sandbox.runs_for(sha) if r.workflow == "ci.yml"]
+    cd, = [r for r in sandbox.runs_for(sha) if r.workflow == "cd.yml"]
+    assert (ci.conclusion, cd.conclusion, cd.event) == ("success", "success", "workflow_run")
+    assert [j.name for j in ci.jobs] == ["quality", "security-scan", "build (minimal)", "build (runtime)", "test"]
+    after = tag_map(sandbox)
+    for t in TARGETS:
+        assert after[f"staging-{t}"] == after[f"sha-{sha}-{t}"] != before[f"staging-{t}"]
+        assert after[f"latest-{t}"] == before[f"latest-{t}"]
+    newest = gh.get(f"/repos/{sandbox.repo}/deployments", params={"environment": "staging", "per_page": 1}).json()[0]
+    assert newest["sha"] == sha
+    statuses = gh.get(f"/repos/{sandbox.repo}/deployments/{newest['id']}/statuses").json()
+    assert statuses[0]["state"] == "success"
+
+
+def test_failed_ci_stops_before_cd_and_logs_the_failing_step(sandbox, gh):
+    before = tag_map(sandbox)
+    sha = sandbox.push_main("Break the cart", ci_fails=True)
+    sandbox.wait_idle()
+    runs = sandbox.runs_for(sha)
+    assert [(r.workflow, r.conclusion) for r in runs] == [("ci.yml", "failure")]
+    log = job_log(gh, sandbox, runs[0].id, "test")
+    assert "##[group]Run Run tests" in log and "AssertionError" in log and "##[error]" in log
+    assert tag_map(sandbox) == before
+
+
+def test_approving_the_seeded_release_promotes_each_target_by_digest(sandbox, gh):
+    before = tag_map(sandbox)
+    run_id = sandbox.pending_run_id
+    release_sha = sandbox.run(run_id).head_sha
+    assert review(gh, sandbox, run_id, "approved").status_code == 200
+    run = sandbox.wait_run(run_id)
+    assert run.conclusion == "success"
+    after = tag_map(sandbox)
+    for t in TARGETS:
+        staged = before[f"sha-{release_sha}-{t}"]
+        assert after[f"latest-{t}"] == after[f"v1.5.0-{t}"] == staged
+        assert after[f"previous-{t}"] == before[f"latest-{t}"]
+    assert after["latest-minimal"] != after["latest-runtime"]  # never one target's digest on another
+    production = gh.get(f"/repos/{sandbox.repo}/deployments", params={"environment": "production"}).json()[0]
+    assert production["ref"] == "v1.5.0"
+    assert gh.get(f"/repos/{sandbox.repo}/actions/runs/{run_id}/pending_deployments").json() == []
+
+
+def test_rejecting_moves_nothing_and_fails_the_run(sandbox, gh):
+    before = tag_map(sandbox)
+    assert review(gh, sandbox, sandbox.pending_run_id, "rejected", "not today").status_code == 200
+    run = sandbox.wait_run(sandbox.pending_run_id)
+    assert run.conclusion == "failure"
+    assert tag_map(sandbox) == before
+    again = review(gh, sandbox, sandbox.pending_run_id, "approved")
+    assert again.status_code == 422 and "No pending deployment" in again.json()["message"]
+
+
+def test_new_tag_waits_then_smoke_failure_rolls_back_automatically(sandbox, gh):
+    sha = sandbox.push_main("Risky change")
+    sandbox.wait_idle()
+    before = tag_map(sandbox)
+    run_id = sandbox.push_tag("v1.6.0", smoke_fails=True)
+    run = sandbox.wait_run(run_id, "waiting")
+    assert (run.head_branch, run.head_sha, run.event) == ("v1.6.0", sha, "push")
+    pending = gh.get(f"/repos/{sandbox.repo}/actions/runs/{run_id}/pending_deployments").json()
+    assert pending[0]["environment"]["name"] == "production" and pending[0]["current_user_can_approve"]
+    review(gh, sandbox, run_id, "approved")
+    run = sandbox.wait_run(run_id)
+    assert run.conclusion == "failure"
+    after = tag_map(sandbox)
+    for t in TARGETS:
+        assert after[f"v1.6.0-{t}"] == before[f"sha-{sha}-{t}"]  # the release happened ...
+        assert after[f"latest-{t}"] == before[f"latest-{t}"]  # ... and was rolled back
+    assert "Smoke test failed" in job_log(gh, sandbox, run_id, "smoke-production")
+    assert "latest-minimal" in job_log(gh, sandbox, run_id, "rollback-production")
+
+
+def test_dispatched_rollback_of_one_target_then_to_a_chosen_version(sandbox, gh):
+    before = tag_map(sandbox)
+    run_id = dispatch(gh, sandbox, operation="rollback", targets="minimal", request_id="gc-1", reason="incident")
+    run = sandbox.wait_run(run_id)
+    assert run.conclusion == "success" and "[gc-1]" in run.display_title
+    after = tag_map(sandbox)
+    assert after["latest-minimal"] == before["previous-minimal"]
+    assert after["latest-runtime"] == before["latest-runtime"]
+    run_id = dispatch(gh, sandbox, operation="rollback", targets="all", to_version="v1.2.0", request_id="gc-2")
+    assert sandbox.wait_run(run_id).conclusion == "success"
+    final = tag_map(sandbox)
+    for t in TARGETS:
+        assert final[f"latest-{t}"] == before[f"v1.2.0-{t}"]
+    assert [j.name for j in sandbox.run(run_id).jobs] == ["validate", "rollback (minimal)", "rollback (runtime)", "verify"]
+
+
+def test_failed_rollback_says_why_and_changes_nothing(sandbox, gh):
+    before = tag_map(sandbox)
+    run_id = dispatch(gh, sandbox, operation="rollback", targets="minimal", to_version="v0.0.9", request_id="gc-3")
+    assert sandbox.wait_run(run_id).conclusion == "failure"
+    assert "v0.0.9-minimal does not exist" in job_log(gh, sandbox, run_id, "rollback (minimal)")
+    assert tag_map(sandbox) == before
+
+
+def test_bad_inputs_fail_at_validate(sandbox, gh):
+    before = tag_map(sandbox)
+    for inputs, message in (
+        ({"operation": "rollback", "targets": "nonesuch"}, "Unknown target 'nonesuch'"),
+        ({"operation": "prune", "digests": "sha256:abc"}, "Malformed digest 'sha256:abc'"),
+    ):
+        run_id = dispatch(gh, sandbox, request_id="gc-v", **inputs)
+        run = sandbox.wait_run(run_id)
+        assert run.conclusion == "failure"
+        assert message in job_log(gh, sandbox, run_id, "validate")
+        assert {j.conclusion for j in run.jobs if j.name != "validate"} == {"skipped"}
+    assert tag_map(sandbox) == before
+
+
+def test_dispatched_prune_deletes_only_unprotected_digests(sandbox, gh):
+    details = sandbox.ecr_client().describe_images(repositoryName=sandbox.ecr_repository)["imageDetails"]
+    old_builds = sorted((d for d in details if len(d["imageTags"]) == 1), key=lambda d: d["imagePushedAt"])[:3]
+    doomed = [d["imageDigest"] for d in old_builds]
+    protected = tag_map(sandbox)["latest-runtime"]
+    run_id = dispatch(gh, sandbox, operation="prune", digests=",".join(doomed + [protected]), request_id="gc-p")
+    assert sandbox.wait_run(run_id).conclusion == "success"
+    remaining = set(tag_map(sandbox).values())
+    assert not remaining & set(doomed)
+    assert protected in remaining
+    assert "carries latest-runtime" in job_log(gh, sandbox, run_id, "prune")
