@@ -233,6 +233,15 @@ class GhaecrApp(App):
 
     # --- actions -------------------------------------------------------------------------------
 
+    # On screens the console does not own (the action dialogs), these keys belong to the dialog.
+    _OWN_SCREEN_ACTIONS = frozenset({"view", "next_view", "filter", "open", "copy", "approve", "rollback", "prune",
+                                     "audit"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self._OWN_SCREEN_ACTIONS and not isinstance(self.screen, (MainScreen, RunDetailScreen)):
+            return False
+        return True
+
     def action_view(self, name: str) -> None:
         main = self._main()
         if main is None:

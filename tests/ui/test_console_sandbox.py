@@ -6,7 +6,7 @@ from textual.widgets import DataTable, Input
 
 from console.ui.widgets.log_view import LogView
 from console.ui.widgets.virtual_table import VirtualTable
-from tests.ui.conftest import cells, loaded, refreshed, screen_text
+from tests.ui.helpers import cells, loaded, refreshed, screen_text
 
 
 async def test_overview_lists_environments_targets_and_the_pending_approval(console_app):

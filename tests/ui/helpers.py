@@ -1,0 +1,53 @@
+"""Pilot helpers for the UI tests."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timezone
+
+from rich.console import Console
+from textual.worker import WorkerFailed
+
+# A fixed instant for the sandbox's history and the console's clock: screens that show ages and
+# timers render the same on every run.
+FIXED_NOW = datetime(2026, 11, 27, 9, 30, tzinfo=timezone.utc)
+FROZEN = 0.001  # simulated seconds per wall second: data that does not move during a test
+
+
+async def loaded(pilot) -> None:
+    """Wait until the refresh in flight has landed on screen (harlequin's wait_for_workers pattern)."""
+    app = pilot.app
+    for _ in range(200):
+        await settle(pilot)
+        if not app.data.refreshing and (app.snapshot is not None or app.data.stale_reason):
+            return
+    raise AssertionError("the console never finished a refresh")
+
+
+async def settle(pilot) -> None:
+    """Wait for the workers in flight (a failed one counts as finished: the app routes its error)."""
+    try:
+        await pilot.app.workers.wait_for_complete()
+    except WorkerFailed:
+        pass
+    await pilot.pause()
+
+
+async def refreshed(pilot) -> None:
+    """Refresh now and wait for it to land."""
+    pilot.app.refresh_now()
+    await loaded(pilot)
+
+
+def screen_text(app) -> str:
+    """What the terminal shows, as plain text."""
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), record=True, force_terminal=True,
+                      color_system="truecolor", legacy_windows=False, safe_box=False)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text()
+
+
+def cells(table) -> list[list[str]]:
+    """A DataTable's rows as plain strings."""
+    return [[str(getattr(c, "plain", c)) for c in table.get_row_at(i)] for i in range(table.row_count)]

@@ -1,0 +1,141 @@
+"""Shapes the sandbox cannot cheaply make: tiny terminals, an empty repository, 10,000 images,
+remapped keys, read-only mode, a modal over the refresh loop. Hand-built Snapshots (tests/ui/fakes.py)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual.widgets import DataTable
+
+from console.errors import NetworkError
+from console.ui.app import GhaecrApp
+from console.ui.screens.help import HelpScreen
+from console.ui.screens.too_small import TooSmallScreen
+from console.ui.widgets.virtual_table import VirtualTable
+from tests.ui import fakes
+from tests.ui.helpers import loaded, screen_text
+
+
+def make(snapshot=None, **settings) -> GhaecrApp:
+    backend = fakes.FakeBackend(snapshot or fakes.snapshot())
+    return GhaecrApp(backend, fakes.settings(**settings), now=fakes.NOW)
+
+
+async def test_a_terminal_smaller_than_80x24_says_so_and_recovers_when_enlarged():
+    app = make()
+    async with app.run_test(size=(70, 20)) as pilot:
+        await loaded(pilot)
+        assert isinstance(app.screen, TooSmallScreen)
+        assert "at least 80×24" in screen_text(app) and "70×20" in screen_text(app)
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert not isinstance(app.screen, TooSmallScreen)
+        assert "PENDING APPROVAL" in screen_text(app)
+
+
+async def test_an_empty_back_end_says_what_to_do():
+    app = make(fakes.snapshot(empty=True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        text = screen_text(app)
+        assert "Push a commit to main" in text.replace("\n", " ") or "Push a commit" in text
+        assert "GHAECR_REPO" in text.replace("\n", " ")
+        await pilot.press("3")
+        assert "No images in ECR repository 'shop'" in screen_text(app).replace("\n│ ", " ")
+
+
+async def test_a_first_load_failure_explains_itself():
+    app = make()
+    app.backend.fail_with = NetworkError("GitHub could not be reached at http://github.test; check the network.")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        text = screen_text(app).replace("\n", " ")
+        assert "Could not load anything yet" in text and "could not be reached" in text
+
+
+async def test_the_images_table_paints_only_visible_rows_on_10000_images():
+    """Regression guard for key-to-repaint latency (issue 6): painting cost follows the viewport."""
+    app = make(fakes.snapshot(image_count=5000))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("3")
+        table = app.screen.query_one("#images-table", VirtualTable)
+        table.focus()
+        await pilot.pause()
+        assert table.row_count == 10_000
+        height = table.size.height
+        table.lines_rendered = 0
+        for _ in range(5):
+            await pilot.press("down")
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert 0 < table.lines_rendered <= 7 * height
+        table.lines_rendered = 0
+        await pilot.press("slash", *"v1.")
+        await pilot.pause()
+        assert 0 < table.row_count < 10_000 and table.lines_rendered <= 4 * height
+
+
+async def test_help_lists_every_key_after_remapping():
+    app = make(keys={"refresh": "f5", "approve": "ctrl+a"})
+    async with app.run_test(size=(100, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        for expected in ("f5", "ctrl+a", "Refresh now", "Approve or reject", "Roll back", "Prune", "Audit log",
+                         "Command palette", "Open the selected", "Copy the selected", "Quit"):
+            assert expected in text, expected
+        await pilot.press("escape", "f5")
+        await loaded(pilot)
+        assert app.backend.calls == 2  # the remapped key refreshes
+
+
+async def test_read_only_mode_explains_disabled_write_keys():
+    app = make(read_only=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        for key in ("a", "b", "P"):
+            await pilot.press(key)
+        messages = [n.message for n in app._notifications]
+        assert sum("Read-only mode" in m for m in messages) == 3
+        assert "READ-ONLY" in screen_text(app)
+
+
+async def test_refresh_waits_while_a_modal_is_open_and_never_overlaps():
+    app = make()
+    gate = asyncio.Event()
+    served = app.backend.snapshot
+
+    async def slow_snapshot():
+        await gate.wait()
+        return await served()
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        app.backend.snapshot = slow_snapshot
+        await pilot.press("question_mark")
+        app._due()  # the timer fires while help is open
+        await pilot.pause()
+        assert app.data.paused and not app.data.refreshing and app.backend.calls == 1
+        await pilot.press("escape")
+        app._due()
+        app.refresh_now()  # a second request while one is in flight is dropped
+        await pilot.pause()
+        assert app.data.refreshing and len(app.workers) == 1
+        gate.set()
+        await loaded(pilot)
+        assert app.backend.calls == 2
+
+
+async def test_number_keys_switch_views_and_enter_opens_a_run():
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        for key, marker in (("2", "Runs (4)"), ("3", "Images (8)"), ("4", "Deployment history"),
+                            ("5", "Pending approvals"), ("1", "PENDING APPROVAL")):
+            await pilot.press(key)
+            assert marker in screen_text(app), key
+        await pilot.press("2", "down", "enter")
+        await loaded(pilot)
+        assert "CI #41" in screen_text(app) and app.selected_run_id == 1041
