@@ -104,6 +104,7 @@ class GitHubService:
         self.find_run_timeout = find_run_timeout
         self._user: str | None = None
         self.cache = EtagCache()
+        self._api_host = httpx.URL(self.base_url).host
         self._gh = _GitHub(
             token or None,
             base_url=self.base_url + "/",
@@ -124,7 +125,9 @@ class GitHubService:
     # --- plumbing -------------------------------------------------------------------------------
 
     async def _on_response(self, response: httpx.Response) -> None:
-        """Every HTTP response (retries and redirects included): count it, track the rate limit."""
+        """Every API response (retries included): count it, track the rate limit."""
+        if response.request.url.host != self._api_host:
+            return  # a log blob on another host: not the API, not rate-limited
         self.stats.total += 1
         if response.status_code == 304:
             self.stats.not_modified += 1

@@ -6,7 +6,7 @@ import pytest
 
 from console.errors import AwsCredentialsError, EcrImageNotFound, EcrRepositoryNotFound, NetworkError
 from console.services.ecr import EcrService
-from svc_helpers import REGION, REPO, client, closed_port, push, tags_of
+from svc_helpers import REGION, REPO, closed_port, push, tags_of
 
 
 def service(endpoint: str, repo: str = REPO, **kw) -> EcrService:
