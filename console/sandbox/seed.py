@@ -114,7 +114,7 @@ def build(st: GitHubState, *, seed: int, targets: tuple[str, ...], images: int |
           anchor: datetime) -> History:
     rng = random.Random(seed)
     per_target = -(-images // len(targets)) if images else 0
-    count = max(DEFAULT_COMMITS, int(per_target / 0.9) + 8, int((runs or 0) / 2.2) + 8)
+    count = max(DEFAULT_COMMITS, int(per_target / 0.85) + 20, int((runs or 0) / 2.2) + 8)  # ~10% fail CI
     commits = _commits(rng, count, anchor)
     st.commits = commits
     st.created_at = anchor - timedelta(days=400)
