@@ -2,7 +2,7 @@
 # Roll targets back, each to its OWN previous-<target> (default) or <TO_VERSION>-<target>: never
 # one target's digest onto another. previous-<target> is left alone, so a re-run is a no-op.
 # Env: ECR_REPOSITORY, DEPLOY_TARGETS, TARGETS (comma list or "all"), TO_VERSION (optional).
-# Outputs: from_<target>, to_<target>.
+# Outputs: from_<target>, to_<target> (and from / to with a single target).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=SCRIPTDIR/lib/common.sh
@@ -34,6 +34,10 @@ for target in "${chosen[@]}"; do
   expect+=("latest-${target}" "${to[$target]}")
   output "from_${target}" "$from"
   output "to_${target}" "${to[$target]}"
+  if [[ ${#chosen[@]} -eq 1 ]]; then
+    output from "$from"
+    output to "${to[$target]}"
+  fi
   summary "| ${target} | \`${from:-none}\` | \`${to[$target]}\` |"
 done
 ecr_expect "${expect[@]}"
