@@ -86,6 +86,15 @@ async def test_delete_in_chunks_reports_deleted_and_failed(ecr_endpoint):
     assert set(tags_of(ecr_endpoint)) == {"v1.2.0-runtime"}
 
 
+async def test_delete_goes_in_chunks_of_one_hundred(ecr_endpoint):
+    digests = [push(ecr_endpoint, f"many{i}", f"sha-{i:040x}-runtime") for i in range(130)]
+    ecr = service(ecr_endpoint)
+    result = await ecr.delete(digests)
+    assert set(result.deleted) == set(digests) and result.failed == ()
+    assert ecr.stats.by_operation == {"BatchDeleteImage": 2}
+    assert tags_of(ecr_endpoint) == {}
+
+
 async def test_unknown_repository_names_repo_and_region(ecr_endpoint):
     with pytest.raises(EcrRepositoryNotFound, match="'nope' does not exist in us-east-1"):
         await service(ecr_endpoint, repo="nope").list_images()
