@@ -24,6 +24,7 @@ class BenchEnv:
     sandbox: Any = None  # console.sandbox.Sandbox when available
     moto: Any = None  # the fallback ThreadedMotoServer
     notes: list[str] = field(default_factory=list)
+    results: dict[str, Any] = field(default_factory=dict)  # shared between figures (e.g. RSS samples)
     _env: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -57,11 +58,18 @@ class BenchEnv:
             self.sandbox = Sandbox(**kwargs)
             self.sandbox.start()
             quiet_moto()
+            self._export()
             return self
         if self.scale == "small":
             raise RuntimeError("the small scale needs console.sandbox (not there yet)")
         self._start_moto_only()
         return self
+
+    def _export(self) -> None:
+        """In-process figures (idle, rollback) build services like the CLI does: from the environment."""
+        import os
+
+        os.environ.update({k: v for k, v in self.env().items() if k.startswith("AWS_")})
 
     def _start_moto_only(self) -> None:
         from moto.server import ThreadedMotoServer
@@ -73,6 +81,7 @@ class BenchEnv:
         self._env = {**DUMMY_CREDENTIALS, "AWS_ENDPOINT_URL_ECR": f"http://{host}:{port}",
                      "GHAECR_REPO": "acme/shop", "GHAECR_ECR_REPOSITORY": "shop",
                      "GITHUB_API_URL": "http://127.0.0.1:9", "GH_TOKEN": "unused-token"}
+        self._export()
         self.notes.append("sandbox unavailable: moto-only registry; GitHub figures skipped")
 
     def stop(self) -> None:

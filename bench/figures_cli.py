@@ -51,6 +51,7 @@ def figure_images(benv: BenchEnv, scratch: Path, repeats: int) -> tuple[list[Row
     raw = {name: [s.seconds for s in runs] for name, runs in samples.items()}
     raw["digests"] = found
     raw["rss_mb"] = {name: _mb(runs) for name, runs in samples.items()}
+    benv.results.setdefault("cli_rss_mb", {})["images --json"] = raw["rss_mb"]["console"]
     return rows, raw
 
 
@@ -71,4 +72,5 @@ def figure_status(benv: BenchEnv, scratch: Path, repeats: int) -> tuple[list[Row
     raw = {name: [s.seconds for s in runs] for name, runs in samples.items()}
     raw["rss_mb"] = {name: _mb(runs) for name, runs in samples.items()}
     raw["github_requests_per_run"] = per_run
+    benv.results.setdefault("cli_rss_mb", {})["status --json"] = raw["rss_mb"]["status"]
     return rows, raw

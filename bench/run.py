@@ -94,6 +94,10 @@ def run_figure(figure: str, benv: BenchEnv, scratch: Path, repeats: int, args: a
         from bench.figures_cli import figure_status
 
         return figure_status(benv, scratch, repeats)
+    if figure == "6" and not benv.has_github:
+        from bench.figures_tui import figure_tui
+
+        return figure_tui("6-cli", benv, scratch, args.quick)
     if figure in ("3", "5", "6"):
         if not benv.has_github:
             raise SkipFigure("needs the sandbox's GitHub stand-in")

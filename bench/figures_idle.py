@@ -1,0 +1,136 @@
+"""Figure 4: idle cost over 5 simulated minutes with nothing changing.
+
+Two drivers, both against the sandbox's GitHub stand-in and moto:
+  a) the app's own refresh loop (GhaecrApp under Pilot) with its delays divided by SPEEDUP, so
+     5 simulated minutes take seconds; the loop chooses its interval (the default 30 s, or its
+     faster poll while a run is active or an approval waits) exactly as it would for a user;
+  b) ``Backend.snapshot()`` called N = 300 s / refresh_seconds times (the default interval).
+GitHub requests are counted by the stand-in (what the server saw; a 304 does not count against the
+rate limit) and ECR calls by ``EcrService.stats``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+
+from bench.environment import BenchEnv
+from bench.report import Row
+
+IDLE_SECONDS = 300.0
+SPEEDUP = 30.0
+LISTING_OPS = ("DescribeImages", "ListImages")
+
+
+def _status(record) -> int:
+    if isinstance(record, (tuple, list)):
+        return int(record[2])
+    return int(getattr(record, "status", 0))
+
+
+def _path(record) -> str:
+    return str(record[1] if isinstance(record, (tuple, list)) else getattr(record, "path", "?"))
+
+
+def _counted(record) -> bool:
+    return bool(getattr(record, "counted", _status(record) != 304))
+
+
+def github_counts(records: list) -> tuple[int, int, Counter]:
+    """(counted against the rate limit, not counted (304s), counted per route)."""
+    counted = [r for r in records if _counted(r)]
+    routes = Counter(_path(r).split("?")[0] for r in counted)
+    return len(counted), len(records) - len(counted), routes
+
+
+def _listings(by_operation: dict[str, int]) -> int:
+    return sum(by_operation.get(op, 0) for op in LISTING_OPS)
+
+
+async def backend_loop(benv: BenchEnv) -> dict:
+    from console.services.backend import Backend
+
+    settings = benv.settings()
+    backend = Backend.from_settings(settings)
+    try:
+        await backend.snapshot()  # the load: not idle yet
+        requests = benv.sandbox.state.requests
+        mark, ecr_before = len(requests), dict(backend.ecr.stats.by_operation)
+        n = round(IDLE_SECONDS / settings.refresh_seconds)
+        for _ in range(n):
+            await backend.snapshot()
+        counted, not_modified, routes = github_counts(list(requests[mark:]))
+        ecr_after = backend.ecr.stats.by_operation
+        ecr = {op: ecr_after.get(op, 0) - ecr_before.get(op, 0) for op in ecr_after}
+    finally:
+        await backend.aclose()
+    return {"refreshes": n, "interval": settings.refresh_seconds, "counted": counted, "not_modified": not_modified,
+            "routes": dict(routes), "ecr": ecr, "listings": _listings(ecr)}
+
+
+async def app_loop(benv: BenchEnv) -> dict:
+    import console.ui.app as app_module
+    from console.services.backend import Backend
+    from console.ui.app import GhaecrApp
+
+    settings = benv.settings()
+    backend = Backend.from_settings(settings)
+    app = GhaecrApp(backend, settings)
+    scheduled: list[float] = []
+    original = app_module.next_delay
+
+    def accelerated(*args, **kwargs) -> float:
+        delay = original(*args, **kwargs)
+        scheduled.append(delay)
+        return delay / SPEEDUP
+
+    app_module.next_delay = accelerated
+    requests = benv.sandbox.state.requests
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            deadline = time.monotonic() + 120
+            while app.snapshot is None and time.monotonic() < deadline:
+                await pilot.pause(0.01)
+            loaded = backend.snapshots
+            mark, ecr_before = len(requests), dict(backend.ecr.stats.by_operation)
+            simulated_start = sum(scheduled)
+            while sum(scheduled) - simulated_start < IDLE_SECONDS and time.monotonic() < deadline:
+                await pilot.pause(0.02)
+            # Let the poll that was due at the 5-minute mark finish, then stop counting.
+            while app.data.refreshing and time.monotonic() < deadline:
+                await pilot.pause(0.01)
+            refreshes = backend.snapshots - loaded
+            counted, not_modified, routes = github_counts(list(requests[mark:]))
+            ecr_after = backend.ecr.stats.by_operation
+            ecr = {op: ecr_after.get(op, 0) - ecr_before.get(op, 0) for op in ecr_after}
+            intervals = sorted(set(scheduled))
+    finally:
+        app_module.next_delay = original
+        await backend.aclose()
+    return {"refreshes": refreshes, "intervals": intervals, "counted": counted, "not_modified": not_modified,
+            "routes": dict(routes), "ecr": ecr, "listings": _listings(ecr)}
+
+
+async def figure_idle(benv: BenchEnv) -> tuple[list[Row], dict]:
+    pause = getattr(benv.sandbox, "pause", None)
+    if callable(pause):
+        pause()  # nothing may change while idle: stop the pipeline simulator
+    app = await app_loop(benv)
+    direct = await backend_loop(benv)
+    rows = []
+    for name, data in (("app refresh loop", app), (f"backend.snapshot() x{direct['refreshes']}", direct)):
+        per_minute = data["counted"] / (IDLE_SECONDS / 60)
+        per_refresh = data["listings"] / max(data["refreshes"], 1)
+        interval = data.get("intervals", [data.get("interval")])
+        rows.append(Row(
+            f"4. idle 5 min, {name} ({benv.scale})",
+            f"{per_minute:.1f} counted GitHub req/min; {per_refresh:.2f} ECR listings/refresh",
+            f"{data['refreshes']} refreshes, interval {', '.join(f'{i:g}s' for i in interval)}", None,
+            "0 req/min; <= 1 listing/refresh",
+            per_minute == 0 and per_refresh <= 1,
+            f"{data['not_modified']} GitHub 304s; ECR calls {sum(data['ecr'].values())} "
+            f"({', '.join(f'{k} {v}' for k, v in sorted(data['ecr'].items()) if v)})"
+            + (f"; counted routes: {data['routes']}" if data["routes"] else ""),
+        ))
+    return rows, {"app": app, "backend": direct}

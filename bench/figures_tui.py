@@ -1,0 +1,93 @@
+"""Figures 3, 5 and 6 from the TUI probe (bench/probe_tui.py) run as a child process."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from bench.environment import BenchEnv
+from bench.measure import PYTHON, child_env, run_child
+from bench.report import Row, median, percentile, seconds
+
+PROBE = str(Path(__file__).with_name("probe_tui.py"))
+MB = 2**20
+
+
+def probe(benv: BenchEnv, scratch: Path, *, keys: int | None) -> dict:
+    env = child_env(benv.env(), scratch)
+    cmd = [PYTHON, PROBE] + (["--keys", str(keys)] if keys else ["--no-keys"])
+    env["BENCH_SPAWNED_AT"] = repr(time.time())
+    sample = run_child(cmd, env, timeout=600)
+    if sample.returncode != 0:
+        raise RuntimeError(f"TUI probe failed ({sample.returncode}): {sample.stderr}")
+    result = json.loads(sample.stdout.strip().splitlines()[-1])
+    if result.get("complete_at") is None:
+        raise RuntimeError("the overview never became complete (see bench/probe_tui.py overview_complete)")
+    result["start_to_complete"] = result["complete_at"] - result["spawned_at"]
+    result["mount_to_complete"] = result["complete_at"] - result["app_started"]
+    result["interpreter_and_imports"] = result["app_started"] - result["spawned_at"]
+    return result
+
+
+def tui_results(benv: BenchEnv, scratch: Path, quick: bool) -> dict:
+    """Cold starts (the last one also drives the keys); cached per environment."""
+    cached = benv.results.get("tui")
+    if cached is not None:
+        return cached
+    starts = 1 if quick else 3
+    interact = benv.scale == "large"
+    runs = [probe(benv, scratch, keys=None) for _ in range(starts - 1)]
+    runs.append(probe(benv, scratch, keys=(30 if quick else 120) if interact else None))
+    benv.results["tui"] = {"runs": runs, "last": runs[-1]}
+    return benv.results["tui"]
+
+
+def cli_rss_rows(benv: BenchEnv) -> list[Row]:
+    return [Row(f"6. peak RSS, {name} ({benv.scale})", f"{mb:.0f} MB", "", None, "<= 200 MB", mb <= 200,
+                "VmHWM of the child process (largest of the timed runs)")
+            for name, mb in benv.results.get("cli_rss_mb", {}).items()]
+
+
+def figure_tui(figure: str, benv: BenchEnv, scratch: Path, quick: bool) -> tuple[list[Row], dict]:
+    if figure == "6-cli":
+        return cli_rss_rows(benv), dict(benv.results.get("cli_rss_mb", {}))
+    data = tui_results(benv, scratch, quick)
+    runs, last = data["runs"], data["last"]
+    scale = benv.scale
+    if figure == "3":
+        value = median([r["start_to_complete"] for r in runs])
+        startup = median([r["interpreter_and_imports"] for r in runs])
+        target = scale == "large"
+        return [Row(f"3. TUI start -> complete overview ({scale})", seconds(value),
+                    f"interpreter + imports {seconds(startup)}", value / startup,
+                    "<= 2 s (large)" if target else "(no target)", (value <= 2.0) if target else None,
+                    f"median of {len(runs)} cold starts; {last['images']:,} images, {last['runs']} runs loaded; "
+                    f"mount -> complete {seconds(median([r['mount_to_complete'] for r in runs]))}")], \
+            {"runs": [{k: r[k] for k in ("start_to_complete", "mount_to_complete", "interpreter_and_imports")}
+                      for r in runs]}
+    if figure == "5":
+        rows = []
+        raw = {}
+        for name, label in (("scroll", "scrolling (down, pagedown)"), ("typing", "typing a filter")):
+            values = last.get(name) or []
+            if not values:
+                rows.append(Row(f"5. key -> repaint, {label} ({scale})", "skipped", note="no interaction data"))
+                continue
+            p50, p95 = percentile(values, 50), percentile(values, 95)
+            note = f"{len(values)} keys; max {seconds(max(values))}"
+            if name == "scroll":
+                note += f"; {last['lines_per_scroll_key']:.1f} table lines painted per key"
+            else:
+                note += f"; {last['total_rows']:,} rows filtered per key"
+            rows.append(Row(f"5. key -> repaint, {label} ({scale})", f"p50 {seconds(p50)}, p95 {seconds(p95)}",
+                            "", None, "p95 <= 50 ms", p95 <= 0.050, note))
+            raw[name] = {"p50": p50, "p95": p95, "max": max(values), "n": len(values)}
+        return rows, raw
+    if figure == "6":
+        rss = last["rss_bytes"] / MB
+        rows = [Row(f"6. peak RSS, TUI ({scale})", f"{rss:.0f} MB", "", None, "<= 200 MB", rss <= 200,
+                    "VmHWM after loading, scrolling and filtering" if last.get("scroll") else "VmHWM after loading")]
+        rows += cli_rss_rows(benv)
+        return rows, {"tui_mb": rss, **benv.results.get("cli_rss_mb", {})}
+    raise ValueError(figure)
