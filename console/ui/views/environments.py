@@ -32,7 +32,7 @@ class EnvironmentsView(View):
         yield Static("No deployments recorded yet: the CD workflow creates one per staging and production "
                      "deploy.", id="env-empty", classes="empty")
         history = row_table(("Env", 10), ("Status", 11), ("Ref", 12), ("SHA", 7), ("By", 13),
-                            ("When", 10), ("Description", 0), id="deployments")
+                            ("When", 11), ("Description", 0), id="deployments")
         history.border_title = "Deployment history"
         yield history
 

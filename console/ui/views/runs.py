@@ -31,7 +31,7 @@ class RunsView(View):
         yield Static("No workflow runs yet: push to main to start CI, or push a v* tag to release.",
                      id="runs-empty", classes="empty")
         yield row_table(("Status", 11), ("Workflow", 8), ("Run", 5), ("Branch", 11), ("Title", 0), ("Started", 10),
-                        ("Actor", 12), ("Took", 7), id="runs-table", min_flex=16)
+                        ("Actor", 14), ("Took", 7), id="runs-table", min_flex=16)
 
     def show(self, snapshot: Snapshot, prepared: Prepared, now: datetime) -> None:
         self._runs, self._now = snapshot.runs, now

@@ -99,6 +99,8 @@ class LogView(ScrollView, can_focus=True):
         if line.startswith(GROUP):
             line = "▸ " + line[len(GROUP):]
             style = base + Style(bold=True)
+        elif line.startswith("##[endgroup]"):
+            style = base + Style(dim=True)
         elif ERROR.search(line):
             style = base + Style(color="red")
         if index in self.matches:
