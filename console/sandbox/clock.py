@@ -18,6 +18,7 @@ class SimClock:
         self.anchor = (anchor or datetime.now(timezone.utc)).replace(microsecond=0)
         self.speed = speed
         self._t0 = time.monotonic()
+        self.paused = False
 
     def now(self) -> datetime:
         elapsed = (time.monotonic() - self._t0) * self.speed
@@ -25,6 +26,8 @@ class SimClock:
 
     async def sleep(self, sim_seconds: float) -> None:
         await asyncio.sleep(max(sim_seconds, 0) / self.speed)
+        while self.paused:  # a paused pipeline: runs stay exactly where they are
+            await asyncio.sleep(0.02)
 
 
 def iso(dt: datetime | None) -> str | None:

@@ -73,16 +73,24 @@ async def _json(request: Request) -> dict | None:
     return body if isinstance(body, dict) else None
 
 
-def repo_route(handler):
-    """404 "Not Found" for any repository but the sandbox's (as GitHub says for private repos)."""
+def repo_route(handler=None, *, locked: bool = True):
+    """404 "Not Found" for any repository but the sandbox's (as GitHub says for private repos).
 
-    async def wrapped(request: Request) -> Reply:
-        if not _repo_ok(request):
-            return not_found()
-        with _st(request).lock:
-            return await handler(request)
+    Reads run under the state lock; writes (which hop to the simulator's loop) must not hold it,
+    or an in-process caller on another loop would deadlock with the simulator."""
 
-    return wrapped
+    def wrap(handler):
+        async def wrapped(request: Request) -> Reply:
+            if not _repo_ok(request):
+                return not_found()
+            if not locked:
+                return await handler(request)
+            with _st(request).lock:
+                return await handler(request)
+
+        return wrapped
+
+    return wrap(handler) if handler is not None else wrap
 
 
 # --- user, rate limit, repository ---------------------------------------------------------------
@@ -219,7 +227,7 @@ async def get_pending(request: Request) -> Reply:
     return Reply(200, items)
 
 
-@repo_route
+@repo_route(locked=False)
 async def review_pending(request: Request) -> Reply:
     run = _run(request)
     if run is None:
@@ -263,7 +271,7 @@ def _check_inputs(file: str, inputs: dict) -> str | None:
     return None
 
 
-@repo_route
+@repo_route(locked=False)
 async def dispatch(request: Request) -> Reply:
     st = _st(request)
     file = _workflow_file(st, request.path_params["workflow_id"])

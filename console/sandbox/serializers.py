@@ -318,7 +318,7 @@ def pending_deployment(api: str, st: GitHubState, run: Run, env: EnvironmentRec)
             "html_url": f"{HTML}/{st.full_name}/deployments/activity_log?environments_filter={env.name}",
         },
         "wait_timer": env.wait_timer,
-        "wait_timer_started_at": iso(run.wait_started_at) if env.wait_timer else None,
+        "wait_timer_started_at": iso(run.wait_started_at),
         "current_user_can_approve": st.user in env.reviewers,
         "reviewers": reviewers,
     }

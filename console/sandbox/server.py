@@ -215,6 +215,13 @@ class Sandbox:
         """Tag main's head: a CD run that waits for production approval. Returns the run id."""
         return self.simulator.push_tag(version, smoke_fails=smoke_fails)
 
+    def pause(self) -> None:
+        """Freeze the pipeline: running jobs stop where they are (for idle measurements)."""
+        self.clock.paused = True
+
+    def resume(self) -> None:
+        self.clock.paused = False
+
     def run(self, run_id: int) -> Run:
         return self.state.runs[run_id]
 

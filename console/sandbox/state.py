@@ -7,6 +7,7 @@ stand-in's event-loop thread, tests read from their own thread.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -146,7 +147,7 @@ class GitHubState:
     requests: list[Request] = field(default_factory=list)
     ratelimit_limit: int = 5000
     ratelimit_used: int = 0
-    ratelimit_reset: int = 0  # epoch seconds
+    ratelimit_reset: int = field(default_factory=lambda: int(time.time()) + 3600)  # epoch seconds
     cache_max_age: int = 0  # Cache-Control max-age on GETs (github.com sends 60)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
     _next_id: int = 0

@@ -129,3 +129,38 @@ def test_in_process_asgi_app_serves_the_same_state(sandbox):
 
     response = asyncio.run(fetch())
     assert response.status_code == 200 and response.json()["total_count"] == len(sandbox.state.runs)
+
+
+def test_in_process_approval_and_dispatch_reach_the_simulator(sandbox):
+    import asyncio
+
+    async def act():
+        transport = httpx.ASGITransport(app=sandbox.asgi_app)
+        headers = {"Authorization": f"Bearer {sandbox.token}"}
+        async with httpx.AsyncClient(transport=transport, base_url="http://sandbox", headers=headers) as client:
+            base = f"/repos/{sandbox.repo}/actions"
+            pending = (await client.get(f"{base}/runs/{sandbox.pending_run_id}/pending_deployments")).json()
+            review = await client.post(f"{base}/runs/{sandbox.pending_run_id}/pending_deployments", json={
+                "environment_ids": [pending[0]["environment"]["id"]], "state": "approved", "comment": "ok"})
+            dispatched = await client.post(f"{base}/workflows/cd.yml/dispatches", json={
+                "ref": "main", "inputs": {"operation": "prune", "digests": "sha256:" + "0" * 64}, "return_run_details": True})
+            return review.status_code, dispatched.json()["workflow_run_id"]
+
+    status, run_id = asyncio.run(act())
+    assert status == 200
+    assert sandbox.wait_run(sandbox.pending_run_id).conclusion == "success"
+    assert sandbox.wait_run(run_id).status == "completed"
+
+
+def test_pause_freezes_running_jobs(sandbox_factory):
+    sb = sandbox_factory(speed=200)
+    sha = sb.push_main("Slow one")
+    sb.pause()
+    ci, = sb.runs_for(sha)
+    before = [(j.name, j.status, [s.status for s in j.steps]) for j in ci.jobs]
+    import time
+
+    time.sleep(0.3)
+    assert [(j.name, j.status, [s.status for s in j.steps]) for j in ci.jobs] == before
+    sb.resume()
+    assert sb.wait_run(ci.id).conclusion == "success"
