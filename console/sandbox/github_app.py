@@ -9,7 +9,7 @@ from typing import Protocol
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 
 from console.sandbox import serializers as ser
 from console.sandbox.faults import Faults
@@ -38,7 +38,9 @@ class Simulator(Protocol):
 
 
 def _api(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    """The API base URL as the client used it (``/api/v3`` under the GitHub Enterprise mount)."""
+    mount = request.scope.get("root_path", "")[len(request.scope.get("app_root_path", "")):]
+    return str(request.base_url).rstrip("/") + mount
 
 
 def _st(request: Request) -> GitHubState:
@@ -397,9 +399,10 @@ def build_app(state: GitHubState, faults: Faults, simulator: Simulator | None) -
         Route(R + "/deployments/{deployment_id}/statuses", endpoint(list_deployment_statuses)),
         Route(R + "/compare/{basehead:path}", endpoint(compare)),
         Route("/_blobs/job-logs/{job_id:int}", log_blob),
-        Route("/{path:path}", fallback, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
     ]
-    app = Starlette(routes=routes)
+    anything = Route("/{path:path}", fallback, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+    # github.com serves the API at the root; GitHub Enterprise Server under /api/v3.
+    app = Starlette(routes=[*routes, Mount("/api/v3", routes=[*routes, anything]), anything])
     app.state.github = state
     app.state.faults = faults
     app.state.simulator = simulator

@@ -164,3 +164,15 @@ def test_pause_freezes_running_jobs(sandbox_factory):
     assert [(j.name, j.status, [s.status for s in j.steps]) for j in ci.jobs] == before
     sb.resume()
     assert sb.wait_run(ci.id).conclusion == "success"
+
+
+def test_github_enterprise_prefix_serves_the_same_api(sandbox):
+    headers = {"Authorization": f"Bearer {sandbox.token}"}
+    base = f"{sandbox.github_url}/api/v3"
+    runs = httpx.get(f"{base}/repos/{sandbox.repo}/actions/runs", params={"per_page": 2}, headers=headers)
+    assert runs.status_code == 200 and runs.links["next"]["url"].startswith(f"{base}/repos/")
+    assert runs.json()["workflow_runs"][0]["url"].startswith(f"{base}/repos/")
+    job = httpx.get(runs.json()["workflow_runs"][0]["jobs_url"], headers=headers).json()["jobs"][0]
+    log = httpx.get(f"{base}/repos/{sandbox.repo}/actions/jobs/{job['id']}/logs", headers=headers, follow_redirects=True)
+    assert log.status_code == 200 and "##[group]" in log.text
+    assert httpx.get(f"{base}/nope", headers=headers).status_code == 404
