@@ -13,7 +13,7 @@ from console.ui.screens.help import HelpScreen
 from console.ui.screens.too_small import TooSmallScreen
 from console.ui.widgets.virtual_table import VirtualTable
 from tests.ui import fakes
-from tests.ui.helpers import loaded, screen_text
+from tests.ui.helpers import loaded, screen_text, settle
 
 
 def make(snapshot=None, **settings) -> GhaecrApp:
@@ -139,3 +139,30 @@ async def test_number_keys_switch_views_and_enter_opens_a_run():
         await pilot.press("2", "down", "enter")
         await loaded(pilot)
         assert "CI #41" in screen_text(app) and app.selected_run_id == 1041
+
+
+async def test_the_command_palette_offers_the_consoles_own_commands():
+    app = make()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        await pilot.press("colon", *"Go to Images")
+        await settle(pilot)  # the palette searches in a worker of its own
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app._main().active_name == "images"
+
+
+async def test_open_and_copy_use_the_selected_row():
+    app = make()
+    opened: list[str] = []
+    app.open_url = lambda url, new_tab=True: opened.append(url)
+    copied: list[str] = []
+    app.copy_to_clipboard = copied.append
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        await pilot.press("2", "down", "o")
+        assert opened == ["http://github.test/acme/shop/actions/runs/1041"]
+        await pilot.press("3", "down", "c", "o")
+        image = app.screen.query_one("#images-table", VirtualTable).cursor_row
+        assert copied == [image.key] and image.key.startswith("sha256:")
+        assert opened[-1].startswith("http://github.test/acme/shop/commit/")

@@ -125,3 +125,14 @@ async def test_no_bell_when_the_settings_say_so(console_app):
         await sb.await_run(run_id, "waiting")
         await refreshed(pilot)
         assert any("waits for approval" in n.message for n in app._notifications) and not rings
+
+
+async def test_a_on_the_overview_reviews_the_pending_deployment(console_app):
+    app, sb = console_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        assert app.selected_run_id == sb.pending_run_id
+        await pilot.press("a")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ApproveScreen"
+        assert str(sb.pending_run_id) in screen_text(app)
