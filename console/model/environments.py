@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from console.model.images import Image, find_by_tag, group_by_target, image_version
+from console.model.images import Image, find_by_tag, group_by_target, image_build_sha, image_version
 
 STAGING = "staging"
 PRODUCTION = "production"
@@ -79,6 +79,12 @@ class TargetState:
     version: str | None
     pushed_at: datetime | None
     deployment: Deployment | None = None  # the newest successful deployment there, if known
+    commit: str | None = None  # the build's commit (from its sha-<commit>-<target> tag), if any
+
+    @property
+    def label(self) -> str:
+        """The version, else the short build commit, else '-'."""
+        return self.version or (f"sha {self.commit[:7]}" if self.commit else "-")
 
 
 @dataclass(frozen=True)
@@ -111,6 +117,7 @@ def target_states(
                     version=_version_of(image, images, targets),
                     pushed_at=image.pushed_at if image else None,
                     deployment=last,
+                    commit=image_build_sha(image, targets) if image else None,
                 )
             )
     return tuple(states)

@@ -52,6 +52,7 @@ def state_json(state: TargetState) -> dict[str, Any]:
     return {
         "digest": state.digest,
         "version": state.version,
+        "commit": state.commit,
         "pushed_at": iso(state.pushed_at),
         "deployment": deployment_json(state.deployment),
     }
