@@ -39,6 +39,17 @@ for target in "${chosen[@]}"; do
     die "${release} already names ${TAG_DIGEST[$release]}, not ${new[$target]}: release tags never move"
 done
 
+# One batch-get-image for every manifest the moves below need (new digests, old latest ones).
+needed=()
+for target in "${chosen[@]}"; do
+  old="${TAG_DIGEST[latest-${target}]:-}"
+  [[ "$old" == "${new[$target]}" && "${TAG_DIGEST[${VERSION}-${target}]:-}" == "${new[$target]}" ]] ||
+    needed+=("${new[$target]}")
+  [[ -z "$old" || "$old" == "${new[$target]}" || "${TAG_DIGEST[previous-${target}]:-}" == "$old" ]] ||
+    needed+=("$old")
+done
+ecr_fetch_manifests "${needed[@]}"
+
 summary "| target | promoted digest | previous |" "|---|---|---|"
 expect=()
 for target in "${chosen[@]}"; do

@@ -26,6 +26,12 @@ for target in "${chosen[@]}"; do # resolve every target first: all or nothing
     die "cannot roll back '${target}': ${ref} does not exist in ECR repository '${ECR_REPOSITORY}'"
 done
 
+needed=() # one batch-get-image for every target that has to move
+for target in "${chosen[@]}"; do
+  [[ "${TAG_DIGEST[latest-${target}]:-}" == "${to[$target]}" ]] || needed+=("${to[$target]}")
+done
+ecr_fetch_manifests "${needed[@]}"
+
 summary "| target | from | to |" "|---|---|---|"
 expect=()
 for target in "${chosen[@]}"; do

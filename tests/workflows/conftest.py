@@ -117,6 +117,15 @@ class Registry:
         image = self.client.batch_get_image(repositoryName=REPOSITORY, imageIds=[{"imageTag": tag}])["images"][0]
         return image["imageManifest"], image.get("imageManifestMediaType", "")
 
+    def set_pushed(self, digest: str, epoch: int) -> None:
+        """moto stamps every push with the current second; cleanup needs a real order of pushes."""
+        from moto.backends import get_backend
+
+        backend = get_backend("ecr")["123456789012"]["us-east-1"]
+        for image in backend.repositories[REPOSITORY].images:
+            if image.get_image_digest() == digest:
+                image.image_pushed_at = epoch
+
     def run(self, script: str, *, endpoint: str | None = None, path_prefix: str | None = None, **env: str):
         return run_script(script, self.tmp, endpoint or self.url, path_prefix=path_prefix, **env)
 
@@ -186,3 +195,53 @@ def no_aws(tmp_path) -> Path:
     shim.write_text(f'#!/bin/sh\necho "$@" >> "{log}"\nexit 99\n')
     shim.chmod(0o755)
     return shim_dir
+
+
+@pytest.fixture
+def run_offline(tmp_path):
+    """Run a script that needs no ECR (any AWS call would hit a closed port)."""
+
+    def run(script: str, *, path_prefix: str | None = None, **env: str) -> ScriptResult:
+        return run_script(script, tmp_path, "http://127.0.0.1:9", path_prefix=path_prefix, **env)
+
+    return run
+
+
+FAKE_GH = r"""#!/usr/bin/env bash
+# Test double for the GitHub CLI: records each call, answers from files named by env vars.
+printf '%s\n' "$*" >> "$GH_LOG"
+prev=""
+for arg in "$@"; do
+  if [[ "$prev" == --notes-file || "$prev" == --body-file ]]; then cat "$arg" >> "$GH_LOG"; fi
+  prev="$arg"
+done
+case "$1 $2" in
+  "api --paginate") cat "$GH_STATUSES" ;;
+  "issue list") cat "$GH_ISSUES" ;;
+  "release view") exit "${GH_RELEASE_EXISTS:-1}" ;;
+  "issue create") echo "https://github.com/acme/shop/issues/1" ;;
+esac
+"""
+
+
+@dataclass
+class FakeGh:
+    path: str
+    log: Path
+    env: dict
+
+    def calls(self) -> list[str]:
+        return self.log.read_text().splitlines() if self.log.exists() else []
+
+
+@pytest.fixture
+def fake_gh(tmp_path) -> FakeGh:
+    shim_dir = tmp_path / "gh-shim"
+    shim_dir.mkdir()
+    gh = shim_dir / "gh"
+    gh.write_text(FAKE_GH)
+    gh.chmod(0o755)
+    log = tmp_path / "gh-calls.log"
+    env = {"GH_LOG": str(log), "GH_TOKEN": "test-token", "GH_REPO": "acme/shop",
+           "GH_STATUSES": str(tmp_path / "statuses.json"), "GH_ISSUES": str(tmp_path / "issues.json")}
+    return FakeGh(str(shim_dir), log, env)

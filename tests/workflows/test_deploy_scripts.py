@@ -7,9 +7,12 @@ another tag (their immutable build tag) and assert on tags, not on the set of di
 
 from __future__ import annotations
 
+import json
+import subprocess
+
 import pytest
 
-from .conftest import DOCKER_MANIFEST, OCI_MANIFEST
+from .conftest import DOCKER_MANIFEST, OCI_MANIFEST, SCRIPTS
 
 SHA_A = "a" * 40
 SHA_B = "b" * 40
@@ -45,19 +48,13 @@ def test_promote_moves_the_staged_digest_of_the_tagged_commit_for_each_target(re
     # The manifest is put back byte for byte, with the media type ECR reported.
     assert registry.manifest("latest-runtime") == registry.manifest(build_tag(SHA_B, "runtime"))
 
-
-def test_promote_rerun_is_a_no_op_and_keeps_previous(registry, released):
-    old, new = released
-    first = registry.run("promote.sh", TARGETS="runtime", HEAD_SHA=SHA_B, VERSION="v1.1.0")
-    assert first.returncode == 0, first.stderr
+    # A re-run (say, of a failed later job) changes nothing; above all previous- keeps the old image.
     before = registry.tags()
-    again = registry.run("promote.sh", TARGETS="runtime", HEAD_SHA=SHA_B, VERSION="v1.1.0")
+    again = registry.run("promote.sh", TARGETS="minimal,runtime", HEAD_SHA=SHA_B, VERSION="v1.1.0")
     assert again.returncode == 0, again.stderr
     assert registry.tags() == before
-    assert before["previous-runtime"] == old["runtime"]  # not overwritten with the new digest
-    assert "now names" not in again.stdout and "already names" in again.stdout
-    assert again.outputs == {"digest_runtime": new["runtime"], "previous_runtime": old["runtime"],
-                             "digest": new["runtime"], "previous": old["runtime"]}
+    assert "now names" not in again.stdout and again.stdout.count("already names") == 4
+    assert again.outputs == result.outputs
 
 
 def test_promote_of_a_commit_that_never_passed_staging_fails_clearly(registry, released):
@@ -87,6 +84,7 @@ def test_promote_retags_an_oci_manifest_without_top_level_media_type(registry):
     manifest, media_type = registry.manifest("latest-runtime")
     assert '"mediaType": "application/vnd.oci.image.manifest' not in manifest.split('"config"')[0]
     assert media_type == OCI_MANIFEST
+    assert result.outputs["digest"] == staged
     assert result.outputs["previous"] == ""  # first release: nothing to roll back to
 
 
@@ -101,7 +99,11 @@ def test_stage_points_staging_at_the_tested_digest(registry):
 
 
 def test_rollback_is_per_target_with_each_targets_own_previous(registry):
-    prev = {t: registry.push(f"prev-{t}", build_tag(SHA_A, t), f"v1.0.0-{t}", f"previous-{t}") for t in ("minimal", "runtime")}
+    prev = {
+        "minimal": registry.push("prev-minimal", build_tag(SHA_A, "minimal"), "v1.0.0-minimal", "previous-minimal",
+                                 media_type=DOCKER_MANIFEST),
+        "runtime": registry.push("prev-runtime", build_tag(SHA_A, "runtime"), "v1.0.0-runtime", "previous-runtime"),
+    }
     bad = {t: registry.push(f"bad-{t}", build_tag(SHA_B, t), f"v1.1.0-{t}", f"latest-{t}") for t in ("minimal", "runtime")}
     assert prev["minimal"] != prev["runtime"]
     result = registry.run("rollback.sh", TARGETS="all")
@@ -110,6 +112,7 @@ def test_rollback_is_per_target_with_each_targets_own_previous(registry):
     assert tags["latest-minimal"] == prev["minimal"]
     assert tags["latest-runtime"] == prev["runtime"]
     assert tags["previous-minimal"] == prev["minimal"]  # left alone: a re-run is a no-op
+    assert registry.manifest("latest-minimal")[1] == DOCKER_MANIFEST  # each manifest keeps its own type
     assert result.outputs["from_runtime"] == bad["runtime"] and result.outputs["to_runtime"] == prev["runtime"]
     again = registry.run("rollback.sh", TARGETS="runtime,minimal")
     assert again.returncode == 0, again.stderr
@@ -181,3 +184,28 @@ def test_bad_input_fails_before_touching_ecr_with_one_line(registry, no_aws, scr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert result.errors[0].startswith("::error::" + reason), result.errors
     assert not (no_aws.parent / "aws-calls.log").exists(), "the script called the AWS CLI"
+
+
+OCI_INDEX = "application/vnd.oci.image.index.v1+json"
+
+
+@pytest.mark.parametrize(
+    ("manifest", "reported", "expected"),
+    [
+        ({"schemaVersion": 2, "config": {"mediaType": "application/vnd.oci.image.config.v1+json"}, "layers": []}, "", OCI_MANIFEST),
+        ({"schemaVersion": 2, "manifests": [{"digest": "sha256:" + "e" * 64}]}, "", OCI_INDEX),
+        ({"schemaVersion": 2, "config": {"mediaType": "application/vnd.docker.container.image.v1+json"}}, "", DOCKER_MANIFEST),
+        ({"schemaVersion": 2, "mediaType": DOCKER_MANIFEST, "config": {}}, "", DOCKER_MANIFEST),
+        ({"schemaVersion": 2, "config": {}}, OCI_INDEX, OCI_INDEX),  # what ECR reports wins
+    ],
+    ids=["oci-manifest", "oci-index", "docker-by-config", "top-level", "reported"],
+)
+def test_media_type_comes_from_ecr_else_from_the_manifest_content(tmp_path, manifest, reported, expected):
+    """The retag's fallback when batch-get-image does not report imageManifestMediaType."""
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps(manifest))
+    snippet = '. "$1/lib/common.sh"; ECR_REPOSITORY=shop; . "$1/lib/ecr.sh"; manifest_media_type "$2" "$3"'
+    proc = subprocess.run(["bash", "-c", snippet, "-", str(SCRIPTS), str(path), reported],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == expected

@@ -72,16 +72,29 @@ manifest_media_type() {
     else "application/vnd.oci.image.manifest.v1+json" end' "$file"
 }
 
-# ecr_fetch_manifest DIGEST -> writes $ECR_WORK/<hex>.manifest (exact bytes) and .type once.
-ecr_fetch_manifest() {
-  local digest="$1" base="$ECR_WORK/${1#sha256:}"
-  [[ -f "$base.manifest" ]] && return
-  aws_ecr batch-get-image --output json --image-ids "imageDigest=$digest" \
-    --accepted-media-types "${ACCEPTED_MEDIA_TYPES[@]}" >"$base.response"
-  [[ "$(jq '.images | length' "$base.response")" -ge 1 ]] ||
-    die "image ${digest} is not in ECR repository '${ECR_REPOSITORY}' ($(jq -r '.failures[0].failureReason // "not found"' "$base.response"))"
-  jq -j '.images[0].imageManifest' "$base.response" >"$base.manifest"
-  manifest_media_type "$base.manifest" "$(jq -r '.images[0].imageManifestMediaType // empty' "$base.response")" >"$base.type"
+# ecr_fetch_manifests DIGEST... -> for each digest not fetched yet, write $ECR_WORK/<hex>.manifest
+# (the exact bytes) and <hex>.type, all in one batch-get-image call.
+ecr_fetch_manifests() {
+  local digest response="$ECR_WORK/batch.json" count i
+  local -a ids=()
+  for digest in "$@"; do
+    [[ -f "$ECR_WORK/${digest#sha256:}.manifest" || " ${ids[*]} " == *" imageDigest=$digest "* ]] ||
+      ids+=("imageDigest=$digest")
+  done
+  [[ ${#ids[@]} -gt 0 ]] || return 0
+  aws_ecr batch-get-image --output json --image-ids "${ids[@]}" \
+    --accepted-media-types "${ACCEPTED_MEDIA_TYPES[@]}" >"$response"
+  count="$(jq '.images | length' "$response")"
+  for ((i = 0; i < count; i++)); do
+    digest="$(jq -r ".images[$i].imageId.imageDigest" "$response")"
+    jq -j ".images[$i].imageManifest" "$response" >"$ECR_WORK/${digest#sha256:}.manifest"
+    manifest_media_type "$ECR_WORK/${digest#sha256:}.manifest" \
+      "$(jq -r ".images[$i].imageManifestMediaType // empty" "$response")" >"$ECR_WORK/${digest#sha256:}.type"
+  done
+  for digest in "$@"; do
+    [[ -f "$ECR_WORK/${digest#sha256:}.manifest" ]] ||
+      die "image ${digest} is not in ECR repository '${ECR_REPOSITORY}' ($(jq -r '.failures[0].failureReason // "not found"' "$response"))"
+  done
 }
 
 # ecr_put_tag DIGEST TAG -> make TAG name DIGEST (compare-then-put) and assert the result.
@@ -91,7 +104,7 @@ ecr_put_tag() {
     log "= ${tag} already names $(short "$digest")"
     return
   fi
-  ecr_fetch_manifest "$digest"
+  ecr_fetch_manifests "$digest"
   if ! result="$(aws ecr put-image --repository-name "$ECR_REPOSITORY" --image-tag "$tag" \
     --image-manifest "file://$base.manifest" --image-manifest-media-type "$(cat "$base.type")" \
     --image-digest "$digest" --query 'image.imageId.imageDigest' --output text 2>"$ECR_WORK/stderr")"; then
