@@ -1,12 +1,16 @@
-"""The bundled workflows' shape: which jobs and steps each run has, in stages (a stage's jobs run in parallel).
+"""The bundled workflows' shape (``.github/workflows/{ci,cd,security}.yml``): run names, jobs and
+steps, in stages (a stage's jobs run in parallel, like jobs whose ``needs`` are met together).
 
 Shared by the seeded history (completed runs, canned output) and the live simulator (which runs
-each step's ``action`` against ECR). Job names follow the workflows in ``.github/workflows``.
+each step's ``action`` against ECR through ``console.services``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+# Conditions, for jobs and steps: "success" (nothing failed before), "failure" (something did),
+# "failure:<name>" (that job/step failed), "always".
 
 
 @dataclass(frozen=True)
@@ -14,140 +18,175 @@ class StepSpec:
     name: str
     seconds: float  # simulated duration
     output: tuple[str, ...] = ()
-    action: str | None = None  # what the live simulator does in this step (see simulator.ACTIONS)
+    action: str | None = None  # what the live simulator does in this step (Simulator._do_<kind>)
+    when: str = "success"
 
 
 @dataclass(frozen=True)
 class JobSpec:
     name: str
     steps: tuple[StepSpec, ...]
-    environment: str | None = None  # a job gated by this environment's protection rules
-    when: str = "success"  # "success": every earlier job succeeded; "failure": one failed; "failure:<job>": that one
+    environment: str | None = None  # the job references this environment (protection rules apply)
+    deployment: bool = True  # `deployment: false`: no deployment record for the environment
+    when: str = "success"
     fails_on: str | None = None  # name of the step that fails (seeded failures)
 
 
 @dataclass(frozen=True)
 class RunSpec:
     stages: tuple[tuple[JobSpec, ...], ...]
-    extra: dict = field(default_factory=dict)
 
 
 def _job(name: str, body: list[StepSpec], **kw) -> JobSpec:
-    setup = StepSpec("Set up job", 2, ("Operating System", "  Ubuntu 24.04.1 LTS"))
-    checkout = StepSpec("Run actions/checkout@v4", 3, ("Syncing repository: acme/shop",))
-    done = StepSpec("Complete job", 1, ("Cleaning up orphan processes",))
+    setup = StepSpec("Set up job", 2, ("Operating System", "  Ubuntu 24.04.2 LTS"))
+    checkout = StepSpec("Run actions/checkout@v7", 3, ("Syncing repository: acme/shop",))
+    done = StepSpec("Complete job", 1, ("Cleaning up orphan processes",), when="always")
     return JobSpec(name, (setup, checkout, *body, done), **kw)
 
 
 def _aws(extra: list[StepSpec]) -> list[StepSpec]:
     return [
-        StepSpec("Configure AWS credentials", 2, ("Assuming role with OIDC",)),
-        StepSpec("Log in to Amazon ECR", 2, ("Logged in to the ECR registry",)),
+        StepSpec("Run aws-actions/configure-aws-credentials@v6", 2, ("Assuming role with OIDC",)),
+        StepSpec("Run aws-actions/amazon-ecr-login@v2", 2, ("Logged in to the ECR registry",)),
         *extra,
     ]
 
 
+def _python(extra: list[StepSpec]) -> list[StepSpec]:
+    return [StepSpec("Run actions/setup-python@v6", 6, ("Successfully set up CPython (3.12.10)",)),
+            StepSpec("Install", 20, ("Successfully installed ghaecr-console",)), *extra]
+
+
+def _notify() -> JobSpec:
+    return _job("Notify / Slack / Discord", [StepSpec("Send the notification", 2, ("notified",))], when="always")
+
+
 def ci(targets: tuple[str, ...], sha: str, *, test_fails: bool = False) -> RunSpec:
-    quality = _job("quality", [
-        StepSpec("Set up Python", 6, ("Successfully set up CPython (3.12.7)",)),
-        StepSpec("Lint", 9, ("ruff check .", "All checks passed!")),
-        StepSpec("Type check", 14, ("mypy src", "Success: no issues found in 84 source files")),
-    ])
-    scan = _job("security-scan", [
-        StepSpec("Scan dependencies", 18, ("trivy fs --severity HIGH,CRITICAL .", "Total: 0 (HIGH: 0, CRITICAL: 0)")),
-    ])
-    builds = tuple(
-        _job(f"build ({t})", [
-            StepSpec("Set up Docker Buildx", 5, ("Using buildx driver docker-container",)),
-            StepSpec(f"Build {t} image", 70, (f"#12 exporting to image sha-{sha[:12]}-{t}", "#12 DONE 4.2s")),
-        ])
-        for t in targets
-    )
     failing = (
         "tests/test_checkout.py::test_cart_total FAILED",
         "    assert cart.total() == Decimal('41.90')",
         "E   AssertionError: assert Decimal('41.80') == Decimal('41.90')",
         "=========== 1 failed, 212 passed in 41.27s ===========",
-        "##[error]tests/test_checkout.py:88: 1 test failed",
+        "##[error]Process completed with exit code 1: tests/test_checkout.py:88: 1 test failed",
     )
-    passing = ("=========== 213 passed in 40.91s ===========",)
-    test = _job("test", [
-        StepSpec("Set up Python", 6, ("Successfully set up CPython (3.12.7)",)),
-        StepSpec("Run tests", 45, ("pytest -q",) + (failing if test_fails else passing)),
-    ], fails_on="Run tests" if test_fails else None)
-    return RunSpec(((quality, scan), builds, (test,)))
+    checks = (
+        _job("Lint (imports, bytecode)", _python([
+            StepSpec("Import layers (import-linter)", 4, ("Contracts: 2 kept, 0 broken.",)),
+            StepSpec("Byte-compile", 3, ("Listing 'console'...",)),
+        ])),
+        _job("Tests", _python([
+            StepSpec("Test (everything but the workflow checks)", 45,
+                     ("pytest -q",) + (failing if test_fails else ("=========== 213 passed in 40.91s ===========",))),
+        ]), fails_on="Test (everything but the workflow checks)" if test_fails else None),
+        _job("Workflow checks (zizmor, schema, shellcheck, hadolint, scripts on a local ECR)", _python([
+            StepSpec("Workflow and deploy-script tests", 30, ("zizmor --offline .github: No findings", "48 passed")),
+        ])),
+        _job("Security scan (secrets, dependencies)", [
+            StepSpec("Trivy (secrets, vulnerable dependencies, misconfigurations)", 18, ("Total: 0 (HIGH: 0, CRITICAL: 0)",)),
+        ]),
+    )
+    builds = tuple(_job(f"Build ({t})", [
+        StepSpec("Run docker/setup-buildx-action@v3", 5, ("Using buildx driver docker-container",)),
+        StepSpec(f"Build the {t} target to an archive", 70, (f"#12 exporting to oci image format ({sha[:12]}-{t})", "#12 DONE 4.2s")),
+        StepSpec("Run actions/upload-artifact@v4", 6, (f"Artifact image-{t} uploaded",)),
+    ]) for t in targets)
+    image_tests = tuple(_job(f"Test image ({t})", [
+        StepSpec("Load the artifact", 4, (f"Loaded image: ghaecr-console:{t}",)),
+        StepSpec("Smoke-test the artifact", 8, ("ghaecr-console --help: ok",)),
+    ]) for t in targets)
+    summary = _job("CI summary", [StepSpec("Summarise", 1, ("see the job results above",))], when="always")
+    return RunSpec((checks, builds, image_tests, (summary,)))
 
 
-def _smoke(env: str, fails: bool) -> StepSpec:
+def _smoke(name: str, env: str, fails: bool) -> StepSpec:
     url = f"GET https://{env}.shop.example.com/healthz"
     if fails:
-        return StepSpec("Smoke test", 20, (url, "503 Service Unavailable (attempt 3 of 3)",
-                                           "##[error]Smoke test failed: /healthz answered 503 three times"))
-    return StepSpec("Smoke test", 20, (url, "200 OK"))
+        return StepSpec(name, 20, (url, "503 Service Unavailable (attempt 3 of 3)",
+                                   "##[error]Smoke test failed: /healthz answered 503 three times"))
+    return StepSpec(name, 20, (url, "200 OK"))
 
 
-def cd_staging(targets: tuple[str, ...], sha: str, *, smoke_fails: bool = False) -> RunSpec:
-    push = tuple(
-        _job(f"push-image ({t})", _aws([
-            StepSpec(f"Push sha-{sha[:12]}-{t}", 12, (f"pushing sha-{sha}-{t}",), action=f"push_image:{t}"),
-        ]))
-        for t in targets
-    )
-    deploy = _job("deploy-staging", _aws([
-        StepSpec(f"Move staging-{t}", 3, (), action=f"move_staging:{t}") for t in targets
-    ]), environment="staging")
-    smoke = _job("smoke-staging", [_smoke("staging", smoke_fails)], fails_on="Smoke test" if smoke_fails else None)
-    return RunSpec((push, (deploy,), (smoke,)))
+def cd_staging(targets: tuple[str, ...], sha: str) -> RunSpec:
+    staging = tuple(_job(f"Staging ({t})", [
+        StepSpec("Download the image CI built for this commit", 8, (f"Artifact image-{t} downloaded",)),
+        *_aws([
+            StepSpec("Push by digest (sha-<commit>-<target>)", 12, (), action=f"push_image:{t}"),
+            _smoke("Smoke-test the pushed digest", "staging", False),
+            StepSpec("Move staging-<target>", 3, (), action=f"move_staging:{t}"),
+            StepSpec("Record that staging tested this digest", 1, (f"staging/{t}: success",)),
+        ]),
+    ], environment="staging") for t in targets)
+    return RunSpec((staging, (_notify(),)))
 
 
 def cd_release(targets: tuple[str, ...], version: str, *, smoke_fails: bool = False) -> RunSpec:
-    resolve = _job("resolve", _aws([
-        StepSpec("Find the digests staging tested", 3, (), action="resolve"),
-    ]))
-    deploy = _job("deploy-production", _aws([
-        StepSpec("Promote by digest", 6, (), action="promote"),
-    ]), environment="production")
-    smoke = _job("smoke-production", [_smoke("production", smoke_fails)], fails_on="Smoke test" if smoke_fails else None)
-    rollback = _job("rollback-production", _aws([
-        StepSpec("Roll back every target to previous-<target>", 5, (), action="auto_rollback"),
-    ]), when="failure:smoke-production")
-    return RunSpec(((resolve,), (deploy,), (smoke,), (rollback,)))
+    smoke = "Smoke-test the promoted digest"
+    production = tuple(_job(f"Production ({t})", [
+        StepSpec("Resolve the tagged commit", 1, ()),
+        StepSpec("Check that staging tested this commit", 2, (), action=f"resolve:{t}"),
+        *_aws([
+            StepSpec("Promote the staged digest (retag, no rebuild)", 6, (), action=f"promote:{t}"),
+            _smoke(smoke, "production", smoke_fails),
+            StepSpec("Roll this target back to previous-<target>", 5, (), action=f"auto_rollback:{t}",
+                     when=f"failure:{smoke}"),
+            StepSpec("Release-notes line for this target", 1, (f"- {t}: {version}",)),
+        ]),
+    ], environment="production", fails_on=smoke if smoke_fails else None) for t in targets)
+    notes = _job("Release notes", [StepSpec("Publish the release", 3, (f"Release {version} published",))])
+    cleanup = _job("Cleanup old images", _aws([
+        StepSpec("Delete images beyond the newest releases (never latest-/previous-/staging-)", 6, (), action="cleanup"),
+    ]), environment="production", deployment=False)
+    return RunSpec((production, (notes, cleanup), (_notify(),)))
 
 
 def cd_dispatch(targets: tuple[str, ...], inputs: dict[str, str]) -> RunSpec:
-    validate = _job("validate", [StepSpec("Validate inputs", 2, (), action="validate")])
+    validate = _job("validate", [StepSpec("Check the inputs before anything touches AWS", 2, (), action="validate")])
     if inputs.get("operation") == "prune":
-        work: tuple[JobSpec, ...] = (_job("prune", _aws([StepSpec("Delete the requested digests", 6, (), action="prune")])),)
+        work: tuple[JobSpec, ...] = (_job("prune", _aws([
+            StepSpec("Delete exactly the given digests (protection re-checked now)", 6, (), action="prune"),
+        ]), environment="production", deployment=False),)
     else:
-        work = tuple(
-            _job(f"rollback ({t})", _aws([StepSpec(f"Move latest-{t}", 4, (), action=f"rollback:{t}")]))
-            for t in targets
-        )
-    verify = _job("verify", _aws([StepSpec("Read back ECR", 3, (), action="verify")]))
-    return RunSpec(((validate,), work, (verify,)))
+        work = tuple(_job(f"rollback ({t})", _aws([
+            StepSpec("Move latest-<target> back", 4, (), action=f"rollback:{t}"),
+            _smoke("Smoke-test what production now runs", "production", False),
+        ]), environment="production") for t in targets)
+    verify = _job("verify", [StepSpec("Every step of the operation succeeded", 1, (), action="verify")], when="always")
+    return RunSpec(((validate,), work, (verify,), (_notify(),)))
 
 
 def security(*, fails: bool = False) -> RunSpec:
-    found = (
-        "trivy image --severity HIGH,CRITICAL shop:latest-runtime",
-        "openssl (CVE-2026-0113) HIGH fixed in 3.0.16-1",
-        "Total: 1 (HIGH: 1, CRITICAL: 0)",
-        "##[error]1 HIGH vulnerability found",
+    found = ("openssl (CVE-2026-0113) HIGH fixed in 3.0.16-1", "Total: 1 (HIGH: 1, CRITICAL: 0)",
+             "##[error]1 HIGH vulnerability found")
+    image = _job("Build the image to scan", [StepSpec("Build the runtime target", 60, ("#12 DONE 3.9s",))])
+    scans = (
+        _job("Secrets (Trivy, TruffleHog)", [StepSpec("Trivy secret scan", 12, ("Total: 0",)),
+                                             StepSpec("TruffleHog (verified and unknown secrets, whole history)", 20, ("found 0",))]),
+        _job("IaC (Trivy, Checkov)", [StepSpec("Checkov (Dockerfile, GitHub Actions)", 15, ("Passed checks: 61, Failed checks: 0",))]),
     )
-    clean = ("trivy image --severity HIGH,CRITICAL shop:latest-runtime", "Total: 0 (HIGH: 0, CRITICAL: 0)")
-    scan = _job("scan-images", _aws([StepSpec("Scan production images", 40, found if fails else clean)]),
-                fails_on="Scan production images" if fails else None)
-    return RunSpec(((scan,),))
+    vulns = _job("Vulnerabilities (Trivy, Grype)", [
+        StepSpec("Trivy image scan", 25, found if fails else ("Total: 0 (HIGH: 0, CRITICAL: 0)",)),
+    ], fails_on="Trivy image scan" if fails else None)
+    sbom = _job("SBOM (SPDX)", [StepSpec("Syft SBOM of the runtime image", 14, ("wrote sbom.spdx.json",))])
+    report = _job("Open or update the findings issue", [StepSpec("Open, update or close the issue", 3, ())], when="always")
+    return RunSpec(((image, *scans), (vulns, sbom), (report,)))
+
+
+# --- run names (the workflows' `run-name`) --------------------------------------------------------
+
+
+def staging_title(ci_title: str) -> str:
+    return f"Staging {ci_title}"
+
+
+def release_title(version: str) -> str:
+    return f"Production {version}"
 
 
 def dispatch_title(inputs: dict[str, str]) -> str:
-    """The CD run-name for dispatched operations: carries ``[request_id]`` so the console can find it."""
+    """``{operation} {targets|images} [{request_id}]``: the console finds its run by ``[request_id]``."""
     op = inputs.get("operation", "")
-    what = inputs.get("targets") or "all" if op == "rollback" else f"{len(split_list(inputs.get('digests', '')))} images"
-    title = f"{op} {what}".strip()
-    if inputs.get("request_id"):
-        title += f" [{inputs['request_id']}]"
-    return title
+    what = inputs.get("targets", "") if op == "rollback" else "images"
+    return f"{op} {what} [{inputs.get('request_id', '')}]"
 
 
 def split_list(value: str | None) -> list[str]:

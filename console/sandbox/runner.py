@@ -43,11 +43,17 @@ def _skip(st: GitHubState, run: Run, spec: JobSpec, at: datetime) -> None:
     job.status, job.conclusion, job.completed_at = "completed", "skipped", at
 
 
+def runs_when(when: str, failed: set[str]) -> bool:
+    """A job's or step's condition (see pipeline) given the names of what failed before it."""
+    if when == "always":
+        return True
+    if when.startswith("failure:"):
+        return when.partition(":")[2] in failed
+    return (when == "failure") == bool(failed)
+
+
 def _should_run(spec: JobSpec, failed: set[str]) -> bool:
-    """``when``: "success" (nothing failed yet), "failure" (something did), "failure:<job>" (that job did)."""
-    if spec.when.startswith("failure:"):
-        return spec.when.partition(":")[2] in failed
-    return (spec.when == "failure") == bool(failed)
+    return runs_when(spec.when, failed)
 
 
 # --- seeded history ----------------------------------------------------------------------------
@@ -69,9 +75,9 @@ def materialize(
             job = new_job(st, run, js, t)
             job.runner_name = runner
             clock = t + timedelta(seconds=3)
-            job_failed = False
+            failed_steps: set[str] = set()
             for step, sspec in zip(job.steps, js.steps):
-                if job_failed and step.name != "Complete job":
+                if not runs_when(sspec.when, failed_steps):
                     step.status, step.conclusion = "completed", "skipped"
                     continue
                 step.started_at = clock
@@ -81,7 +87,9 @@ def materialize(
                     step.output += outputs(sspec.action)
                 step.status = "completed"
                 step.conclusion = "failure" if js.fails_on == step.name else "success"
-                job_failed = job_failed or step.conclusion == "failure"
+                if step.conclusion == "failure":
+                    failed_steps.add(step.name)
+            job_failed = bool(failed_steps)
             job.status, job.conclusion, job.completed_at = "completed", "failure" if job_failed else "success", clock
             if job_failed:
                 stage_failed.add(js.name)
@@ -121,7 +129,7 @@ class Hooks(Protocol):
     async def act(self, run: Run, job: Job, action: str, clock: RunClock) -> list[str]:
         """Perform a step's action; raise StepFailed to fail the step."""
 
-    async def gate(self, run: Run, job: Job, clock: RunClock) -> bool:
+    async def gate(self, run: Run, job: Job, spec: JobSpec, clock: RunClock) -> bool:
         """Wait for the job's environment (review, deployment); False: rejected."""
 
     def job_done(self, run: Run, job: Job, ok: bool, clock: RunClock) -> None: ...
@@ -146,7 +154,7 @@ async def _run_job(st: GitHubState, clock: RunClock, run: Run, js: JobSpec, fail
             _skip(st, run, js, clock.now())
             return True
         job = new_job(st, run, js, clock.now())
-    if js.environment and not await hooks.gate(run, job, clock):
+    if js.environment and not await hooks.gate(run, job, js, clock):
         with st.lock:
             now = clock.now()
             job.status, job.conclusion, job.completed_at, job.steps = "completed", "failure", now, []
@@ -156,9 +164,9 @@ async def _run_job(st: GitHubState, clock: RunClock, run: Run, js: JobSpec, fail
     with st.lock:
         job.status, job.started_at, job.runner_name = "in_progress", clock.now(), "GitHub Actions 7"
         run.status = "in_progress"
-    ok = True
+    failed_steps: set[str] = set()
     for step, sspec in zip(job.steps, js.steps):
-        if not ok and step.name != "Complete job":
+        if not runs_when(sspec.when, failed_steps):
             with st.lock:
                 step.status, step.conclusion = "completed", "skipped"
             continue
@@ -174,12 +182,15 @@ async def _run_job(st: GitHubState, clock: RunClock, run: Run, js: JobSpec, fail
             if js.fails_on == step.name:  # a seeded failure: its output is already in the step
                 raise StepFailed()
         except StepFailed as exc:
-            lines, conclusion, ok = lines + exc.lines, "failure", False
+            lines, conclusion = lines + exc.lines, "failure"
         except Exception as exc:  # an unexpected error fails the step like a crashing script would
-            lines, conclusion, ok = lines + [f"##[error]{type(exc).__name__}: {exc}"], "failure", False
+            lines, conclusion = lines + [f"##[error]{type(exc).__name__}: {exc}"], "failure"
+        if conclusion == "failure":
+            failed_steps.add(step.name)
         with st.lock:
             step.output += lines
             step.status, step.conclusion, step.completed_at = "completed", conclusion, clock.now()
+    ok = not failed_steps
     with st.lock:
         job.status, job.conclusion, job.completed_at = "completed", "success" if ok else "failure", clock.now()
         run.updated_at = clock.now()

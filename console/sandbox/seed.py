@@ -58,7 +58,7 @@ class Planned:
     title: str
     spec: pipeline.RunSpec
     outputs: Callable[[str], list[str]]
-    deploy: tuple[str, str] | None = None  # (environment, ref) of the deployment this run makes
+    deploy_ref: str | None = None  # its environment jobs make deployments of this ref
 
 
 @dataclass
@@ -141,15 +141,16 @@ def build(st: GitHubState, *, seed: int, targets: tuple[str, ...], images: int |
             built.append(ImageSeed(t, c.sha, manifest, digest, size, c.date + timedelta(minutes=5, seconds=20),
                                    [f"sha-{c.sha}-{t}"]))
         seeds += built
-        plans.append(Planned(c.date + timedelta(minutes=5), "cd.yml", "workflow_run", "main", c, c.author, c.message,
-                             pipeline.cd_staging(targets, c.sha), _staging_output(built), ("staging", "main")))
+        plans.append(Planned(c.date + timedelta(minutes=5), "cd.yml", "workflow_run", "main", c, c.author,
+                             pipeline.staging_title(c.message), pipeline.cd_staging(targets, c.sha),
+                             _staging_output(built), "main"))
         if i in releases:
             version = releases[i]
             for img in built:
                 img.tags.append(f"{version}-{img.target}")
             plans.append(Planned(c.date + timedelta(hours=3), "cd.yml", "push", version, c, "octo-operator",
-                                 c.message, pipeline.cd_release(targets, version), _release_output(version, built),
-                                 ("production", version)))
+                                 pipeline.release_title(version), pipeline.cd_release(targets, version),
+                                 _release_output(version, built), version))
     _pointer_tags(seeds, commits, releases, targets)
     _security(plans, commits, anchor, rng)
     _materialize(st, plans, runs)
@@ -184,14 +185,17 @@ def _images_window(seeds: list[ImageSeed], limit: int | None) -> list[ImageSeed]
 
 
 def _security(plans: list[Planned], commits: list[Commit], anchor: datetime, rng: random.Random) -> None:
-    start = max(commits[0].date, anchor - timedelta(days=42))
-    day = start.replace(hour=3, minute=17, second=0) + timedelta(days=1)
+    """Security.yml's schedule: Mondays 04:17 UTC; the newest scan found a CVE."""
+    start = max(commits[0].date, anchor - timedelta(days=49))
+    day = start.replace(hour=4, minute=17, second=0) + timedelta(days=(7 - start.weekday()) % 7 or 7)
+    scans = []
     while day < anchor:
+        scans.append(day)
+        day += timedelta(days=7)
+    for day in scans:
         head = max((c for c in commits if c.date <= day), key=lambda c: c.date, default=commits[0])
-        fails = anchor - day < timedelta(days=1)  # the newest scan found a CVE
-        plans.append(Planned(day, "security.yml", "schedule", "main", head, BOT.removesuffix("[bot]"),
-                             "Security", pipeline.security(fails=fails), lambda a: []))
-        day += timedelta(days=1)
+        plans.append(Planned(day, "security.yml", "schedule", "main", head, BOT, "Security",
+                             pipeline.security(fails=day == scans[-1]), lambda a: []))
 
 
 def _staging_output(built: list[ImageSeed]) -> Callable[[str], list[str]]:
@@ -199,23 +203,25 @@ def _staging_output(built: list[ImageSeed]) -> Callable[[str], list[str]]:
 
     def out(action: str) -> list[str]:
         kind, _, target = action.partition(":")
+        b = by_target[target]
         if kind == "push_image":
-            b = by_target[target]
             return [f"sha-{b.sha}-{target}: digest: {b.digest} size: {b.size}"]
-        if kind == "move_staging":
-            return [f"staging-{target} -> {by_target[target].digest}"]
-        return ["GET /healthz -> 200 (staging)"]
+        return [f"staging-{target} -> {b.digest}"]
 
     return out
 
 
 def _release_output(version: str, built: list[ImageSeed]) -> Callable[[str], list[str]]:
+    by_target = {b.target: b for b in built}
+
     def out(action: str) -> list[str]:
-        if action == "resolve":
-            return [f"sha-{b.sha}-{b.target} -> {b.digest}" for b in built]
-        if action == "promote":
-            return [f"latest-{b.target} := {version}-{b.target} ({b.digest})" for b in built]
-        return ["GET /healthz -> 200 (production)"]
+        kind, _, target = action.partition(":")
+        if kind == "cleanup":
+            return ["nothing to delete beyond the newest releases"]
+        b = by_target[target]
+        if kind == "resolve":
+            return [f"staging/{target} tested sha-{b.sha}-{target} ({b.digest})"]
+        return [f"latest-{target} := {version}-{target} ({b.digest})"]
 
     return out
 
@@ -231,10 +237,13 @@ def _materialize(st: GitHubState, plans: list[Planned], limit: int | None) -> No
                   p.title, p.created_at, p.created_at)
         st.add_run(run)
         materialize(st, run, p.spec, p.outputs)
-        if p.deploy and run.conclusion == "success":
-            env, ref = p.deploy
-            job = next(j for j in run.jobs if j.environment == env)
-            add_deployment(st, env, ref, p.commit.sha, job.started_at, run, job, p.actor, "success", job.completed_at)
+        if p.deploy_ref is None:
+            continue
+        makes_deployment = {js.name for stage in p.spec.stages for js in stage if js.environment and js.deployment}
+        for job in run.jobs:
+            if job.name in makes_deployment and job.conclusion in ("success", "failure"):
+                add_deployment(st, job.environment, p.deploy_ref, p.commit.sha, job.started_at, run, job, p.actor,
+                               job.conclusion, job.completed_at)
     # Numbering continues from the history (run_number is per workflow, and grows).
 
 

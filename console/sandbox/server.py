@@ -74,10 +74,12 @@ class Sandbox:
     def __init__(self, seed: int = 7, images: int | None = None, runs: int | None = None,
                  targets: tuple[str, ...] = ("minimal", "runtime"), speed: float = 1.0, *,
                  now: datetime | None = None, port: int = 0, ecr_port: int = 0,
-                 repo: str = "acme/shop", ecr_repository: str = "shop", region: str = "us-east-1") -> None:
+                 repo: str = "acme/shop", ecr_repository: str = "shop", region: str = "us-east-1",
+                 gate_dispatch: bool = False) -> None:
         self.seed, self.images, self.runs = seed, images, runs
         self.targets = tuple(targets)
         self.speed, self.anchor = speed, now
+        self.gate_dispatch = gate_dispatch  # dispatched rollback/prune wait for production review (like GitHub)
         self.port, self.ecr_port = port, ecr_port
         self.repo, self.ecr_repository, self.region = repo, ecr_repository, region
         self.token = TOKEN
@@ -114,6 +116,7 @@ class Sandbox:
         self.simulator = Simulator(self.state, self.clock, ecr, seed=self.seed, targets=self.targets,
                                    region=self.region, repository=self.ecr_repository,
                                    endpoint_url=self.ecr_endpoint_url)
+        self.simulator.gate_dispatch = self.gate_dispatch
         self.asgi_app = build_app(self.state, self.faults, self.simulator)
         self._start_github()
         version, commit = history.pending_release

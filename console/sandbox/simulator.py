@@ -14,18 +14,25 @@ from __future__ import annotations
 
 import asyncio
 import random
+import re
 from datetime import datetime
 
 from console.errors import ConsoleError
 from console.model.images import DIGEST_RE, VERSION_RE
+from console.model.plans import plan_prune
 from console.sandbox import ecr_seed, pipeline
 from console.sandbox.clock import SimClock
 from console.sandbox.ecr_seed import ImageSeed
+from console.sandbox.pipeline import JobSpec
 from console.sandbox.runner import RunClock, StepFailed, execute
 from console.sandbox.seed import add_deployment, finish_deployment
 from console.sandbox.state import RUN_ID_BASE, Commit, DeploymentRec, GitHubState, Job, Run
 from console.services import ecr_ops
 from console.services.ecr import EcrService
+
+
+CLEANUP_KEEP = 10  # cd.yml KEEP_RELEASES
+REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{0,100}$")
 
 
 class Simulator:
@@ -37,7 +44,9 @@ class Simulator:
         self.loop: asyncio.AbstractEventLoop | None = None
         self._rng = random.Random(f"{seed}:live")
         self._tasks: set[asyncio.Task] = set()
-        self._reviews: dict[int, asyncio.Future] = {}  # run id -> (approved, deployment)
+        self._reviews: dict[tuple[int, str], asyncio.Future] = {}  # (run id, environment) -> approved?
+        self._waiting: dict[tuple[int, str], list] = {}  # (run id, environment) -> [(job, JobSpec)]
+        self.gate_dispatch = False  # dispatched rollback/prune jobs wait for production review too
         self._deployments: dict[int, DeploymentRec] = {}  # job id -> its deployment
         self._boto = None
 
@@ -92,7 +101,7 @@ class Simulator:
         if run.conclusion != "success":
             return
         with self.st.lock:
-            cd = self._new_run("cd.yml", "workflow_run", "main", commit, run.actor, commit.message)
+            cd = self._new_run("cd.yml", "workflow_run", "main", commit, run.actor, pipeline.staging_title(run.display_title))
         await execute(self.st, RunClock(self.clock), cd, pipeline.cd_staging(self.targets, commit.sha), self)
 
     def _push_tag(self, version: str, smoke_fails: bool, created_at: datetime | None, fast: bool) -> Run:
@@ -101,8 +110,8 @@ class Simulator:
             if commit is None:
                 raise ValueError("no commit on main to tag")
             self.st.tags[version] = commit.sha
-            run = self._new_run("cd.yml", "push", version, commit, self.st.user, commit.message, created_at)
-            run.inputs = {"version": version}
+            run = self._new_run("cd.yml", "push", version, commit, self.st.user, pipeline.release_title(version),
+                                created_at)
         spec = pipeline.cd_release(self.targets, version, smoke_fails=smoke_fails)
         self._spawn(execute(self.st, RunClock(self.clock, run.created_at, fast), run, spec, self))
         return run
@@ -120,15 +129,18 @@ class Simulator:
         return self.call(self._dispatch, workflow, ref, inputs)
 
     def _review(self, run: Run, environments: list[str], approve: bool, comment: str) -> list[DeploymentRec]:
-        future = self._reviews.get(run.id)
+        """One review releases every job of the run waiting on those environments (like GitHub)."""
         created: list[DeploymentRec] = []
         with self.st.lock:
             run.pending = [e for e in run.pending if e not in environments]
-            job = next((j for j in run.jobs if j.environment in environments and j.status == "waiting"), None)
-            if approve and job is not None:
-                created.append(self._deploy(run, job, self.clock.now()))
-        if future is not None and not future.done():
-            future.set_result(approve)
+            for env in environments:
+                for job, spec in self._waiting.pop((run.id, env), []):
+                    if approve and spec.deployment:
+                        created.append(self._deploy(run, job, self.clock.now()))
+        for env in environments:
+            future = self._reviews.pop((run.id, env), None)
+            if future is not None and not future.done():
+                future.set_result(approve)
         return created
 
     def _dispatch(self, workflow: str, ref: str, inputs: dict[str, str]) -> Run:
@@ -161,26 +173,35 @@ class Simulator:
         self._deployments[job.id] = dep
         return dep
 
-    async def gate(self, run: Run, job: Job, clock: RunClock) -> bool:
-        env = self.st.environments.get(job.environment or "")
+    def _gated(self, run: Run, spec: JobSpec) -> bool:
+        env = self.st.environments.get(spec.environment or "")
         if env is None or not (env.reviewers or env.reviewer_teams):
-            with self.st.lock:
-                self._deploy(run, job, clock.now())
+            return False
+        if run.event == "workflow_dispatch":
+            return self.gate_dispatch
+        return spec.deployment  # see DIVERGENCES in the README notes: deployment:false jobs are not gated
+
+    async def gate(self, run: Run, job: Job, spec: JobSpec, clock: RunClock) -> bool:
+        if not self._gated(run, spec):
+            if spec.deployment:
+                with self.st.lock:
+                    self._deploy(run, job, clock.now())
             return True
-        future = asyncio.get_running_loop().create_future()
-        self._reviews[run.id] = future
+        env = spec.environment or ""
+        key = (run.id, env)
         with self.st.lock:
+            future = self._reviews.get(key)
+            if future is None:
+                future = self._reviews[key] = asyncio.get_running_loop().create_future()
+                run.pending, run.wait_started_at = [*run.pending, env], clock.now()
+            self._waiting.setdefault(key, []).append((job, spec))
             job.status = "waiting"
-            run.status, run.pending, run.wait_started_at = "waiting", [env.name], clock.now()
-            run.updated_at = clock.now()
-        try:
-            approved = await future
-        finally:
-            self._reviews.pop(run.id, None)
+            run.status, run.updated_at = "waiting", clock.now()
+        approved = await asyncio.shield(future)
         clock.go_live()
         with self.st.lock:
-            run.pending = []
-            run.status = "in_progress" if approved else run.status
+            if approved:
+                run.status = "in_progress"
         return approved
 
     def job_done(self, run: Run, job: Job, ok: bool, clock: RunClock) -> None:
@@ -210,45 +231,55 @@ class Simulator:
         result = await self.ecr.retag(f"sha-{run.head_sha}-{target}", f"staging-{target}")
         return [f"staging-{target} -> {result.digest}" + ("" if result.changed else " (unchanged)")]
 
-    async def _do_resolve(self, run: Run, _: str, clock: RunClock) -> list[str]:
-        refs = [f"sha-{run.head_sha}-{t}" for t in self.targets]
-        found = await self.ecr.get_manifests(refs)
-        missing = [r for r in refs if r not in found]
-        if missing:
-            raise StepFailed(f"##[error]{', '.join(missing)} not found in ECR: staging never tested this commit.")
-        return [f"{r} -> {found[r].digest}" for r in refs]
+    async def _do_resolve(self, run: Run, target: str, clock: RunClock) -> list[str]:
+        ref = f"sha-{run.head_sha}-{target}"
+        found = await self.ecr.get_manifests([ref])
+        if ref not in found:
+            raise StepFailed(f"##[error]{ref} is not in ECR: staging never tested {run.head_sha[:12]} for {target}.")
+        return [f"staging/{target} tested {ref} ({found[ref].digest})"]
 
-    async def _do_promote(self, run: Run, _: str, clock: RunClock) -> list[str]:
+    async def _do_promote(self, run: Run, target: str, clock: RunClock) -> list[str]:
         version = run.head_branch or ""
         try:
-            outcomes = await ecr_ops.promote(self.ecr, self.targets, version, lambda t: f"sha-{run.head_sha}-{t}")
+            outcomes = await ecr_ops.promote(self.ecr, [target], version, lambda t: f"sha-{run.head_sha}-{t}")
         except ConsoleError as exc:
             raise StepFailed(f"##[error]{exc}") from None
-        return [f"{o.target}: previous-{o.target} := {o.previous_digest or '-'}; {version}-{o.target}, "
-                f"latest-{o.target} := {o.digest}" for o in outcomes]
+        return [f"previous-{o.target} := {o.previous_digest or '-'}; {version}-{o.target} and latest-{o.target} := "
+                f"{o.digest}" for o in outcomes]
 
-    async def _do_auto_rollback(self, run: Run, _: str, clock: RunClock) -> list[str]:
-        return await self._rollback(self.targets, None)
+    async def _do_auto_rollback(self, run: Run, target: str, clock: RunClock) -> list[str]:
+        return await self._rollback([target], None)
 
     async def _rollback(self, targets, to_version: str | None) -> list[str]:
         try:
             outcomes = await ecr_ops.rollback(self.ecr, list(targets), to_version or None)
         except ConsoleError as exc:
             raise StepFailed(f"##[error]{exc}") from None
-        return [f"{o.target}: latest-{o.target} {o.from_digest or '-'} -> {o.to_digest} ({o.to_ref})"
+        return [f"latest-{o.target}: {o.from_digest or '-'} -> {o.to_digest} ({o.to_ref})"
                 + ("" if o.changed else " (already there)") for o in outcomes]
 
+    async def _do_cleanup(self, run: Run, _: str, clock: RunClock) -> list[str]:
+        """cleanup.sh: keep the newest KEEP_RELEASES releases per target, never a protected image."""
+        images = await self.ecr.list_images()
+        plan = plan_prune(images, self.targets, CLEANUP_KEEP)
+        if not plan.digests:
+            return [f"nothing to delete beyond the newest {CLEANUP_KEEP} releases"]
+        return await self._prune(list(plan.digests))
+
     async def _do_validate(self, run: Run, _: str, clock: RunClock) -> list[str]:
-        problem = validate_inputs(run.inputs, self.targets)
+        problem = validate_inputs(run.inputs, self.targets, run.head_branch or "")
         if problem:
             raise StepFailed(f"##[error]{problem}")
-        return [f"{k}={v}" for k, v in sorted(run.inputs.items()) if k != "reason"] + ["inputs are valid"]
+        what = run.inputs.get("targets") if run.inputs.get("operation") == "rollback" else "digests"
+        return [f"{run.inputs.get('operation')}: {what} [{run.inputs.get('request_id') or 'no request id'}]"]
 
     async def _do_rollback(self, run: Run, target: str, clock: RunClock) -> list[str]:
         return await self._rollback([target], run.inputs.get("to_version"))
 
     async def _do_prune(self, run: Run, _: str, clock: RunClock) -> list[str]:
-        digests = pipeline.split_list(run.inputs.get("digests"))
+        return await self._prune(pipeline.split_list(run.inputs.get("digests")))
+
+    async def _prune(self, digests: list[str]) -> list[str]:
         try:
             result = await ecr_ops.prune(self.ecr, digests, self.targets)
         except ConsoleError as exc:
@@ -262,23 +293,20 @@ class Simulator:
         return lines
 
     async def _do_verify(self, run: Run, _: str, clock: RunClock) -> list[str]:
-        if run.inputs.get("operation") == "prune":
-            present = {i.digest for i in await self.ecr.list_images()}
-            gone = [d for d in pipeline.split_list(run.inputs.get("digests")) if d not in present]
-            return [f"{len(gone)} of the requested digests are gone from ECR"]
-        targets = self._dispatch_targets(run.inputs)
-        found = await self.ecr.get_manifests([f"latest-{t}" for t in targets])
+        """ci-summary.sh: fail when any job of the operation failed."""
         with self.st.lock:
-            job = next(j for j in run.jobs if j.name == "verify")
-            dep = add_deployment(self.st, "production", run.head_branch or "main", run.head_sha, clock.now(), run, job,
-                                 run.actor, "success", clock.now())
-            dep.description = run.display_title[:140]
-            dep.task = "deploy:rollback"
-        return [f"latest-{t} -> {found[f'latest-{t}'].digest if f'latest-{t}' in found else 'missing'}" for t in targets]
+            failed = [j.name for j in run.jobs if j.conclusion == "failure"]
+        if failed:
+            raise StepFailed(f"##[error]{run.inputs.get('operation')} failed: {', '.join(failed)}")
+        return [f"{run.inputs.get('operation')}: every job succeeded"]
 
 
-def validate_inputs(inputs: dict[str, str], targets: tuple[str, ...]) -> str | None:
-    """What the CD workflow's validate job checks; one sentence, or None."""
+def validate_inputs(inputs: dict[str, str], targets: tuple[str, ...], ref: str = "main") -> str | None:
+    """What the CD workflow's validate job (validate-dispatch.sh) checks; one sentence, or None."""
+    if ref != "main":
+        return f"dispatch CD on main, not '{ref}': operations run the reviewed scripts of main"
+    if not REQUEST_ID_RE.match(inputs.get("request_id") or ""):
+        return f"malformed request_id '{inputs.get('request_id')}' (letters, digits and . _ : - only)"
     op = inputs.get("operation")
     if op == "rollback":
         named = pipeline.split_list(inputs.get("targets"))

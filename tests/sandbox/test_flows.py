@@ -14,7 +14,11 @@ def test_push_to_main_builds_and_moves_staging(sandbox, gh):
     ci, = [r for r in sandbox.runs_for(sha) if r.workflow == "ci.yml"]
     cd, = [r for r in sandbox.runs_for(sha) if r.workflow == "cd.yml"]
     assert (ci.conclusion, cd.conclusion, cd.event) == ("success", "success", "workflow_run")
-    assert [j.name for j in ci.jobs] == ["quality", "security-scan", "build (minimal)", "build (runtime)", "test"]
+    assert [j.name for j in ci.jobs] == [
+        "Lint (imports, bytecode)", "Tests", "Workflow checks (zizmor, schema, shellcheck, hadolint, scripts on a local ECR)",
+        "Security scan (secrets, dependencies)", "Build (minimal)", "Build (runtime)", "Test image (minimal)",
+        "Test image (runtime)", "CI summary"]
+    assert cd.display_title == "Staging Add gift cards"
     after = tag_map(sandbox)
     for t in TARGETS:
         assert after[f"staging-{t}"] == after[f"sha-{sha}-{t}"] != before[f"staging-{t}"]
@@ -31,8 +35,10 @@ def test_failed_ci_stops_before_cd_and_logs_the_failing_step(sandbox, gh):
     sandbox.wait_idle()
     runs = sandbox.runs_for(sha)
     assert [(r.workflow, r.conclusion) for r in runs] == [("ci.yml", "failure")]
-    log = job_log(gh, sandbox, runs[0].id, "test")
-    assert "##[group]Run Run tests" in log and "AssertionError" in log and "##[error]" in log
+    log = job_log(gh, sandbox, runs[0].id, "Tests")
+    assert "##[group]Run Test (everything but the workflow checks)" in log
+    assert "AssertionError" in log and "##[error]" in log
+    assert {j.name: j.conclusion for j in runs[0].jobs}["Build (minimal)"] == "skipped"
     assert tag_map(sandbox) == before
 
 
@@ -49,8 +55,9 @@ def test_approving_the_seeded_release_promotes_each_target_by_digest(sandbox, gh
         assert after[f"latest-{t}"] == after[f"v1.5.0-{t}"] == staged
         assert after[f"previous-{t}"] == before[f"latest-{t}"]
     assert after["latest-minimal"] != after["latest-runtime"]  # never one target's digest on another
-    production = gh.get(f"/repos/{sandbox.repo}/deployments", params={"environment": "production"}).json()[0]
-    assert production["ref"] == "v1.5.0"
+    production = gh.get(f"/repos/{sandbox.repo}/deployments", params={"environment": "production"}).json()[:2]
+    assert [d["ref"] for d in production] == ["v1.5.0", "v1.5.0"]  # one per Production (<target>) job
+    assert run.display_title == "Production v1.5.0"
     assert gh.get(f"/repos/{sandbox.repo}/actions/runs/{run_id}/pending_deployments").json() == []
 
 
@@ -80,8 +87,9 @@ def test_new_tag_waits_then_smoke_failure_rolls_back_automatically(sandbox, gh):
     for t in TARGETS:
         assert after[f"v1.6.0-{t}"] == before[f"sha-{sha}-{t}"]  # the release happened ...
         assert after[f"latest-{t}"] == before[f"latest-{t}"]  # ... and was rolled back
-    assert "Smoke test failed" in job_log(gh, sandbox, run_id, "smoke-production")
-    assert "latest-minimal" in job_log(gh, sandbox, run_id, "rollback-production")
+    log = job_log(gh, sandbox, run_id, "Production (minimal)")
+    assert "Smoke test failed" in log and "##[group]Run Roll this target back to previous-<target>" in log
+    assert {j.name: j.conclusion for j in run.jobs}["Cleanup old images"] == "skipped"
 
 
 def test_dispatched_rollback_of_one_target_then_to_a_chosen_version(sandbox, gh):
@@ -97,7 +105,8 @@ def test_dispatched_rollback_of_one_target_then_to_a_chosen_version(sandbox, gh)
     final = tag_map(sandbox)
     for t in TARGETS:
         assert final[f"latest-{t}"] == before[f"v1.2.0-{t}"]
-    assert [j.name for j in sandbox.run(run_id).jobs] == ["validate", "rollback (minimal)", "rollback (runtime)", "verify"]
+    assert [j.name for j in sandbox.run(run_id).jobs] == [
+        "validate", "rollback (minimal)", "rollback (runtime)", "verify", "Notify / Slack / Discord"]
 
 
 def test_failed_rollback_says_why_and_changes_nothing(sandbox, gh):
@@ -105,6 +114,7 @@ def test_failed_rollback_says_why_and_changes_nothing(sandbox, gh):
     run_id = dispatch(gh, sandbox, operation="rollback", targets="minimal", to_version="v0.0.9", request_id="gc-3")
     assert sandbox.wait_run(run_id).conclusion == "failure"
     assert "v0.0.9-minimal does not exist" in job_log(gh, sandbox, run_id, "rollback (minimal)")
+    assert "rollback failed: rollback (minimal)" in job_log(gh, sandbox, run_id, "verify")
     assert tag_map(sandbox) == before
 
 
@@ -118,7 +128,9 @@ def test_bad_inputs_fail_at_validate(sandbox, gh):
         run = sandbox.wait_run(run_id)
         assert run.conclusion == "failure"
         assert message in job_log(gh, sandbox, run_id, "validate")
-        assert {j.conclusion for j in run.jobs if j.name != "validate"} == {"skipped"}
+        conclusions = {j.name: j.conclusion for j in run.jobs}
+        assert {c for name, c in conclusions.items() if name.startswith(("rollback", "prune"))} == {"skipped"}
+        assert conclusions["verify"] == "failure"
     assert tag_map(sandbox) == before
 
 

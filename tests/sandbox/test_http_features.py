@@ -70,7 +70,8 @@ def test_bad_or_missing_token_and_unknown_repository(sandbox):
 
 
 def test_job_log_redirects_to_a_plain_text_download(sandbox, gh):
-    job = gh.get(f"/repos/acme/shop/actions/runs/{sandbox.pending_run_id}/jobs").json()["jobs"][0]
+    run = gh.get(RUNS, params={"status": "completed", "per_page": 1}).json()["workflow_runs"][0]
+    job = gh.get(run["jobs_url"]).json()["jobs"][0]
     redirect = gh.get(f"/repos/acme/shop/actions/jobs/{job['id']}/logs", follow_redirects=False)
     assert redirect.status_code == 302
     text = httpx.get(redirect.headers["location"])  # no token needed, like GitHub's signed log URLs
@@ -169,7 +170,8 @@ def test_pause_freezes_running_jobs(sandbox_factory):
 def test_github_enterprise_prefix_serves_the_same_api(sandbox):
     headers = {"Authorization": f"Bearer {sandbox.token}"}
     base = f"{sandbox.github_url}/api/v3"
-    runs = httpx.get(f"{base}/repos/{sandbox.repo}/actions/runs", params={"per_page": 2}, headers=headers)
+    runs = httpx.get(f"{base}/repos/{sandbox.repo}/actions/runs", params={"per_page": 2, "status": "completed"},
+                     headers=headers)
     assert runs.status_code == 200 and runs.links["next"]["url"].startswith(f"{base}/repos/")
     assert runs.json()["workflow_runs"][0]["url"].startswith(f"{base}/repos/")
     job = httpx.get(runs.json()["workflow_runs"][0]["jobs_url"], headers=headers).json()["jobs"][0]
