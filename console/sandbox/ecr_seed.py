@@ -55,7 +55,7 @@ def make_manifest(seed: int, sha: str, target: str, target_index: int) -> tuple[
         "config": {"mediaType": CONFIG, "size": size, "digest": "sha256:" + _hex(seed, sha, target, "config")},
         "layers": layers,
     }
-    manifest = json.dumps(doc, indent=3)
+    manifest = json.dumps(doc, separators=(",", ":"))  # the C encoder: 10,000 manifests in ~0.1 s
     return manifest, "sha256:" + hashlib.sha256(manifest.encode()).hexdigest(), size
 
 

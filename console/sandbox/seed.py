@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from functools import partial
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -56,7 +57,7 @@ class Planned:
     commit: Commit
     actor: str
     title: str
-    spec: pipeline.RunSpec
+    spec: Callable[[], pipeline.RunSpec]  # built only for runs inside the history window
     outputs: Callable[[str], list[str]]
     deploy_ref: str | None = None  # its environment jobs make deployments of this ref
 
@@ -91,11 +92,7 @@ def _release_positions(count: int) -> dict[int, str]:
     """Commit index -> version: v1.x near the top, older v0.N.0 every 40 commits below."""
     offsets = (28, 22, 16, 11, 7)
     positions = {count - off: v for off, v in zip(offsets, RELEASES) if count - off >= 0}
-    i, n = count - 28 - 40, 0
-    older = []
-    while i >= 0:
-        older.append(i)
-        i -= 40
+    older = range(count - offsets[0] - 40, -1, -40)
     for n, idx in enumerate(reversed(older)):
         positions[idx] = f"v0.{n + 1}.0"
     return positions
@@ -132,7 +129,7 @@ def build(st: GitHubState, *, seed: int, targets: tuple[str, ...], images: int |
     for i, c in enumerate(commits):
         ci_fails = i in failing_ci
         plans.append(Planned(c.date + timedelta(seconds=25), "ci.yml", "push", "main", c, c.author, c.message,
-                             pipeline.ci(targets, c.sha, test_fails=ci_fails), lambda a: []))
+                             partial(pipeline.ci, targets, c.sha, test_fails=ci_fails), lambda a: []))
         if ci_fails:
             continue
         built = []
@@ -142,17 +139,17 @@ def build(st: GitHubState, *, seed: int, targets: tuple[str, ...], images: int |
                                    [f"sha-{c.sha}-{t}"]))
         seeds += built
         plans.append(Planned(c.date + timedelta(minutes=5), "cd.yml", "workflow_run", "main", c, c.author,
-                             pipeline.staging_title(c.message), pipeline.cd_staging(targets, c.sha),
+                             pipeline.staging_title(c.message), partial(pipeline.cd_staging, targets, c.sha),
                              _staging_output(built), "main"))
         if i in releases:
             version = releases[i]
             for img in built:
                 img.tags.append(f"{version}-{img.target}")
             plans.append(Planned(c.date + timedelta(hours=3), "cd.yml", "push", version, c, "octo-operator",
-                                 pipeline.release_title(version), pipeline.cd_release(targets, version),
+                                 pipeline.release_title(version), partial(pipeline.cd_release, targets, version),
                                  _release_output(version, built), version))
     _pointer_tags(seeds, commits, releases, targets)
-    _security(plans, commits, anchor, rng)
+    _security(plans, commits, anchor)
     _materialize(st, plans, runs)
     kept = _images_window(seeds, images)
     return History(kept, (PENDING_RELEASE, commits[pending_at]), commits[-1])
@@ -184,7 +181,7 @@ def _images_window(seeds: list[ImageSeed], limit: int | None) -> list[ImageSeed]
     return must + rest[: max(limit - len(must), 0)]
 
 
-def _security(plans: list[Planned], commits: list[Commit], anchor: datetime, rng: random.Random) -> None:
+def _security(plans: list[Planned], commits: list[Commit], anchor: datetime) -> None:
     """Security.yml's schedule: Mondays 04:17 UTC; the newest scan found a CVE."""
     start = max(commits[0].date, anchor - timedelta(days=49))
     day = start.replace(hour=4, minute=17, second=0) + timedelta(days=(7 - start.weekday()) % 7 or 7)
@@ -195,7 +192,7 @@ def _security(plans: list[Planned], commits: list[Commit], anchor: datetime, rng
     for day in scans:
         head = max((c for c in commits if c.date <= day), key=lambda c: c.date, default=commits[0])
         plans.append(Planned(day, "security.yml", "schedule", "main", head, BOT, "Security",
-                             pipeline.security(fails=day == scans[-1]), lambda a: []))
+                             partial(pipeline.security, fails=day == scans[-1]), lambda a: []))
 
 
 def _staging_output(built: list[ImageSeed]) -> Callable[[str], list[str]]:
@@ -236,10 +233,11 @@ def _materialize(st: GitHubState, plans: list[Planned], limit: int | None) -> No
         run = Run(st.new_id(RUN_ID_BASE), p.workflow, numbers[p.workflow], p.event, p.branch, p.commit.sha, p.actor,
                   p.title, p.created_at, p.created_at)
         st.add_run(run)
-        materialize(st, run, p.spec, p.outputs)
+        spec = p.spec()
+        materialize(st, run, spec, p.outputs)
         if p.deploy_ref is None:
             continue
-        makes_deployment = {js.name for stage in p.spec.stages for js in stage if js.environment and js.deployment}
+        makes_deployment = {js.name for stage in spec.stages for js in stage if js.environment and js.deployment}
         for job in run.jobs:
             if job.name in makes_deployment and job.conclusion in ("success", "failure"):
                 add_deployment(st, job.environment, p.deploy_ref, p.commit.sha, job.started_at, run, job, p.actor,
@@ -266,8 +264,7 @@ def finish_deployment(st: GitHubState, dep: DeploymentRec, state: str, at: datet
     url = dep.statuses[-1].log_url if dep.statuses else ""
     with st.lock:
         if state == "success":
-            for other in st.deployments.values():
-                if other.environment == dep.environment and other.id != dep.id and other.statuses \
-                        and other.statuses[-1].state == "success":
-                    other.statuses.append(DeploymentStatusRec(st.new_id(STATUS_ID_BASE), "inactive", at, "", url))
+            for other in st.active_deployments.pop(dep.environment, []):
+                other.statuses.append(DeploymentStatusRec(st.new_id(STATUS_ID_BASE), "inactive", at, "", url))
+            st.active_deployments[dep.environment] = [dep]
         dep.statuses.append(DeploymentStatusRec(st.new_id(STATUS_ID_BASE), state, at, description, url))

@@ -142,6 +142,7 @@ class GitHubState:
     jobs: dict[int, Job] = field(default_factory=dict)
     environments: dict[str, EnvironmentRec] = field(default_factory=dict)
     deployments: dict[int, DeploymentRec] = field(default_factory=dict)
+    active_deployments: dict[str, list[DeploymentRec]] = field(default_factory=dict)  # env -> latest success
     commits: list[Commit] = field(default_factory=list)  # main history, oldest first
     tags: dict[str, str] = field(default_factory=dict)  # git tag -> sha
     requests: list[Request] = field(default_factory=list)
