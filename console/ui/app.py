@@ -28,7 +28,7 @@ from console.ui.commands import ConsoleCommands
 from console.ui.format import run_label
 from console.ui.keys import APP_BINDINGS, VIEWS
 from console.ui.messages import SnapshotFailed, SnapshotLoaded
-from console.ui.prepare import Prepared, prepare
+from console.ui.prepare import Prepared, Preparer
 from console.ui.refresh import approval_keys, next_delay
 from console.ui.screens.help import HelpScreen
 from console.ui.screens.main import MainScreen
@@ -65,6 +65,7 @@ class GhaecrApp(App):
         self._failures = 0
         self._timer: Timer | None = None
         self._known_approvals: set[tuple[int, str]] | None = None
+        self._prepare = Preparer()
         self.sub_title = f"{settings.repo} → ECR {settings.ecr_repository}"
 
     # --- lifecycle -----------------------------------------------------------------------------
@@ -108,7 +109,7 @@ class GhaecrApp(App):
 
     async def _load_snapshot(self) -> None:
         snapshot = await self.backend.snapshot()
-        prepared = await asyncio.to_thread(prepare, snapshot)  # 10,000 images: off the event loop
+        prepared = await asyncio.to_thread(self._prepare, snapshot)  # 10,000 images: off the event loop
         self.post_message(SnapshotLoaded(snapshot, prepared))
 
     @on(SnapshotLoaded)

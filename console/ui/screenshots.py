@@ -104,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     with Sandbox(seed=SEED, speed=FROZEN_SPEED, now=FIXED_NOW) as sandbox:
         os.environ.update(sandbox.env())  # boto3 finds the ECR stand-in and its dummy credentials
+        sandbox.pause()  # the pipeline stands still: every picture shows the same runs
         for path in asyncio.run(render(sandbox, args.out, set(args.only or ()))):
             print(path)
     return 0

@@ -18,6 +18,8 @@ def console_app(sandbox_factory):
         if frozen:
             kwargs.update(speed=FROZEN, now=FIXED_NOW)
         sb = sandbox_factory(**kwargs)
+        if frozen:
+            sb.pause()  # runs stay exactly where they are while the screen is captured
         settings = sb.settings(**overrides)
         backend = Backend.from_settings(settings)
         return GhaecrApp(backend, settings, now=sb.clock.now), sb

@@ -166,3 +166,14 @@ async def test_open_and_copy_use_the_selected_row():
         image = app.screen.query_one("#images-table", VirtualTable).cursor_row
         assert copied == [image.key] and image.key.startswith("sha256:")
         assert opened[-1].startswith("http://github.test/acme/shop/commit/")
+
+
+async def test_the_theme_comes_from_the_settings_and_a_wrong_one_is_explained():
+    app = make(theme="nord")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        assert app.theme == "nord"
+    app = make(theme="no-such-theme")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        assert any("Unknown theme 'no-such-theme'" in n.message for n in app._notifications)

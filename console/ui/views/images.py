@@ -31,6 +31,7 @@ class ImagesView(View):
         super().__init__(**kwargs)
         self._by_digest: dict[str, Image] = {}
         self._total = 0
+        self._rows: list | None = None
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="/ filter images: tag, version, digest, target, prod, staging…",
@@ -47,7 +48,9 @@ class ImagesView(View):
         self._total = prepared.image_count
         self.set_class(not snapshot.images, "-empty")
         self.query_one("#images-empty", Static).update(EMPTY.format(ecr=snapshot.ecr_repository))
-        self.table.set_rows(prepared.image_rows)
+        if prepared.image_rows is not self._rows:  # unchanged registry: keep the table as it is
+            self._rows = prepared.image_rows
+            self.table.set_rows(self._rows)
         self._count()
 
     @on(Input.Changed, "#images-filter")
