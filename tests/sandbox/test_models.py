@@ -105,3 +105,42 @@ def test_dispatch_details_and_error_bodies(sandbox, gh):
     ):
         assert response.status_code == status
         assert type_validate_python(m.BasicError, response.json()).message
+
+
+def test_everything_still_validates_after_live_flows(sandbox, gh):
+    """Runs, jobs (skipped, failed, waiting), deployments and statuses made by the simulator."""
+    from tests.sandbox.conftest import dispatch, review
+
+    repo = f"/repos/{sandbox.repo}"
+    sandbox.push_main("Break it", ci_fails=True)
+    review(gh, sandbox, sandbox.pending_run_id, "approved")
+    dispatch(gh, sandbox, operation="rollback", targets="minimal", request_id="gc-m")
+    dispatch(gh, sandbox, operation="prune", digests="sha256:" + "1" * 64, request_id="gc-n")
+    sandbox.wait_idle()
+    waiting = sandbox.push_tag("v1.6.0")
+    sandbox.wait_run(waiting, "waiting")
+    for page in _all_pages(gh, f"{repo}/actions/runs", "workflow_runs"):
+        for run in type_validate_python(m.ReposOwnerRepoActionsRunsGetResponse200, page).workflow_runs[:12]:
+            type_validate_python(m.ReposOwnerRepoActionsRunsRunIdJobsGetResponse200, _get(gh, f"{repo}/actions/runs/{run.id}/jobs"))
+        break  # the newest page holds every live run
+    type_validate_python(list[m.PendingDeployment], _get(gh, f"{repo}/actions/runs/{waiting}/pending_deployments"))
+    for deployment in type_validate_python(list[m.Deployment], _get(gh, f"{repo}/deployments", per_page=12)):
+        type_validate_python(list[m.DeploymentStatus], _get(gh, f"{repo}/deployments/{deployment.id}/statuses"))
+
+
+def test_githubkit_client_reads_the_stand_in(sandbox):
+    """The services' client library, end to end: parsed models, pagination, the log redirect."""
+    from githubkit import GitHub
+
+    owner, name = sandbox.repo.split("/")
+    github = GitHub(sandbox.token, base_url=sandbox.github_url)
+    runs = list(github.rest.paginate(github.rest.actions.list_workflow_runs_for_repo, owner=owner, repo=name,
+                                     per_page=50, map_func=lambda r: r.parsed_data.workflow_runs))
+    assert len(runs) == len(sandbox.state.runs)
+    pending = github.rest.actions.get_pending_deployments_for_run(owner, name, sandbox.pending_run_id).parsed_data
+    assert pending[0].environment.name == "production"
+    assert github.rest.repos.compare_commits(owner, name, "v1.4.0...v1.5.0").parsed_data.total_commits > 0
+    completed = next(r for r in runs if r.status == "completed")
+    job = github.rest.actions.list_jobs_for_workflow_run(owner, name, completed.id).parsed_data.jobs[0]
+    log = github.rest.actions.download_job_logs_for_workflow_run(owner, name, job.id)
+    assert "##[group]" in log.text
