@@ -142,14 +142,25 @@ async def interact(app: GhaecrApp, pilot, paints: Paints, keys: int) -> dict:
     view = app.screen.query_one("#view-images")
     table = view.query_one(VirtualTable)
     paints.watch_table(table)
+    view.query_one(Input).cursor_blink = False  # a blinking cursor is not a response
+    live = await key_passes(app, pilot, paints, view, table, keys)
+    await pause_refresh(app)
+    paused = await key_passes(app, pilot, paints, view, table, keys)
+    return {**live, "paused": paused}
+
+
+async def key_passes(app: GhaecrApp, pilot, paints: Paints, view, table, keys: int) -> dict:
+    """``keys`` cursor moves (plus pagedowns), then filters typed and erased, >= ``keys`` keystrokes."""
+    from textual.widgets import Input
+
     table.focus()
     await pilot.pause()
+    table.lines_rendered = 0
     scroll = [await key_latency(app, paints, "down") for _ in range(keys)]
     scroll += [await key_latency(app, paints, "pagedown") for _ in range(max(keys // 5, 10))]
     lines_per_key = table.lines_rendered / len(scroll)
-    await pilot.press("slash")
+    view.query_one(Input).focus()
     await pilot.pause()
-    view.query_one(Input).cursor_blink = False  # a blinking cursor is not a response
     typing: list[float] = []
     rows_seen: list[int] = []
     while len(typing) < keys:
@@ -160,7 +171,19 @@ async def interact(app: GhaecrApp, pilot, paints: Paints, keys: int) -> dict:
             for _ in query:
                 typing.append(await key_latency(app, paints, "backspace"))
     return {"scroll": scroll, "typing": typing, "lines_per_scroll_key": lines_per_key, "filter_rows": rows_seen,
-            "total_rows": table.row_count}
+            "total_rows": table.row_count, "refreshes": app.backend.snapshots}
+
+
+async def pause_refresh(app: GhaecrApp) -> None:
+    """Diagnostic: stop the background refresh (after the one already scheduled) to separate the cost
+    of a key from the cost of a refresh landing while keys are pressed."""
+    import console.ui.app as app_module
+
+    app_module.next_delay = lambda *args, **kwargs: 3600.0
+    done = app.backend.snapshots
+    deadline = time.monotonic() + 60
+    while (app.backend.snapshots == done or app.data.refreshing) and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
 
 
 def main() -> int:
