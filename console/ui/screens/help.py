@@ -16,10 +16,11 @@ def help_table(keymap: dict[str, str], extra: list[Binding]) -> Table:
     table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=True)
     table.add_column(style="bold cyan", no_wrap=True, min_width=10)
     table.add_column(ratio=1)
+    table.add_column(style="dim", no_wrap=True)  # the binding id, for the config file's [keys] table
     for binding in [*APP_BINDINGS, *extra]:
-        table.add_row(key_for(binding, keymap), HELP_NOTES.get(binding.id or "", binding.description))
+        table.add_row(key_for(binding, keymap), HELP_NOTES.get(binding.id or "", binding.description), binding.id)
     for keys, what in TABLE_KEYS:
-        table.add_row(keys, what)
+        table.add_row(keys, what, "")
     return table
 
 
@@ -33,8 +34,8 @@ class HelpScreen(ModalScreen):
         with VerticalScroll(id="help"):
             yield Static(help_table(keymap, RunDetailScreen.BINDINGS))
             yield Static("Runs filter: words match anything; workflow:cd branch:main status:failure actor:NAME "
-                         "narrow one field. Remap keys in the config file's [keys] table (binding id = key). "
-                         "Esc closes.", classes="hint")
+                         "narrow one field. Remap a key in the config file: [defaults.keys] <id> = \"<key>\" "
+                         "(ids in the right column). Esc closes.", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#help").border_title = "Keys"

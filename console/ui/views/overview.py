@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Static
 
 from console.model import PRODUCTION, STAGING, Snapshot, TargetState, WorkflowRun
 from console.model.images import short_digest
-from console.ui.format import ago, deployment_run, run_label, run_status, span
+from console.ui.format import ago, deployment_run, run_label, run_status, span, web_base
 from console.ui.prepare import Prepared
 from console.ui.views.base import View
 from console.ui.widgets.tables import replace_rows, row_table, selected_key
@@ -141,8 +141,15 @@ class OverviewView(View):
             else None
 
     def selected_url(self) -> str | None:
-        run_id = self.selected_run_id()
         snapshot = self.app.snapshot  # type: ignore[attr-defined]
+        table = self._focused_table()
+        if table is not None and table.id == "targets" and snapshot:
+            # A target row: the run that deployed what production runs, else the environment page.
+            state = snapshot.state(PRODUCTION, selected_key(table) or "")
+            run = deployment_run(state.deployment, snapshot.runs) if state and state.deployment else None
+            return run.html_url if run else \
+                f"{web_base(self.settings.github_url)}/{self.settings.repo}/deployments/{PRODUCTION}"
+        run_id = self.selected_run_id()
         run = next((r for r in snapshot.runs if r.id == run_id), None) if snapshot and run_id else None
         return run.html_url if run else None
 
