@@ -260,10 +260,11 @@ def add_deployment(st: GitHubState, env: str, ref: str, sha: str, at: datetime, 
 
 
 def finish_deployment(st: GitHubState, dep: DeploymentRec, state: str, at: datetime, description: str = "") -> None:
-    """Final status; a success makes the environment's earlier successful deployment inactive (like GitHub)."""
+    """Final status. Like GitHub's ``auto_inactive``, a success marks the environment's earlier successful
+    deployments inactive, except in production (a ``production_environment`` keeps its history)."""
     url = dep.statuses[-1].log_url if dep.statuses else ""
     with st.lock:
-        if state == "success":
+        if state == "success" and dep.environment != "production":
             for other in st.active_deployments.pop(dep.environment, []):
                 other.statuses.append(DeploymentStatusRec(st.new_id(STATUS_ID_BASE), "inactive", at, "", url))
             st.active_deployments[dep.environment] = [dep]

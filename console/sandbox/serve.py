@@ -16,14 +16,15 @@ def export_lines(env: dict[str, str]) -> list[str]:
 
 
 def serve(port: int = 0, images: int | None = None, runs: int | None = None, seed: int = 7, *,
-          speed: float = 1.0, out: TextIO | None = None, stop: threading.Event | None = None) -> int:
+          speed: float = 1.0, activity_s: float | None = None, out: TextIO | None = None,
+          stop: threading.Event | None = None) -> int:
     """Start the sandbox, print ``export NAME=value`` lines on stdout, serve until SIGINT/SIGTERM
     (or ``stop`` is set). Progress and the stop hint go to stderr so ``eval "$(...)"`` stays clean."""
     from console.sandbox import Sandbox
 
     out = out or sys.stdout
     stop = stop or threading.Event()
-    sandbox = Sandbox(seed=seed, images=images, runs=runs, speed=speed, port=port)
+    sandbox = Sandbox(seed=seed, images=images, runs=runs, speed=speed, port=port, activity_s=activity_s)
     try:
         sandbox.start()
     except OSError as exc:

@@ -75,11 +75,12 @@ class Sandbox:
                  targets: tuple[str, ...] = ("minimal", "runtime"), speed: float = 1.0, *,
                  now: datetime | None = None, port: int = 0, ecr_port: int = 0,
                  repo: str = "acme/shop", ecr_repository: str = "shop", region: str = "us-east-1",
-                 gate_dispatch: bool = False) -> None:
+                 gate_dispatch: bool = False, activity_s: float | None = None) -> None:
         self.seed, self.images, self.runs = seed, images, runs
         self.targets = tuple(targets)
         self.speed, self.anchor = speed, now
         self.gate_dispatch = gate_dispatch  # dispatched rollback/prune wait for production review (like GitHub)
+        self.activity_s = activity_s  # a demo: push to main now and every N simulated seconds
         self.port, self.ecr_port = port, ecr_port
         self.repo, self.ecr_repository, self.region = repo, ecr_repository, region
         self.token = TOKEN
@@ -124,6 +125,8 @@ class Sandbox:
         run = self.simulator.call(self.simulator.start_waiting_release, version, waiting_since)
         self.pending_run_id = run.id
         self.wait_run(run.id, "waiting", timeout=START_TIMEOUT)
+        if self.activity_s:
+            self.simulator.start_activity(self.activity_s)
         self.timings["total"] = time.perf_counter() - t0
         return self
 

@@ -13,6 +13,7 @@ on the loop itself.
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 import re
 from datetime import datetime
@@ -25,12 +26,13 @@ from console.sandbox.clock import SimClock
 from console.sandbox.ecr_seed import ImageSeed
 from console.sandbox.pipeline import JobSpec
 from console.sandbox.runner import RunClock, StepFailed, execute
-from console.sandbox.seed import add_deployment, finish_deployment
+from console.sandbox.seed import AUTHORS, SUBJECTS, add_deployment, finish_deployment
 from console.sandbox.state import RUN_ID_BASE, Commit, DeploymentRec, GitHubState, Job, Run
 from console.services import ecr_ops
 from console.services.ecr import EcrService
 
 
+log = logging.getLogger(__name__)
 CLEANUP_KEEP = 10  # cd.yml KEEP_RELEASES
 REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{0,100}$")
 
@@ -77,7 +79,22 @@ class Simulator:
     def _spawn(self, coro) -> None:
         task = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:  # a simulator bug, not a run failure
+            log.error("sandbox simulator task failed", exc_info=task.exception())
+
+    def start_activity(self, every_s: float) -> None:
+        """Keep the demo alive: a commit on main now, then every ``every_s`` simulated seconds."""
+        self.call(self._spawn, self._activity(every_s))
+
+    async def _activity(self, every_s: float) -> None:
+        rng = random.Random(f"{self.seed}:activity")
+        while True:
+            self._push_main(rng.choice(SUBJECTS), rng.choice(AUTHORS), rng.random() < 0.15)
+            await self.clock.sleep(every_s)
 
     def _new_run(self, workflow: str, event: str, branch: str, commit: Commit, actor: str, title: str,
                  created_at: datetime | None = None) -> Run:
