@@ -16,6 +16,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -80,7 +81,11 @@ class VirtualTable(ScrollView, can_focus=True):
         self._groups: list[_Group] = []
         self._visible: list[Row] = []
         self._terms: tuple[str, ...] = ()
+        self._count = 0
         self.lines_rendered = 0  # row lines painted since the last reset (regression guard)
+        # Painted rows by (row, width, scroll, cursor?): scrolling back or retyping a filter repaints from here.
+        self._strips: LRUCache[tuple, Strip] = LRUCache(2000)
+        self._styles: dict[str, Style] = {}
 
     # --- data ----------------------------------------------------------------------------------
 
@@ -106,7 +111,7 @@ class VirtualTable(ScrollView, can_focus=True):
     @property
     def row_count(self) -> int:
         """Data rows shown after filtering (group headers not counted)."""
-        return sum(1 for r in self._visible if not r.header)
+        return self._count
 
     @property
     def visible_rows(self) -> list[Row]:
@@ -125,6 +130,8 @@ class VirtualTable(ScrollView, can_focus=True):
                 visible.append(group.header)
                 visible.extend(matched)
         self._visible = visible
+        self._count = sum(1 for r in visible if not r.header)
+        self._strips.clear()
         index = next((i for i, r in enumerate(visible) if keep is not None and r.key == keep), None)
         if index is None:
             index = next((i for i, r in enumerate(visible) if not r.header), 0)
@@ -173,6 +180,17 @@ class VirtualTable(ScrollView, can_focus=True):
 
     # --- rendering -----------------------------------------------------------------------------
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+        self._strips.clear()
+
+    def _style(self, component: str) -> Style:
+        style = self._styles.get(component)
+        if style is None:
+            style = self._styles[component] = self.get_component_rich_style(component)
+        return style
+
     def _widths(self, total: int) -> list[int]:
         fixed = sum(c.width for c in self.columns) + len(self.columns) - 1
         flexible = sum(1 for c in self.columns if not c.width) or 1
@@ -182,9 +200,9 @@ class VirtualTable(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         scroll_x = round(self.scroll_x)
-        base = self.rich_style
+        base = self._styles.get("base") or self._styles.setdefault("base", self.rich_style)
         if y == 0:
-            style = self.get_component_rich_style("virtual-table--header")
+            style = self._style("virtual-table--header")
             cells: tuple[Text | str, ...] = tuple(c.label for c in self.columns)
             return self._strip(cells, style, width, scroll_x, header=True)
         index = y - 1 + round(self.scroll_y)
@@ -192,15 +210,22 @@ class VirtualTable(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         self.lines_rendered += 1
         row = self._visible[index]
+        on_cursor = index == self.cursor
+        key = (id(row), width, scroll_x, on_cursor)
+        strip = self._strips.get(key)
+        if strip is not None:
+            return strip
         style = base
         if row.header:
-            style = base + self.get_component_rich_style("virtual-table--group")
-        if index == self.cursor:
-            style = style + self.get_component_rich_style("virtual-table--cursor")
+            style = base + self._style("virtual-table--group")
+        if on_cursor:
+            style = style + self._style("virtual-table--cursor")
         if row.header:
-            segments = [Segment(" " + str(row.cells[0]) + " " * width, style)]
-            return Strip(segments).crop(0, width)
-        return self._strip(row.cells, style, width, scroll_x)
+            strip = Strip([Segment(" " + str(row.cells[0]) + " " * width, style)]).crop(0, width)
+        else:
+            strip = self._strip(row.cells, style, width, scroll_x)
+        self._strips[key] = strip
+        return strip
 
     def _strip(self, cells, style: Style, width: int, scroll_x: int, header: bool = False) -> Strip:
         widths = self._widths(width)
