@@ -209,3 +209,15 @@ def test_media_type_comes_from_ecr_else_from_the_manifest_content(tmp_path, mani
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("1795753940", "1795753940"), ("1795753940.517", "1795753940"), ("2026-11-27T04:32:20.123000+00:00", "1795753940")],
+    ids=["cli-v1-epoch", "cli-v1-fraction", "cli-v2-iso8601"],
+)
+def test_push_times_read_the_same_from_aws_cli_v1_and_v2(value, expected):
+    snippet = '. "$1/lib/common.sh"; ECR_REPOSITORY=shop; . "$1/lib/ecr.sh"; epoch_seconds "$2"'
+    proc = subprocess.run(["bash", "-c", snippet, "-", str(SCRIPTS), value], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == expected

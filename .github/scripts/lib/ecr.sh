@@ -10,6 +10,7 @@
 # DIGEST_PUSHED: digest -> push time (epoch seconds), for cleanup's newest-first order.
 # shellcheck disable=SC2034
 declare -gA TAG_DIGEST=() DIGEST_TAGS=() DIGEST_PUSHED=()
+export AWS_PAGER="" # AWS CLI v2 would page long output
 ECR_WORK="$(mktemp -d)"
 trap 'rm -rf "$ECR_WORK"' EXIT
 
@@ -43,12 +44,22 @@ ecr_load_state() {
     [[ -n "$digest" && "$digest" != "None" ]] || continue
     DIGEST_TAGS["$digest"]="${tags:+$tags,}"
     # shellcheck disable=SC2034 # read by cleanup.sh
-    DIGEST_PUSHED["$digest"]="${pushed%%.*}"
+    DIGEST_PUSHED["$digest"]="$(epoch_seconds "$pushed")"
     IFS=',' read -r -a taglist <<<"$tags"
     for tag in "${taglist[@]}"; do
       [[ -n "$tag" ]] && TAG_DIGEST["$tag"]="$digest"
     done
   done <<<"$listing"
+}
+
+# epoch_seconds VALUE -> whole seconds since 1970. AWS CLI v1 prints the wire value (epoch
+# seconds, maybe with a fraction); v2 prints ISO 8601 by default.
+epoch_seconds() {
+  if [[ "$1" =~ ^[0-9]+(\.[0-9]+)?$ ]]; then
+    printf '%s\n' "${1%%.*}"
+  else
+    date -u -d "$1" +%s 2>/dev/null || die "unreadable push time '$(safe "$1")' from ECR"
+  fi
 }
 
 short() {
