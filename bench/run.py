@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import platform
 import sys
 import tempfile
@@ -31,8 +32,6 @@ HERE = Path(__file__).resolve().parent
 
 
 def machine() -> str:
-    import os
-
     cpu = "?"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -55,6 +54,7 @@ def run_scale(scale: str, args: argparse.Namespace, console: Console) -> tuple[l
     raw: dict = {}
     wanted = figures_for(scale, args.only)
     started = time.perf_counter()
+    raw["load_average_at_start"] = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix=f"ghaecr-bench-{scale}-") as tmp, console.status(f"starting the {scale} sandbox"):
         scratch = Path(tmp)
         benv = BenchEnv(scale).start()
@@ -109,7 +109,7 @@ def run_figure(figure: str, benv: BenchEnv, scratch: Path, repeats: int, args: a
             raise SkipFigure("needs the sandbox's GitHub stand-in")
         from bench.figures_idle import figure_idle
 
-        return asyncio.run(figure_idle(benv))
+        return asyncio.run(figure_idle(benv, args.quick))
     if figure == "7":
         from bench.figures_rollback import figure_rollback
 
@@ -132,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     for scale in scales:
         scale_rows, raw[scale] = run_scale(scale, args, console)
         rows.extend(scale_rows)
-    title = f"ghaecr-console bench — {machine()}"
+    loads = ", ".join(f"{scale} {raw[scale]['load_average_at_start'][0]:.2f}" for scale in scales)
+    title = f"ghaecr-console bench — {machine()} — 1-min load average at start: {loads}"
     render(rows, title, console)
     out = HERE / f"results-{args.scale}{'-quick' if args.quick else ''}.json"
     save(rows, raw, out)
