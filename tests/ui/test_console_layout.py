@@ -177,3 +177,12 @@ async def test_the_theme_comes_from_the_settings_and_a_wrong_one_is_explained():
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
         assert any("Unknown theme 'no-such-theme'" in n.message for n in app._notifications)
+
+
+async def test_escape_leaves_the_filter_and_keeps_it_applied():
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("2", "slash", *"failure", "escape")
+        table = app.screen.query_one("#runs-table", DataTable)
+        assert table.has_focus and table.row_count == 1

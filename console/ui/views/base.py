@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from textual.binding import Binding
 from textual.containers import Vertical
+from textual.widgets import Input
 
 from console.config import Settings
 from console.model import Snapshot
@@ -14,7 +16,15 @@ from console.ui.prepare import Prepared
 class View(Vertical):
     """A tab of the main screen. The app pushes each new Snapshot into every view."""
 
+    BINDINGS = [Binding("escape", "leave_filter", "Back to the list", show=False)]
     title = ""
+
+    def action_leave_filter(self) -> None:
+        """Esc in a filter box returns to the view's list (the filter stays applied)."""
+        if isinstance(self.screen.focused, Input):
+            tables = [w for w in self.query("DataTable, VirtualTable") if w.display]
+            if tables:
+                tables[0].focus()
 
     def show(self, snapshot: Snapshot, prepared: Prepared, now: datetime) -> None:
         """Render a new snapshot (called on every refresh, on the event loop: keep it cheap)."""
