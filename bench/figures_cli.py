@@ -34,6 +34,7 @@ def figure_images(benv: BenchEnv, scratch: Path, repeats: int) -> tuple[list[Row
     }
     samples = repeat_interleaved(commands, env, repeats)
     med = {name: median([s.seconds for s in runs]) for name, runs in samples.items()}
+    cpu = {name: median([s.cpu_seconds for s in runs]) for name, runs in samples.items()}
     found = {name: _digests(runs[-1].stdout) for name, runs in samples.items() if name != "startup"}
     # The console's JSON may name a digest twice (e.g. in "runs in"), so compare sets, not lines.
     same = found["console"] == found["floor"] == found["awscli"]
@@ -43,12 +44,14 @@ def figure_images(benv: BenchEnv, scratch: Path, repeats: int) -> tuple[list[Row
     rows = [
         Row(f"1. images --json ({scale})", seconds(med["console"]), f"boto3 floor {seconds(med['floor'])}",
             ratio_floor, "<= 1.3x floor", ratio_floor <= 1.3,
-            f"median of {repeats}; {found['console']} images" + ("" if same else f"; MISMATCH {found}")),
+            f"median of {repeats}; {found['console']} images; CPU {cpu['console']:.2f} s vs floor "
+            f"{cpu['floor']:.2f} s" + ("" if same else f"; MISMATCH {found}")),
         Row(f"1. images --json vs AWS CLI ({scale})", seconds(med["console"]),
             f"aws ecr describe-images {seconds(med['awscli'])}", ratio_cli, "< 1x AWS CLI", ratio_cli < 1.0,
-            f"python+boto3 start-up alone: {seconds(med['startup'])}"),
+            f"AWS CLI CPU {cpu['awscli']:.2f} s; python+boto3 start-up alone {seconds(med['startup'])}"),
     ]
     raw = {name: [s.seconds for s in runs] for name, runs in samples.items()}
+    raw["cpu"] = {name: [s.cpu_seconds for s in runs] for name, runs in samples.items()}
     raw["digests"] = found
     raw["rss_mb"] = {name: _mb(runs) for name, runs in samples.items()}
     benv.results.setdefault("cli_rss_mb", {})["images --json"] = raw["rss_mb"]["console"]

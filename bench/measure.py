@@ -24,6 +24,7 @@ VENV_BIN = Path(PYTHON).parent
 @dataclass(frozen=True)
 class Sample:
     seconds: float
+    cpu_seconds: float  # user + system time of the child: steadier than wall time on a busy machine
     max_rss_bytes: int
     returncode: int
     stdout: str
@@ -38,12 +39,12 @@ def run_child(cmd: list[str], env: dict[str, str], *, timeout: float = 300.0, ke
         peak = 0
         while True:
             peak = max(peak, _hwm_bytes(proc.pid))
-            pid, status, _usage = os.wait4(proc.pid, os.WNOHANG)
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
             if time.perf_counter() > deadline:
                 proc.kill()
-                pid, status, _usage = os.wait4(proc.pid, 0)
+                pid, status, usage = os.wait4(proc.pid, 0)
                 break
             time.sleep(0.002)
         elapsed = time.perf_counter() - started
@@ -51,7 +52,7 @@ def run_child(cmd: list[str], env: dict[str, str], *, timeout: float = 300.0, ke
         out.seek(0)
         err.seek(0)
         stdout = out.read() if keep_stdout else ""
-        return Sample(elapsed, peak, proc.returncode, stdout, err.read()[-2000:])
+        return Sample(elapsed, usage.ru_utime + usage.ru_stime, peak, proc.returncode, stdout, err.read()[-2000:])
 
 
 def _hwm_bytes(pid: int) -> int:

@@ -92,6 +92,32 @@ def overview_complete(app: GhaecrApp) -> bool:
     return bool(tables) and all(t.row_count > 0 for t in tables)
 
 
+def time_first_load(app: GhaecrApp, backend: Backend) -> dict:
+    """Where the first load's time goes: the back end's snapshot, then the UI's prepare step."""
+    phases: dict[str, float] = {}
+    snapshot = backend.snapshot
+
+    async def timed_snapshot():
+        started = time.perf_counter()
+        try:
+            return await snapshot()
+        finally:
+            phases.setdefault("snapshot_s", time.perf_counter() - started)
+
+    backend.snapshot = timed_snapshot  # type: ignore[method-assign]
+    prepare = getattr(app, "_prepare", None)
+    if callable(prepare):
+        def timed_prepare(snap):
+            started = time.perf_counter()
+            try:
+                return prepare(snap)
+            finally:
+                phases.setdefault("prepare_s", time.perf_counter() - started)
+
+        app._prepare = timed_prepare
+    return phases
+
+
 async def key_latency(app: GhaecrApp, paints: Paints, key: str, timeout: float = 2.0) -> float:
     """Send one key as the terminal driver would; return seconds until the repaint that shows it."""
     char = " " if key == "space" else (key if len(key) == 1 else None)
@@ -114,6 +140,7 @@ async def probe(keys: int, size: tuple[int, int], interaction: bool) -> dict:
     backend = Backend.from_settings(settings)
     app = GhaecrApp(backend, settings)
     paints = Paints(app)
+    phases = time_first_load(app, backend)
     result: dict = {"spawned_at": SPAWNED_AT, "import_started": IMPORT_STARTED}
     async with app.run_test(size=size) as pilot:
         result["app_started"] = time.time()
@@ -121,6 +148,7 @@ async def probe(keys: int, size: tuple[int, int], interaction: bool) -> dict:
         while paints.first_complete is None and time.monotonic() < deadline:
             await asyncio.sleep(0.005)
         result["complete_at"] = paints.first_complete
+        result["phases"] = phases
         result["images"] = len(app.snapshot.images) if app.snapshot else 0
         result["runs"] = len(app.snapshot.runs) if app.snapshot else 0
         if interaction and paints.first_complete is not None:
