@@ -45,6 +45,7 @@ async def test_wrong_typed_name_does_nothing_and_right_name_confirms():
         await pilot.pause()
         assert app.results == [] and app.screen is app.modal
         app.modal.query_one("#confirm-input", Input).focus()
+        await pilot.pause()
         await pilot.press(*"minimal", "enter")
         await pilot.pause()
         assert app.results == []

@@ -35,6 +35,7 @@ class ActionScreen(Screen):
 
     running = False
     _leave_armed = False
+    status_text = ""  # the status line as plain text (tests and screen readers)
 
     @property
     def settings(self) -> Settings:
@@ -50,6 +51,7 @@ class ActionScreen(Screen):
     # --- status and progress -------------------------------------------------------------------
 
     def set_status(self, message: str, kind: str = "") -> None:
+        self.status_text = message
         status = self.query_one("#status", Static)
         status.set_classes(kind)
         status.update(Text(message))

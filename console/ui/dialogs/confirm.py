@@ -53,7 +53,7 @@ class ConfirmModal(ModalScreen[bool]):
             yield Static(self.body, id="confirm-body")
             if self.require:
                 yield Label(f"Type [b]{self.require}[/b] to confirm:")
-                yield Input(placeholder=self.require, id="confirm-input")
+                yield Input(placeholder="type it here", id="confirm-input")
             yield Static("", id="confirm-hint")
             with Horizontal():
                 yield Button("Cancel", id="cancel", variant="primary")

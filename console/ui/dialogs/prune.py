@@ -34,6 +34,7 @@ class PruneScreen(ActionScreen):
     def __init__(self) -> None:
         super().__init__()
         self.plan: PrunePlan | None = None
+        self.result_note = ""
 
     def compose(self) -> ComposeResult:
         yield Static("Prune old images", classes="title")
@@ -88,8 +89,13 @@ class PruneScreen(ActionScreen):
         items.add_options([Selection(_row(item, now), item.image.digest, True) for item in self.plan.delete])
         self.query_one("#protected", Static).update(prune_tables(PrunePlan(self.plan.keep, (), self.plan.protected), now))
         self._summarize()
-        self.set_status("Uncheck anything you want to keep, then Prune checked (Escape closes)."
-                        if self.plan.delete else "Nothing to prune with this keep count.")
+        hint = ("Uncheck anything you want to keep, then Prune checked (Escape closes)."
+                if self.plan.delete else "Nothing to prune with this keep count.")
+        if self.result_note:  # the last prune's outcome stays visible above the fresh plan
+            self.set_status(f"{self.result_note} Fresh plan below.", "ok")
+            self.result_note = ""
+        else:
+            self.set_status(hint)
         self._sync_buttons()
 
     def chosen(self) -> PrunePlan | None:
@@ -157,8 +163,8 @@ class PruneScreen(ActionScreen):
     def _done(self, result) -> None:
         for digest, why in result.kept:
             self.report_line(f"kept {short_digest(digest)}: {why}")
-        self.set_status(f"Pruned ({result.mode}): {len(result.deleted)} deleted, {len(result.kept)} kept.",
-                        "ok" if result.complete else "error")
+        self.result_note = f"Pruned ({result.mode}): {len(result.deleted)} deleted, {len(result.kept)} kept."
+        self.set_status(self.result_note, "ok" if result.complete else "error")
         self.action_replan()
 
     def report_line(self, text: str) -> None:

@@ -31,6 +31,7 @@ class RollbackScreen(ActionScreen):
         self.images: list = []
         self.targets: tuple[str, ...] = ()
         self.plan = None
+        self.planned_for: tuple | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("Roll back production", classes="title")
@@ -93,17 +94,23 @@ class RollbackScreen(ActionScreen):
 
     @on(Select.Changed, "#target")
     def _target_changed(self) -> None:
-        if self.images:
+        if self.images and self._key() != self.planned_for:
             self._fill_versions()
             self.action_replan()
 
     @on(Select.Changed, "#version")
     def _version_changed(self) -> None:
-        if self.images:
+        # Changed also fires for values set in code: plan only when the choice really changed.
+        if self.images and self._key() != self.planned_for:
             self.action_replan()
+
+    def _key(self) -> tuple:
+        targets = self.chosen_targets()
+        return (tuple(targets) if targets is not None else None, self.chosen_version())
 
     def action_replan(self) -> None:
         targets, version = self.chosen_targets(), self.chosen_version()
+        self.planned_for = self._key()
         self.plan = None
         self._sync_buttons()
         self.set_status("Planning on a fresh ECR listing…")

@@ -1,0 +1,223 @@
+"""The action dialogs through Pilot on the sandbox: approve, rollback, prune, direct, audit."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from textual.widgets import Button, DataTable, Input, SelectionList, Static
+
+from console.actions.audit import AuditLog
+from console.ui.dialogs import ApproveScreen, AuditScreen, ConfirmModal, PruneScreen, RollbackScreen
+from tests.actions.helpers import dispatched_runs, dispatches, ecr_digests, ecr_tags, writes
+from tests.ui.helpers import loaded, screen_text
+
+SIZE = (160, 50)
+
+
+@pytest.fixture(autouse=True)
+def _private_state(tmp_path, monkeypatch):
+    monkeypatch.setenv("GHAECR_CONSOLE_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("GHAECR_CONSOLE_POLL_SECONDS", "0.05")
+
+
+@pytest.fixture
+def audit_log(tmp_path) -> AuditLog:
+    return AuditLog(tmp_path / "state" / "audit.jsonl")
+
+
+async def until(pilot, condition, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out; status: {status(pilot.app)!r}")
+        await pilot.pause(0.05)
+    await pilot.pause()  # let the layout settle before the next click
+
+
+def status(app) -> str:
+    screen = next((s for s in reversed(app.screen_stack) if hasattr(s, "status_text")), None)
+    return screen.status_text if screen else ""
+
+
+async def click(pilot, selector: str) -> None:
+    await pilot.pause()  # the layout must be current, or the click lands where the button was
+    # A Button ignores clicks during its 0.2 s press animation (a person never clicks that fast).
+    await until(pilot, lambda: not pilot.app.screen.query_one(selector).has_class("-active"))
+    assert await pilot.click(selector), f"{selector} is not on screen"
+    await pilot.pause()  # a pushed modal appears on the next tick
+
+
+async def confirm_typing(pilot, text: str) -> None:
+    modal = pilot.app.screen
+    assert isinstance(modal, ConfirmModal), (modal, status(pilot.app), getattr(modal, "running", None), pilot.app.screen_stack)
+    assert pilot.app.focused is modal.query_one("#cancel", Button)  # Cancel is the default
+    field = modal.query_one("#confirm-input", Input)
+    field.focus()
+    await pilot.pause()  # focus moves on the next tick
+    await pilot.press(*text)
+    assert field.value == text
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def open_rollback(pilot, target: str) -> RollbackScreen:
+    pilot.app.rollback_target(target)
+    await until(pilot, lambda: isinstance(pilot.app.screen, RollbackScreen) and pilot.app.screen.plan is not None)
+    return pilot.app.screen
+
+
+async def test_rollback_then_again_to_a_chosen_version(console_app, audit_log):
+    app, sb = console_app()
+    before = ecr_tags(sb)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        screen = await open_rollback(pilot, "runtime")
+        assert "previous-runtime" in screen_text(app)
+        await click(pilot, "#execute")
+        await confirm_typing(pilot, "runtime")
+        await until(pilot, lambda: "Rolled back" in status(app))
+        assert ecr_tags(sb)["latest-runtime"] == before["previous-runtime"]
+
+        screen.query_one("#version").value = "v1.2.0"
+        await until(pilot, lambda: screen.plan is not None and screen.plan.to_version == "v1.2.0")
+        await click(pilot, "#execute")
+        await confirm_typing(pilot, "runtime")
+        await until(pilot, lambda: "Rolled back" in status(app) and not screen.running)
+    assert ecr_tags(sb)["latest-runtime"] == before["v1.2.0-runtime"]
+    assert ecr_tags(sb)["latest-minimal"] == before["latest-minimal"]
+    assert [(r.action, r.outcome) for r in audit_log.read()] == [("rollback", "succeeded")] * 2
+
+
+async def test_enter_on_the_confirmation_cancels_and_a_wrong_name_does_nothing(console_app, audit_log):
+    app, sb = console_app()
+    before = ecr_tags(sb)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await open_rollback(pilot, "runtime")
+        await click(pilot, "#execute")
+        await pilot.press("enter")  # Cancel has the focus
+        await until(pilot, lambda: "Cancelled" in status(app))
+        await click(pilot, "#execute")
+        await confirm_typing(pilot, "minimal")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, ConfirmModal)  # still asking
+        await pilot.press("escape")
+        await pilot.pause(0.2)
+    assert ecr_tags(sb) == before and dispatches(sb) == 0
+    assert [r.outcome for r in audit_log.read()] == ["cancelled", "cancelled"]
+
+
+async def test_a_second_press_while_rolling_back_dispatches_once(console_app):
+    app, sb = console_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        screen = await open_rollback(pilot, None)
+        screen.query_one("#target").value = "__all__"  # all targets: type "production"
+        await until(pilot, lambda: screen.plan is not None and len(screen.plan.targets) == 2)
+        sb.faults.latency_s = 0.3  # keep the rollback running while we press again
+        await click(pilot, "#execute")
+        await confirm_typing(pilot, "production")
+        assert screen.running and screen.query_one("#execute", Button).disabled, status(app)
+        screen._confirm(direct=False)  # a press that slips through does nothing
+        await pilot.press("b")  # the app's rollback key is off on the dialog
+        assert app.screen is screen
+        sb.faults.latency_s = 0.0
+        await until(pilot, lambda: not screen.running)
+        assert "Rolled back" in status(app)
+    assert dispatches(sb) == 1
+
+
+async def test_prune_deletes_exactly_the_checked_images(console_app, audit_log):
+    app, sb = console_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("P")
+        await until(pilot, lambda: isinstance(app.screen, PruneScreen) and app.screen.plan is not None)
+        screen = app.screen
+        keep = screen.query_one("#keep", Input)
+        keep.value = "3"
+        keep.focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.plan is not None and screen.plan.keep == 3)
+        items = screen.query_one("#items", SelectionList)
+        first = screen.plan.delete[0].image.digest
+        items.focus()
+        items.highlighted = 0
+        await pilot.press("space")  # uncheck the highlighted (first) image
+        chosen = set(screen.chosen().digests)
+        assert first not in chosen and len(chosen) == len(screen.plan.delete) - 1
+        present = ecr_digests(sb)
+        await click(pilot, "#execute")
+        await confirm_typing(pilot, sb.ecr_repository)
+        await until(pilot, lambda: "Pruned" in status(app))
+    assert ecr_digests(sb) == present - chosen
+    assert set(audit_log.read()[0].digests) == chosen
+
+
+async def test_approve_with_a_comment_moves_production(console_app, audit_log):
+    app, sb = console_app()
+    before = ecr_tags(sb)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, ApproveScreen) and app.screen.preview is not None)
+        screen = app.screen
+        assert "v1.5.0" in screen_text(app) and "you can approve" in screen_text(app)
+        await click(pilot, "#approve")  # no comment yet
+        assert "A comment is required" in status(app) and app.screen is screen
+        screen.query_one("#comment", Input).value = "ship v1.5.0"
+        await click(pilot, "#approve")
+        await confirm_typing(pilot, "production")
+        await until(pilot, lambda: "Approved" in status(app), timeout=30)
+    after = ecr_tags(sb)
+    for t in sb.targets:
+        assert after[f"latest-{t}"] == after[f"v1.5.0-{t}"] and after[f"previous-{t}"] == before[f"latest-{t}"]
+    assert audit_log.read()[0].comment == "ship v1.5.0"
+
+
+async def test_direct_rollback_asks_twice_and_runs_no_workflow(console_app, audit_log):
+    app, sb = console_app()
+    before = ecr_tags(sb)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await open_rollback(pilot, "minimal")
+        await pilot.press("ctrl+d")
+        assert "DIRECT MODE" in str(app.screen.query_one("#confirm-banner", Static).render())
+        await confirm_typing(pilot, "direct")
+        await pilot.pause()
+        await confirm_typing(pilot, "minimal")
+        await until(pilot, lambda: "Rolled back (direct)" in status(app))
+    assert ecr_tags(sb)["latest-minimal"] == before["previous-minimal"]
+    assert dispatched_runs(sb) == []
+    assert audit_log.read()[0].mode == "direct"
+
+
+async def test_read_only_dialogs_offer_no_write(console_app):
+    app, sb = console_app(read_only=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        app.push_screen(RollbackScreen("runtime"))
+        await until(pilot, lambda: app.screen.plan is not None)
+        assert "read-only mode" in str(app.screen.query_one("#read-only", Static).render())
+        assert app.screen.query_one("#execute", Button).disabled
+        app.screen._confirm(direct=False)
+        await pilot.press("ctrl+d")
+        await pilot.pause(0.2)
+        assert not isinstance(app.screen, ConfirmModal)
+    assert writes(sb) == []
+
+
+async def test_audit_screen_lists_every_record(console_app, audit_log):
+    from console.actions.audit import AuditRecord
+
+    audit_log.append(AuditRecord(action="rollback", repository="acme/shop", outcome="succeeded", run_id=7))
+    audit_log.append(AuditRecord(action="prune", repository="acme/shop", outcome="refused", error="read-only mode"))
+    app, sb = console_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("A")
+        await until(pilot, lambda: isinstance(app.screen, AuditScreen))
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 2
+        assert "read-only mode" in str(app.screen.query_one("#detail", Static).render())  # newest first
