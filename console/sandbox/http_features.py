@@ -130,7 +130,8 @@ def endpoint(handler: Handler, *, counted: bool = True) -> Callable[[Request], A
 def finish(request: Request, st: GitHubState, reply: Reply) -> Response:
     payload, content_type = _render(reply)
     headers = {"content-type": content_type, "x-github-api-version-selected": "2022-11-28",
-               "x-github-media-type": "github.v3; format=json", **reply.headers}
+               "x-github-media-type": "github.v3; format=json",
+               "x-github-request-id": f"5A3D:{len(st.requests):06X}:SANDBOX", **reply.headers}
     status = reply.status
     with st.lock:
         if time.time() >= st.ratelimit_reset:  # a new rate-limit window
