@@ -86,7 +86,8 @@ def describe(run: WorkflowRun, jobs: tuple[Job, ...]) -> str:
         parts.append(f"{job.name}: {state}" + (f" ({running})" if running else ""))
     head = f"run {run.id} {run.outcome}"
     if run.status == "waiting":
-        head += " (waiting for an environment approval)"
+        # cd.yml's rollback/prune jobs run in the production environment: its reviewers must approve.
+        head += f" (waiting for an environment reviewer: ghaecr-console approve {run.id} --comment ..., or key a)"
     return head + (" — " + ", ".join(parts) if parts else "")
 
 

@@ -30,9 +30,6 @@ async def test_approve_moves_latest_and_keeps_previous(sandbox, ctx, audit_log):
     assert record.comment == "ship it"
 
 
-@pytest.mark.xfail(strict=True, reason="sandbox simulator: the rollback-production job (when='failure') also runs after a "
-                   "REJECTION and rolls production back; it must run only when deploy/smoke failed. The console "
-                   "catches it (ActionError 'ECR disagrees'). Remove this marker when the simulator is fixed.")
 async def test_reject_moves_nothing(sandbox, ctx, audit_log):
     before = ecr_tags(sandbox)
     preview = await approve.preview(ctx, sandbox.pending_run_id)

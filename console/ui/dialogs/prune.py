@@ -19,6 +19,7 @@ from console.actions.render import prune_tables
 from console.model import PrunePlan
 from console.model.format import ago, human_size
 from console.model.images import short_digest
+from console.actions.guard import is_running
 from console.ui.dialogs.base import ActionScreen
 from console.ui.dialogs.confirm import ConfirmModal
 
@@ -94,6 +95,8 @@ class PruneScreen(ActionScreen):
         if self.result_note:  # the last prune's outcome stays visible above the fresh plan
             self.set_status(f"{self.result_note} Fresh plan below.", "ok")
             self.result_note = ""
+        elif is_running(self.settings.repo, "prune"):
+            self.set_status("A prune started earlier is still running; wait for it (key A shows the audit log).", "error")
         else:
             self.set_status(hint)
         self._sync_buttons()
@@ -116,7 +119,8 @@ class PruneScreen(ActionScreen):
 
     def _sync_buttons(self) -> None:
         chosen = self.chosen()
-        blocked = chosen is None or not chosen.delete or self.running or self.settings.read_only
+        elsewhere = is_running(self.settings.repo, "prune") and not self.running  # another screen's run
+        blocked = elsewhere or chosen is None or not chosen.delete or self.running or self.settings.read_only
         for button in self.query("#execute, #direct").results(Button):
             button.disabled = blocked
 

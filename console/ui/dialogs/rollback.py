@@ -15,6 +15,7 @@ from console.actions.render import rollback_table
 from console.model import PRODUCTION
 from console.model.plans import rollback_candidates
 from console.model.images import image_version
+from console.actions.guard import is_running
 from console.ui.dialogs.base import ActionScreen
 from console.ui.dialogs.confirm import ConfirmModal
 
@@ -122,11 +123,16 @@ class RollbackScreen(ActionScreen):
             return
         self.plan, self.images = result
         self.query_one("#preview", Static).update(rollback_table(self.plan))
-        self.set_status("Check the digests, then Roll back (Escape closes).")
+        if is_running(self.settings.repo, "rollback"):
+            self.set_status("A rollback started earlier is still running; wait for it (the audit log, key A, "
+                            "shows its outcome).", "error")
+        else:
+            self.set_status("Check the digests, then Roll back (Escape closes).")
         self._sync_buttons()
 
     def _sync_buttons(self) -> None:
-        blocked = self.plan is None or self.running or self.settings.read_only
+        elsewhere = is_running(self.settings.repo, "rollback") and not self.running  # another screen's run
+        blocked = elsewhere or self.plan is None or self.running or self.settings.read_only
         for button in self.query("#execute, #direct").results(Button):
             button.disabled = blocked
 
