@@ -16,7 +16,7 @@ import asyncio
 import logging
 import random
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from console.errors import ConsoleError
 from console.model.images import DIGEST_RE, VERSION_RE
@@ -216,6 +216,10 @@ class Simulator:
             run.status, run.updated_at = "waiting", clock.now()
         approved = await asyncio.shield(future)
         clock.go_live()
+        timer = self.st.environments[env].wait_timer
+        if approved and timer and run.wait_started_at:  # the wait timer runs from when the job was triggered
+            left = run.wait_started_at + timedelta(minutes=timer) - clock.now()
+            await clock.sleep(max(left.total_seconds(), 0))
         with self.st.lock:
             if approved:
                 run.status = "in_progress"

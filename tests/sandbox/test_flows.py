@@ -157,3 +157,23 @@ def test_activity_keeps_pushing_to_main(sandbox_factory):
     while sb.state.commits[-1].sha == first and time.monotonic() < deadline:
         time.sleep(0.02)
     assert sb.state.commits[-1].sha != first
+
+
+def test_reviewers_and_wait_timer_come_from_the_environment(sandbox, gh):
+    production = sandbox.state.environments["production"]
+    production.reviewers.remove("octo-operator")
+    pending = gh.get(f"/repos/{sandbox.repo}/actions/runs/{sandbox.pending_run_id}/pending_deployments").json()
+    assert pending[0]["current_user_can_approve"] is False
+    refused = review(gh, sandbox, sandbox.pending_run_id, "approved")
+    assert refused.status_code == 422 and "not a required reviewer" in refused.json()["message"]
+    production.reviewers.append("octo-operator")
+    production.wait_timer = 5
+    env = gh.get(f"/repos/{sandbox.repo}/environments/production").json()
+    assert {"type": "wait_timer", "wait_timer": 5} in [{k: r[k] for k in ("type", "wait_timer")} for r in
+                                                         env["protection_rules"] if r["type"] == "wait_timer"]
+    run_id = sandbox.push_tag("v1.6.0")
+    sandbox.wait_run(run_id, "waiting")
+    review(gh, sandbox, run_id, "approved")
+    run = sandbox.wait_run(run_id)
+    production_job = next(j for j in run.jobs if j.name == "Production (minimal)")
+    assert (production_job.steps[0].started_at - run.wait_started_at).total_seconds() >= 5 * 60
