@@ -18,11 +18,25 @@ class SimClock:
         self.anchor = (anchor or datetime.now(timezone.utc)).replace(microsecond=0)
         self.speed = speed
         self._t0 = time.monotonic()
-        self.paused = False
+        self._frozen: float | None = None  # elapsed wall seconds at pause()
+
+    @property
+    def paused(self) -> bool:
+        return self._frozen is not None
+
+    def pause(self) -> None:
+        """Stop simulated time: ``now()`` stands still and sleeping runs stay asleep."""
+        if self._frozen is None:
+            self._frozen = time.monotonic() - self._t0
+
+    def resume(self) -> None:
+        if self._frozen is not None:
+            self._t0 = time.monotonic() - self._frozen
+            self._frozen = None
 
     def now(self) -> datetime:
-        elapsed = (time.monotonic() - self._t0) * self.speed
-        return (self.anchor + timedelta(seconds=elapsed)).replace(microsecond=0)
+        wall = self._frozen if self._frozen is not None else time.monotonic() - self._t0
+        return (self.anchor + timedelta(seconds=wall * self.speed)).replace(microsecond=0)
 
     async def sleep(self, sim_seconds: float) -> None:
         await asyncio.sleep(max(sim_seconds, 0) / self.speed)

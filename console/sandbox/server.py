@@ -222,11 +222,12 @@ class Sandbox:
         return self.simulator.push_tag(version, smoke_fails=smoke_fails)
 
     def pause(self) -> None:
-        """Freeze the pipeline: running jobs stop where they are (for idle measurements)."""
-        self.clock.paused = True
+        """Freeze the pipeline and simulated time: running jobs stop where they are (idle measurements,
+        screenshots)."""
+        self.clock.pause()
 
     def resume(self) -> None:
-        self.clock.paused = False
+        self.clock.resume()
 
     def run(self, run_id: int) -> Run:
         return self.state.runs[run_id]

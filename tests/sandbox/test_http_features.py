@@ -159,10 +159,12 @@ def test_pause_freezes_running_jobs(sandbox_factory):
     sb.pause()
     ci, = sb.runs_for(sha)
     before = [(j.name, j.status, [s.status for s in j.steps]) for j in ci.jobs]
+    frozen = sb.clock.now()
     import time
 
     time.sleep(0.3)
     assert [(j.name, j.status, [s.status for s in j.steps]) for j in ci.jobs] == before
+    assert sb.clock.now() == frozen
     sb.resume()
     assert sb.wait_run(ci.id).conclusion == "success"
 
