@@ -104,7 +104,7 @@ class RunDetailScreen(Screen):
                                 f"{ago(run.run_started_at or run.created_at, now)} · {took}\n",
                                 (run.display_title, "italic"))
         self.query_one("#run-summary", Static).update(summary)
-        self.app.sub_title = run_label(run)
+        self.sub_title = f"{run_label(run)} · {self.app.settings.repo}"  # type: ignore[attr-defined]
 
     def selected_job(self) -> Job | None:
         return self.jobs.get(selected_key(self.query_one("#jobs", DataTable)) or "")
@@ -175,5 +175,4 @@ class RunDetailScreen(Screen):
         if search.has_focus:
             self.query_one("#log", LogView).focus()
             return
-        self.app.sub_title = ""
         self.dismiss()
