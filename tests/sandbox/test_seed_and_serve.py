@@ -81,3 +81,20 @@ def test_serve_prints_exports_and_stops_cleanly():
         stop.set()
         thread.join(timeout=20)
     assert not thread.is_alive()
+
+
+def test_serve_on_a_busy_port_says_so_in_one_sentence():
+    import socket
+
+    import pytest
+
+    from console.errors import ConfigError
+
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen()
+    try:
+        with pytest.raises(ConfigError, match="choose another --port"):
+            serve(port=busy.getsockname()[1], out=io.StringIO())
+    finally:
+        busy.close()
