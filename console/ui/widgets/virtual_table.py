@@ -17,8 +17,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.cache import LRUCache
-from textual.geometry import Region, Size
-from textual.message import Message
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -56,7 +55,6 @@ class VirtualTable(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("home,g", "jump(0)", "Top", show=False),
         Binding("end,G", "jump(-1)", "Bottom", show=False),
-        Binding("enter", "select", "Select", show=False),
     ]
     COMPONENT_CLASSES = {"virtual-table--header", "virtual-table--cursor", "virtual-table--group"}
     DEFAULT_CSS = """
@@ -68,12 +66,6 @@ class VirtualTable(ScrollView, can_focus=True):
     """
 
     cursor = reactive(0, always_update=True)
-
-    class Selected(Message):
-        def __init__(self, table: VirtualTable, row: Row) -> None:
-            super().__init__()
-            self.table = table
-            self.row = row
 
     def __init__(self, columns: list[Column], *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -165,11 +157,6 @@ class VirtualTable(ScrollView, can_focus=True):
         if self._visible:
             self.cursor = index if index >= 0 else len(self._visible) - 1
 
-    def action_select(self) -> None:
-        row = self.cursor_row
-        if row is not None:
-            self.post_message(self.Selected(self, row))
-
     def on_click(self, event) -> None:
         line = event.y + round(self.scroll_y) - 1
         if 0 <= line < len(self._visible) and event.y > 0:
@@ -244,6 +231,3 @@ class VirtualTable(ScrollView, can_focus=True):
             )
         strip = Strip(segments)
         return strip.crop_extend(scroll_x, scroll_x + width, style)
-
-    def region_of_cursor(self) -> Region:
-        return Region(0, self.cursor + 1, self.size.width, 1)
