@@ -32,25 +32,35 @@ def rollback_table(plan: RollbackPlan, now: datetime | None = None) -> Table:
     return table
 
 
-def prune_tables(plan: PrunePlan, now: datetime | None = None, *, protected: bool = True) -> Group:
+def prune_delete_table(plan: PrunePlan, now: datetime | None = None) -> Table:
     now = _now(now)
-    delete = Table(title=f"Will delete {len(plan.delete)} images, reclaiming {human_size(plan.bytes_reclaimed)} "
-                   f"(keep {plan.keep} releases per target)", title_justify="left")
+    table = Table(title=f"Will delete {len(plan.delete)} images, reclaiming {human_size(plan.bytes_reclaimed)} "
+                  f"(keep {plan.keep} releases per target)", title_justify="left")
     for column in ("target", "digest", "tags", "age", "size", "why"):
-        delete.add_column(column)
+        table.add_column(column)
     for item in plan.delete:
         i = item.image
-        delete.add_row(item.target, short_digest(i.digest), ", ".join(sorted(i.tags)) or "(untagged)",
-                       ago(i.pushed_at, now), human_size(i.size_bytes), item.reason)
-    parts: list = [delete]
+        table.add_row(item.target, short_digest(i.digest), ", ".join(sorted(i.tags)) or "(untagged)",
+                      ago(i.pushed_at, now), human_size(i.size_bytes), item.reason)
+    return table
+
+
+def prune_kept_table(plan: PrunePlan, now: datetime | None = None) -> Table:
+    now = _now(now)
+    table = Table(title=f"Kept ({len(plan.protected)})", title_justify="left")
+    for column in ("target", "digest", "tags", "age", "why kept"):
+        table.add_column(column)
+    for item in plan.protected:
+        i = item.image
+        table.add_row(item.target, short_digest(i.digest), ", ".join(sorted(i.tags)), ago(i.pushed_at, now), item.reason)
+    return table
+
+
+def prune_tables(plan: PrunePlan, now: datetime | None = None, *, protected: bool = True) -> Group:
+    now = _now(now)
+    parts: list = [prune_delete_table(plan, now)]
     if protected and plan.protected:
-        kept = Table(title=f"Kept ({len(plan.protected)})", title_justify="left")
-        for column in ("target", "digest", "tags", "age", "why kept"):
-            kept.add_column(column)
-        for item in plan.protected:
-            i = item.image
-            kept.add_row(item.target, short_digest(i.digest), ", ".join(sorted(i.tags)), ago(i.pushed_at, now), item.reason)
-        parts.append(kept)
+        parts.append(prune_kept_table(plan, now))
     return Group(*parts)
 
 

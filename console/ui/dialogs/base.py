@@ -27,7 +27,8 @@ class ActionScreen(Screen):
     ActionScreen #status { height: auto; min-height: 1; padding: 0 1; }
     ActionScreen #status.error { color: $error; text-style: bold; }
     ActionScreen #status.ok { color: $success; text-style: bold; }
-    ActionScreen #progress { height: 8; border: round $panel; }
+    ActionScreen #progress { height: 8; border: round $panel; display: none; }
+    ActionScreen #progress.shown { display: block; }
     ActionScreen .buttons { height: auto; margin-top: 1; }
     ActionScreen .buttons Button { margin-right: 2; }
     """
@@ -58,7 +59,9 @@ class ActionScreen(Screen):
 
     def report(self, progress: Progress) -> None:
         """Progress callback for the actions layer (runs on the event loop: safe to touch widgets)."""
-        self.query_one("#progress", RichLog).write(Text.assemble((f"{progress.stage:>8} ", "dim"), progress.message))
+        log = self.query_one("#progress", RichLog)
+        log.add_class("shown")  # hidden until there is progress: small terminals need the room
+        log.write(Text.assemble((f"{progress.stage:>8} ", "dim"), progress.message))
 
     def read_only_reason(self, action: str) -> str | None:
         if self.settings.read_only:

@@ -9,13 +9,14 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, RichLog, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from console.actions import prune as prune_action
 from console.actions.direct import BANNER
-from console.actions.render import prune_tables
+from console.actions.progress import Progress
+from console.actions.render import prune_kept_table, prune_tables
 from console.model import PrunePlan
 from console.model.format import ago, human_size
 from console.model.images import short_digest
@@ -27,7 +28,7 @@ from console.ui.dialogs.confirm import ConfirmModal
 class PruneScreen(ActionScreen):
     DEFAULT_CSS = """
     PruneScreen #items { height: 1fr; min-height: 5; border: round $panel; }
-    PruneScreen #protected { height: auto; max-height: 12; overflow-y: auto; }
+    PruneScreen #protected-box { height: auto; max-height: 10; }
     PruneScreen #keep { width: 12; }
     """
     BINDINGS = [Binding("r", "replan", "Re-plan"), Binding("ctrl+d", "direct", "Break-glass")]
@@ -47,7 +48,8 @@ class PruneScreen(ActionScreen):
             yield Label(" releases per target (Enter to re-plan)")
         yield Static("", id="summary")
         yield SelectionList[str](id="items")
-        yield Static("", id="protected")
+        with VerticalScroll(id="protected-box"):
+            yield Static("", id="protected")
         yield Input(placeholder="reason (optional, recorded in the run and the audit log)", id="reason")
         with Horizontal(classes="buttons"):
             yield Button("Prune checked", id="execute", variant="error", disabled=True)
@@ -88,7 +90,7 @@ class PruneScreen(ActionScreen):
         self.plan, _ = result
         now = datetime.now(timezone.utc)
         items.add_options([Selection(_row(item, now), item.image.digest, True) for item in self.plan.delete])
-        self.query_one("#protected", Static).update(prune_tables(PrunePlan(self.plan.keep, (), self.plan.protected), now))
+        self.query_one("#protected", Static).update(prune_kept_table(self.plan, now))
         self._summarize()
         hint = ("Uncheck anything you want to keep, then Prune checked (Escape closes)."
                 if self.plan.delete else "Nothing to prune with this keep count.")
@@ -166,13 +168,10 @@ class PruneScreen(ActionScreen):
 
     def _done(self, result) -> None:
         for digest, why in result.kept:
-            self.report_line(f"kept {short_digest(digest)}: {why}")
+            self.report(Progress("kept", f"{short_digest(digest)}: {why}"))
         self.result_note = f"Pruned ({result.mode}): {len(result.deleted)} deleted, {len(result.kept)} kept."
         self.set_status(self.result_note, "ok" if result.complete else "error")
         self.action_replan()
-
-    def report_line(self, text: str) -> None:
-        self.query_one("#progress", RichLog).write(text)
 
 
 def _row(item, now: datetime) -> Text:
