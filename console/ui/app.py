@@ -27,7 +27,7 @@ from console.model import Snapshot
 from console.ui.commands import ConsoleCommands
 from console.ui.format import run_label
 from console.ui.keys import APP_BINDINGS, VIEWS
-from console.ui.messages import SnapshotFailed, SnapshotLoaded
+from console.ui.messages import ImagesPrepared, SnapshotFailed, SnapshotLoaded
 from console.ui.prepare import Prepared, Preparer
 from console.ui.refresh import approval_keys, next_delay
 from console.ui.screens.help import HelpScreen
@@ -65,7 +65,9 @@ class GhaecrApp(App):
         self._failures = 0
         self._timer: Timer | None = None
         self._known_approvals: set[tuple[int, str]] | None = None
-        self._prepare = Preparer()
+        self._preparer = Preparer()
+        self._prepare: Callable[[Snapshot], Prepared] = self._preparer  # phase one (the bench times it)
+        self._refresh_worker: Worker | None = None
         self.sub_title = f"{settings.repo} → ECR {settings.ecr_repository}"
 
     # --- lifecycle -----------------------------------------------------------------------------
@@ -97,20 +99,29 @@ class GhaecrApp(App):
 
     # --- refresh loop --------------------------------------------------------------------------
 
+    @property
+    def polling(self) -> bool:
+        """A poll (both phases) is still running."""
+        return self._refresh_worker is not None and self._refresh_worker.is_running
+
     def refresh_now(self) -> None:
         """Poll now unless a poll is already running (polls never overlap)."""
-        if self.data.refreshing:
+        if self.data.refreshing or self.polling:
             return
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
         self._set_data(refreshing=True, paused=False)
-        self.run_worker(self._load_snapshot(), name="refresh", group="refresh", exit_on_error=False)
+        self._refresh_worker = self.run_worker(self._load_snapshot(), name="refresh", group="refresh",
+                                               exit_on_error=False)
 
     async def _load_snapshot(self) -> None:
         snapshot = await self.backend.snapshot()
-        prepared = await asyncio.to_thread(self._prepare, snapshot)  # 10,000 images: off the event loop
+        # Off the event loop: on 10,000 images this is real work. The overview first, then the table rows.
+        prepared = await asyncio.to_thread(self._prepare, snapshot)
         self.post_message(SnapshotLoaded(snapshot, prepared))
+        if prepared.image_rows is None:
+            self.post_message(ImagesPrepared(prepared, await asyncio.to_thread(self._preparer.rows, prepared)))
 
     @on(SnapshotLoaded)
     def _snapshot_loaded(self, message: SnapshotLoaded) -> None:
@@ -122,6 +133,12 @@ class GhaecrApp(App):
                        partial=snapshot.errors)
         self._draw()
         self._schedule(next_delay(snapshot, self.settings.refresh_seconds))
+
+    @on(ImagesPrepared)
+    def _images_prepared(self, message: ImagesPrepared) -> None:
+        if self.prepared is message.base:  # else a newer refresh has landed meanwhile
+            self.prepared = message.prepared
+            self._draw()
 
     @on(SnapshotFailed)
     def _snapshot_failed(self, message: SnapshotFailed) -> None:
@@ -142,8 +159,8 @@ class GhaecrApp(App):
 
     def _due(self) -> None:
         self._timer = None
-        if self.modal_open:
-            self._set_data(paused=True)
+        if self.modal_open or self.polling:
+            self._set_data(paused=self.modal_open)
             self._timer = self.set_timer(1.0, self._due)  # look again soon; poll once it closes
             return
         self.refresh_now()
@@ -155,10 +172,9 @@ class GhaecrApp(App):
     def _draw(self) -> None:
         if self.snapshot is None or self.prepared is None:
             return
-        for screen in self.screen_stack:
-            if isinstance(screen, MainScreen):
-                for view in screen.query("View").results():
-                    view.show(self.snapshot, self.prepared, self.now())  # type: ignore[attr-defined]
+        main = self._main()
+        if main is not None:
+            main.show_data(self.snapshot, self.prepared)
 
     def _notify_new_approvals(self, snapshot: Snapshot) -> None:
         keys = approval_keys(snapshot)

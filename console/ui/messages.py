@@ -16,6 +16,15 @@ class SnapshotLoaded(Message):
         self.prepared = prepared  # console.ui.prepare.Prepared, computed in the worker thread
 
 
+class ImagesPrepared(Message):
+    """The second phase of a refresh: the images table's rows for ``base`` (the phase-one result)."""
+
+    def __init__(self, base: Any, prepared: Any) -> None:
+        super().__init__()
+        self.base = base
+        self.prepared = prepared
+
+
 class SnapshotFailed(Message):
     def __init__(self, reason: str, retry_after: float | None = None) -> None:
         super().__init__()

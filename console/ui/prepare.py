@@ -1,9 +1,13 @@
 """Turn a Snapshot into what the views draw. Runs in a worker thread so a 10,000-image refresh never
-blocks the event loop; the result is plain data (Rich Text and Row tuples), never widgets."""
+blocks the event loop; the result is plain data (Rich Text and Row tuples), never widgets.
+
+Two phases, so the overview does not wait for the images table: ``Preparer(snapshot)`` groups the
+images and computes drift and rollback targets; ``Preparer.rows(prepared)`` then renders one table
+row per image (the bigger half of the work on a large registry)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rich.text import Text
 
@@ -24,12 +28,14 @@ NO_TARGET = "(no target tag)"
 
 @dataclass(frozen=True)
 class Prepared:
-    image_rows: list[Row] = field(default_factory=list)
+    image_rows: list[Row] | None = None  # None until the second phase has run
     image_count: int = 0
     behind: dict[str, int] = field(default_factory=dict)  # production releases behind, per target
     ahead: dict[str, bool] = field(default_factory=dict)  # staging runs something production does not
     environments_of: dict[str, tuple[str, ...]] = field(default_factory=dict)  # digest -> env names
     rollback_to: dict[str, Image] = field(default_factory=dict)  # target -> the previous-<target> image
+    targets: tuple[str, ...] = ()
+    groups: dict[str, tuple[Image, ...]] = field(default_factory=dict, repr=False)  # newest first
 
 
 class Preparer:
@@ -42,18 +48,30 @@ class Preparer:
         self._rows: dict[tuple, Row] = {}
 
     def __call__(self, snapshot: Snapshot) -> Prepared:
+        """Phase one: what the overview needs."""
         key = (snapshot.targets, snapshot.images, snapshot.states)
-        if self._prepared is not None and key == self._key:
-            return self._prepared
-        self._prepared, self._rows = prepare(snapshot, self._rows)
-        self._key = key
+        if self._prepared is None or key != self._key:
+            self._prepared, self._key = summarize(snapshot), key
         return self._prepared
 
+    def rows(self, prepared: Prepared) -> Prepared:
+        """Phase two: the images table's rows (reusing the rows of images that did not change)."""
+        if prepared.image_rows is not None:
+            return prepared
+        rows, self._rows = image_rows(prepared, self._rows)
+        done = replace(prepared, image_rows=rows)
+        if self._prepared is prepared:
+            self._prepared = done
+        return done
 
-def prepare(snapshot: Snapshot, cache: dict[tuple, Row] | None = None) -> tuple[Prepared, dict[tuple, Row]]:
-    """The views' data for one snapshot, and the per-image row cache to pass to the next call."""
-    cache = cache or {}
-    rendered: dict[tuple, Row] = {}
+
+def prepare(snapshot: Snapshot) -> Prepared:
+    """Both phases at once (tests and scripts)."""
+    preparer = Preparer()
+    return preparer.rows(preparer(snapshot))
+
+
+def summarize(snapshot: Snapshot) -> Prepared:
     targets = snapshot.targets
     environments_of: dict[str, list[str]] = {}
     for state in snapshot.states:
@@ -64,24 +82,30 @@ def prepare(snapshot: Snapshot, cache: dict[tuple, Row] | None = None) -> tuple[
     strays = untargeted(snapshot.images, targets)
     if strays:
         groups[NO_TARGET] = tuple(sorted(strays, key=lambda i: i.pushed_at, reverse=True))
-    rows: list[Row] = []
-    for target, images in groups.items():
-        rows.append(Row((f"{target} · {len(images):,} image{'s' if len(images) != 1 else ''}",),
-                        key=("target", target), search=target, group=target, header=True))
-        for image in images:
-            key = (image, target, envs.get(image.digest, ()))
-            row = rendered[key] = cache.get(key) or image_row(image, target, targets, key[2])
-            rows.append(row)
     # Each target's own images are enough for its drift, and a third of the parsing.
-    prepared = Prepared(
-        image_rows=rows,
+    return Prepared(
         image_count=len(snapshot.images),
         behind={t: releases_behind(groups[t], targets, t) for t in targets},
         ahead={t: staging_ahead(groups[t], t) for t in targets},
         environments_of=envs,
         rollback_to={t: i for t in targets if (i := find_by_tag(groups[t], f"previous-{t}"))},
+        targets=targets,
+        groups=groups,
     )
-    return prepared, rendered
+
+
+def image_rows(prepared: Prepared, cache: dict[tuple, Row]) -> tuple[list[Row], dict[tuple, Row]]:
+    """One header row per target then its images; returns the rows and the cache for next time."""
+    rendered: dict[tuple, Row] = {}
+    rows: list[Row] = []
+    for target, images in prepared.groups.items():
+        rows.append(Row((f"{target} · {len(images):,} image{'s' if len(images) != 1 else ''}",),
+                        key=("target", target), search=target, group=target, header=True))
+        for image in images:
+            key = (image, target, prepared.environments_of.get(image.digest, ()))
+            row = rendered[key] = cache.get(key) or image_row(image, target, prepared.targets, key[2])
+            rows.append(row)
+    return rows, rendered
 
 
 def tags_text(image: Image, targets: tuple[str, ...]) -> Text:

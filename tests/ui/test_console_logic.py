@@ -47,9 +47,11 @@ def test_the_log_opens_at_the_failed_step_without_timestamps():
 def test_preparer_reuses_an_unchanged_registry_and_redraws_a_changed_one():
     prepare = Preparer()
     snap = fakes.snapshot(image_count=6)
-    first = prepare(snap)
+    overview = prepare(snap)
+    assert overview.image_rows is None  # the overview does not wait for the table rows
+    first = prepare.rows(overview)
     again = prepare(replace(snap, images=tuple(replace(i) for i in snap.images)))  # equal, new objects
-    assert again is first
+    assert again is first and prepare.rows(again) is first
     pushed = fakes.images(7)
     changed = prepare(replace(snap, images=tuple(pushed)))
     assert changed is not first and changed.image_count == len(pushed)

@@ -6,7 +6,9 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 
+from console.model import Snapshot
 from console.ui.keys import VIEWS
+from console.ui.prepare import Prepared
 from console.ui.views.approvals import ApprovalsView
 from console.ui.views.base import View
 from console.ui.views.environments import EnvironmentsView
@@ -22,6 +24,14 @@ VIEW_CLASSES: dict[str, type[View]] = {
 
 
 class MainScreen(Screen):
+    """Only the visible view redraws when data lands; the others redraw when their tab is opened, so a
+    refresh costs one view's work while the operator types or scrolls."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._data: tuple[Snapshot, Prepared] | None = None
+        self._drawn: dict[str, tuple[Snapshot, Prepared] | None] = {}
+
     def compose(self) -> ComposeResult:
         keymap = self.app.settings.keys  # type: ignore[attr-defined]
         yield Header()
@@ -32,6 +42,19 @@ class MainScreen(Screen):
                     yield VIEW_CLASSES[name](id=f"view-{name}")
         yield StatusBar(id="status")
         yield Footer()
+
+    def show_data(self, snapshot: Snapshot, prepared: Prepared) -> None:
+        self._data = (snapshot, prepared)
+        self._draw_active()
+
+    def on_tabbed_content_tab_activated(self) -> None:
+        self._draw_active()
+
+    def _draw_active(self) -> None:
+        name = self.active_name
+        if self._data is not None and self._drawn.get(name) is not self._data:
+            self._drawn[name] = self._data
+            self.active_view.show(*self._data, self.app.now())  # type: ignore[attr-defined]
 
     @property
     def active_view(self) -> View:

@@ -48,7 +48,7 @@ class ImagesView(View):
         self._total = prepared.image_count
         self.set_class(not snapshot.images, "-empty")
         self.query_one("#images-empty", Static).update(EMPTY.format(ecr=snapshot.ecr_repository))
-        if prepared.image_rows is not self._rows:  # unchanged registry: keep the table as it is
+        if prepared.image_rows is not None and prepared.image_rows is not self._rows:  # else keep the table
             self._rows = prepared.image_rows
             self.table.set_rows(self._rows)
         self._count()
