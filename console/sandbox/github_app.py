@@ -12,23 +12,12 @@ from starlette.responses import Response
 from starlette.routing import Mount, Route
 
 from console.sandbox import serializers as ser
+from console.sandbox.dispatch_rules import DISPATCH_INPUTS, check_api_inputs
 from console.sandbox.faults import Faults
 from console.sandbox.http_features import Reply, endpoint, error, finish, not_found, paginate
 from console.sandbox.logs import render_job_log
 from console.sandbox.state import WORKFLOWS, DeploymentRec, GitHubState, Run
 
-# workflow_dispatch inputs per workflow file: name -> (required, allowed values or None)
-DISPATCH_INPUTS: dict[str, dict[str, tuple[bool, tuple[str, ...] | None]]] = {
-    "cd.yml": {
-        "operation": (True, ("rollback", "prune")),
-        "targets": (False, None),
-        "to_version": (False, None),
-        "digests": (False, None),
-        "request_id": (False, None),
-        "reason": (False, None),
-    },
-    "security.yml": {},
-}
 RUN_STATUSES = {"queued", "in_progress", "completed", "waiting", "requested", "pending"}
 
 
@@ -257,22 +246,6 @@ async def review_pending(request: Request) -> Reply:
 # --- dispatch ------------------------------------------------------------------------------------
 
 
-def _check_inputs(file: str, inputs: dict) -> str | None:
-    spec = DISPATCH_INPUTS[file]
-    unknown = sorted(set(inputs) - set(spec))
-    if unknown:
-        return "Unexpected inputs provided: " + json.dumps(unknown)
-    for name, (required, choices) in spec.items():
-        value = inputs.get(name)
-        if required and value in (None, ""):
-            return f"Required input '{name}' not provided"
-        if choices and value is not None and value not in choices:
-            return f"Provided value '{value}' for input '{name}' not in the list of allowed values"
-        if value is not None and not isinstance(value, str):
-            return f"Input '{name}' must be a string"
-    return None
-
-
 @repo_route(locked=False)
 async def dispatch(request: Request) -> Reply:
     st = _st(request)
@@ -297,7 +270,7 @@ async def dispatch(request: Request) -> Reply:
     if st.commit(ref.removeprefix("refs/heads/").removeprefix("refs/tags/")) is None:
         return error(422, f"No ref found for: {ref}")
     inputs = body.get("inputs") or {}
-    if not isinstance(inputs, dict) or (problem := _check_inputs(file, inputs)):
+    if not isinstance(inputs, dict) or (problem := check_api_inputs(file, inputs)):
         return error(422, problem or "Invalid request.\n\nFor 'properties/inputs', it is not an object.")
     sim: Simulator = request.app.state.simulator
     run = sim.dispatch(file, ref.removeprefix("refs/heads/").removeprefix("refs/tags/"), inputs)

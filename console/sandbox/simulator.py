@@ -15,14 +15,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-import re
 from datetime import datetime, timedelta
 
 from console.errors import ConsoleError
-from console.model.images import DIGEST_RE, VERSION_RE
 from console.model.plans import plan_prune
 from console.sandbox import ecr_seed, pipeline
 from console.sandbox.clock import SimClock
+from console.sandbox.dispatch_rules import validate_inputs
 from console.sandbox.ecr_seed import ImageSeed
 from console.sandbox.pipeline import JobSpec
 from console.sandbox.runner import RunClock, StepFailed, execute
@@ -34,7 +33,6 @@ from console.services.ecr import EcrService
 
 log = logging.getLogger(__name__)
 CLEANUP_KEEP = 10  # cd.yml KEEP_RELEASES
-REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{0,100}$")
 
 
 class Simulator:
@@ -320,33 +318,3 @@ class Simulator:
         if failed:
             raise StepFailed(f"##[error]{run.inputs.get('operation')} failed: {', '.join(failed)}")
         return [f"{run.inputs.get('operation')}: every job succeeded"]
-
-
-def validate_inputs(inputs: dict[str, str], targets: tuple[str, ...], ref: str = "main") -> str | None:
-    """What the CD workflow's validate job (validate-dispatch.sh) checks; one sentence, or None."""
-    if ref != "main":
-        return f"dispatch CD on main, not '{ref}': operations run the reviewed scripts of main"
-    if not REQUEST_ID_RE.match(inputs.get("request_id") or ""):
-        return f"malformed request_id '{inputs.get('request_id')}' (letters, digits and . _ : - only)"
-    op = inputs.get("operation")
-    if op == "rollback":
-        named = pipeline.split_list(inputs.get("targets"))
-        if not named:
-            return "targets is required for a rollback (comma-separated names, or all)."
-        unknown = [t for t in named if t != "all" and t not in targets]
-        if unknown:
-            return f"Unknown target '{unknown[0]}'; known targets: {', '.join(targets)}."
-        version = inputs.get("to_version") or ""
-        if version and not VERSION_RE.match(version):
-            return f"to_version '{version}' is not a version like v1.3.0."
-        return None
-    if op == "prune":
-        digests = pipeline.split_list(inputs.get("digests"))
-        if not digests:
-            return "digests is required for a prune (comma-separated sha256:<64 hex>)."
-        bad = [d for d in digests if not DIGEST_RE.match(d)]
-        if bad:
-            return f"Malformed digest '{bad[0]}'; expected sha256:<64 hex>."
-        return None
-    return f"Unknown operation '{op}'."
-
