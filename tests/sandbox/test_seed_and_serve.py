@@ -7,6 +7,7 @@ import threading
 from datetime import datetime, timezone
 
 import boto3
+import pytest
 import httpx
 
 from console.sandbox import Sandbox
@@ -86,8 +87,6 @@ def test_serve_prints_exports_and_stops_cleanly():
 def test_serve_on_a_busy_port_says_so_in_one_sentence():
     import socket
 
-    import pytest
-
     from console.errors import ConfigError
 
     busy = socket.socket()
@@ -98,3 +97,14 @@ def test_serve_on_a_busy_port_says_so_in_one_sentence():
             serve(port=busy.getsockname()[1], out=io.StringIO())
     finally:
         busy.close()
+
+
+@pytest.mark.slow
+def test_bench_scale_starts_with_every_image_and_run(sandbox_factory):
+    targets = ("minimal", "runtime", "debug")
+    sb = sandbox_factory(images=10_000, runs=1_000, targets=targets)
+    details = sb.ecr_client().describe_images(repositoryName=sb.ecr_repository)["imageDetails"]
+    assert len(details) == 10_000
+    assert len(sb.state.runs) == 1_001  # plus the release waiting for approval
+    tags = {t for d in details for t in d.get("imageTags", [])}
+    assert {f"latest-{t}" for t in targets} <= tags and "v0.1.0-debug" in tags
