@@ -7,6 +7,9 @@ from datetime import datetime, timedelta
 from console.sandbox.state import Job, Run
 
 
+FRAME_STEPS = ("Set up job", "Complete job")  # the runner's own steps: no ##[group]
+
+
 def _stamp(dt: datetime | None, offset_ms: int) -> str:
     base = (dt or datetime(1970, 1, 1)) + timedelta(milliseconds=offset_ms)
     return base.strftime("%Y-%m-%dT%H:%M:%S.") + f"{base.microsecond:06d}0Z"
@@ -25,13 +28,12 @@ def render_job_log(run: Run, job: Job) -> str:
     for step in job.steps:
         if step.status == "queued" or step.conclusion == "skipped":
             continue
-        add(step.started_at, f"##[group]Run {step.name}")
-        add(step.started_at, f"  {step.name}")
-        add(step.started_at, "##[endgroup]")
+        if step.name not in FRAME_STEPS:  # GitHub groups each step under the command it runs
+            add(step.started_at, "##[group]" + (step.name if step.name.startswith("Run ") else f"Run {step.name}"))
+            add(step.started_at, f"  {step.name}")
+            add(step.started_at, "##[endgroup]")
         for text in step.output:
             add(step.started_at, text)
         if step.conclusion == "failure":
             add(step.completed_at, "##[error]Process completed with exit code 1.")
-    if job.status == "completed":
-        add(job.completed_at, "Cleaning up orphan processes")
     return "\n".join(lines) + "\n"
