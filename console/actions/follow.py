@@ -47,7 +47,7 @@ async def follow_run(
     start = poll_seconds if poll_seconds is not None else start_poll()
     interval = start
     deadline = time.monotonic() + timeout
-    last_seen = None
+    last_seen: tuple[WorkflowRun, tuple[Job, ...]] | None = None
     failures = 0
     run: WorkflowRun | None = None
     while True:
@@ -63,11 +63,12 @@ async def follow_run(
                 raise ActionError(f"Lost track of run {run_id} ({exc}); check it on GitHub.") from exc
             await asyncio.sleep(min(interval * 2, MAX_POLL))
             continue
-        seen = _fingerprint(run, jobs)
-        if seen != last_seen:
-            last_seen = seen
+        lines = changes(last_seen, run, jobs)
+        if lines:
+            last_seen = (run, jobs)
             interval = start
-            report(Progress("follow", describe(run, jobs), run=run, jobs=jobs))
+            for line in lines:  # one line per change: readable in a terminal and a log widget
+                report(Progress("follow", line, run=run, jobs=jobs))
         if run.status == "completed":
             return FollowResult(run, jobs)
         if time.monotonic() > deadline:
@@ -77,26 +78,28 @@ async def follow_run(
         interval = min(interval * 1.5, MAX_POLL)
 
 
-def describe(run: WorkflowRun, jobs: tuple[Job, ...]) -> str:
-    """One line: the run's state and each job's state (with the running step)."""
-    parts = []
+def changes(before: tuple[WorkflowRun, tuple[Job, ...]] | None, run: WorkflowRun, jobs: tuple[Job, ...]) -> list[str]:
+    """What changed since the last poll: the run's state, then each job whose state or step moved."""
+    old_run, old_jobs = before if before else (None, ())
+    lines = []
+    if old_run is None or (old_run.status, old_run.conclusion) != (run.status, run.conclusion):
+        line = f"run {run.id} {run.outcome}"
+        if run.status == "waiting":
+            # cd.yml's rollback/prune jobs run in the production environment: its reviewers must approve.
+            line += f" (waiting for an environment reviewer: ghaecr-console approve {run.id} --comment ..., or key a)"
+        lines.append(line)
+    previous = {j.id: _job_state(j) for j in old_jobs}
     for job in jobs:
-        state = job.conclusion or job.status
-        running = next((s.name for s in job.steps if s.status == "in_progress"), None)
-        parts.append(f"{job.name}: {state}" + (f" ({running})" if running else ""))
-    head = f"run {run.id} {run.outcome}"
-    if run.status == "waiting":
-        # cd.yml's rollback/prune jobs run in the production environment: its reviewers must approve.
-        head += f" (waiting for an environment reviewer: ghaecr-console approve {run.id} --comment ..., or key a)"
-    return head + (" — " + ", ".join(parts) if parts else "")
+        state = _job_state(job)
+        if previous.get(job.id) != state:
+            lines.append(f"  {job.name}: {state[0]}" + (f" — {state[1]}" if state[1] else ""))
+    return lines
 
 
-def _fingerprint(run: WorkflowRun, jobs: tuple[Job, ...]):
-    return (
-        run.status,
-        run.conclusion,
-        tuple((j.name, j.status, j.conclusion, tuple((s.name, s.status, s.conclusion) for s in j.steps)) for j in jobs),
-    )
+def _job_state(job: Job) -> tuple[str, str | None]:
+    running = next((s.name for s in job.steps if s.status == "in_progress"), None)
+    failed = job.failed_step
+    return job.conclusion or job.status, running or (f"failed at {failed.name}" if failed else None)
 
 
 async def failure_excerpt(github, jobs: tuple[Job, ...], lines: int = 20) -> str:

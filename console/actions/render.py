@@ -98,12 +98,21 @@ def approval_panel(preview: ApprovalPreview, now: datetime | None = None) -> Gro
 
 def audit_table(records: list[AuditRecord]) -> Table:
     table = Table(title="Audit log (newest first)", title_justify="left")
-    for column in ("time", "user", "action", "mode", "where", "change", "run", "outcome"):
-        table.add_column(column)
+    for column in ("time (UTC)", "user", "action", "where", "change", "run", "outcome"):
+        table.add_column(column, no_wrap=column in ("time (UTC)", "run", "outcome"))
     for r in records:
-        table.add_row(r.time, r.user or r.local_user or "-", r.action, r.mode, audit_where(r), audit_change(r),
+        table.add_row(short_time(r.time), r.user or r.local_user or "-", audit_action(r), audit_where(r), audit_change(r),
                       str(r.run_id or "-"), Text(r.outcome, style=outcome_style(r.outcome)))
     return table
+
+
+def short_time(iso: str) -> str:
+    """'2026-11-27T04:59:01+00:00' -> '11-27 04:59:01' (the JSON keeps the full time)."""
+    return iso[5:19].replace("T", " ") if len(iso) >= 19 else iso
+
+
+def audit_action(r: AuditRecord) -> str:
+    return f"{r.action} (direct)" if r.mode == "direct" else r.action
 
 
 def audit_where(r: AuditRecord) -> str:

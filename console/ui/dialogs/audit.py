@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from console.actions.audit import AuditLog
-from console.actions.render import audit_change, audit_where, outcome_style
+from console.actions.render import audit_action, audit_change, audit_where, outcome_style, short_time
 
 
 class AuditScreen(Screen):
@@ -32,7 +32,7 @@ class AuditScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("time", "user", "action", "mode", "where", "change", "run", "outcome")
+        table.add_columns("time (UTC)", "user", "action", "where", "change", "run", "outcome")
         self.action_reload()
 
     def action_reload(self) -> None:
@@ -41,7 +41,7 @@ class AuditScreen(Screen):
         table = self.query_one(DataTable)
         table.clear()
         for r in self.records:
-            table.add_row(r.time, r.user or r.local_user or "-", r.action, r.mode, audit_where(r), audit_change(r),
+            table.add_row(short_time(r.time), r.user or r.local_user or "-", audit_action(r), audit_where(r), audit_change(r),
                           str(r.run_id or "-"), Text(r.outcome, style=outcome_style(r.outcome)))
         if not self.records:
             self.query_one("#detail", Static).update(f"No actions recorded yet ({self.log_file.path}).")
