@@ -263,7 +263,11 @@ class Sandbox:
     def wait_idle(self, timeout: float = 10.0) -> None:
         """Block until no run is queued or in progress (waiting runs do not count)."""
         deadline = time.monotonic() + timeout
-        while any(r.status in ("queued", "in_progress") for r in list(self.state.runs.values())):
+        while True:
+            with self.state.lock:  # the simulator adds runs from its own thread
+                busy = [r.id for r in self.state.runs.values() if r.status in ("queued", "in_progress")]
+            if not busy:
+                return
             if time.monotonic() > deadline:
-                raise TimeoutError("runs still in progress")
+                raise TimeoutError(f"runs still in progress: {busy}")
             time.sleep(0.01)
