@@ -186,3 +186,24 @@ async def test_escape_leaves_the_filter_and_keeps_it_applied():
         await pilot.press("2", "slash", *"failure", "escape")
         table = app.screen.query_one("#runs-table", DataTable)
         assert table.has_focus and table.row_count == 1
+
+
+async def test_narrowing_and_widening_a_filter_gives_the_same_rows_as_a_fresh_search():
+    app = make(fakes.snapshot(image_count=60))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("3")
+        table = app.screen.query_one("#images-table", VirtualTable)
+        every = [r for r in table.visible_rows if not r.header]
+
+        def fresh(query: str) -> list[str]:
+            terms = query.lower().split()
+            return [r.key for r in every if all(t in r.search for t in terms)]
+
+        await pilot.press("slash")
+        typed = ""
+        for key in [*"v1.1", "backspace", "backspace", *" runtime", "backspace", "backspace"]:
+            await pilot.press(key)
+            typed = typed[:-1] if key == "backspace" else typed + key
+            shown = [r.key for r in table.visible_rows if not r.header]
+            assert shown == fresh(typed) and table.row_count == len(shown), typed

@@ -78,6 +78,9 @@ class VirtualTable(ScrollView, can_focus=True):
         # Painted rows by (row, width, scroll, cursor?): scrolling back or retyping a filter repaints from here.
         self._strips: LRUCache[tuple, Strip] = LRUCache(2000)
         self._styles: dict[str, Style] = {}
+        # Filter results by terms. Typing narrows: "v1.2" searches only what "v1." matched, and
+        # backspace returns to a result already computed.
+        self._matches: LRUCache[tuple[str, ...], list[list[Row]]] = LRUCache(64)
 
     # --- data ----------------------------------------------------------------------------------
 
@@ -92,6 +95,8 @@ class VirtualTable(ScrollView, can_focus=True):
                     continue
             groups[-1].rows.append(row)
         self._groups = groups
+        self._matches.clear()
+        self._strips.clear()  # new row objects: cached paints are keyed by the old ones
         self._refilter(keep=current.key if current else None)
 
     def set_filter(self, text: str) -> None:
@@ -113,18 +118,32 @@ class VirtualTable(ScrollView, can_focus=True):
     def cursor_row(self) -> Row | None:
         return self._visible[self.cursor] if 0 <= self.cursor < len(self._visible) else None
 
+    def _matched(self, terms: tuple[str, ...]) -> list[list[Row]]:
+        """Per group, the rows matching every term."""
+        if not terms:
+            return [group.rows for group in self._groups]
+        found = self._matches.get(terms)
+        if found is None:
+            # Any earlier result whose every term is inside one of the new terms holds all new matches.
+            bases = [m for t in list(self._matches.keys())
+                     if all(any(o in n for n in terms) for o in t) and (m := self._matches.get(t)) is not None]
+            base = min(bases, key=lambda m: sum(map(len, m)), default=[g.rows for g in self._groups])
+            found = [[r for r in rows if all(t in r.search for t in terms)] for rows in base]
+            self._matches[terms] = found
+        return found
+
     def _refilter(self, keep: Any) -> None:
         terms = self._terms
         visible: list[Row] = []
-        for group in self._groups:
-            matched = [r for r in group.rows if all(t in r.search for t in terms)] if terms else group.rows
+        count = 0
+        for group, matched in zip(self._groups, self._matched(terms)):
             if matched or not terms:
                 visible.append(group.header)
                 visible.extend(matched)
+                count += len(matched)
         self._visible = visible
-        self._count = sum(1 for r in visible if not r.header)
-        self._strips.clear()
-        index = next((i for i, r in enumerate(visible) if keep is not None and r.key == keep), None)
+        self._count = count
+        index = next((i for i, r in enumerate(visible) if r.key == keep), None) if keep is not None else None
         if index is None:
             index = next((i for i, r in enumerate(visible) if not r.header), 0)
         self.virtual_size = Size(self._min_width(), len(visible) + 1)
