@@ -135,8 +135,10 @@ class Hooks(Protocol):
     def job_done(self, run: Run, job: Job, ok: bool, clock: RunClock) -> None: ...
 
 
-async def execute(st: GitHubState, clock: RunClock, run: Run, spec: RunSpec, hooks: Hooks) -> None:
-    """Run ``spec`` live: stages in order, a stage's jobs concurrently."""
+async def execute(st: GitHubState, clock: RunClock, run: Run, spec: RunSpec, hooks: Hooks,
+                  then: Callable[[Run], None] | None = None) -> None:
+    """Run ``spec`` live: stages in order, a stage's jobs concurrently. ``then(run)`` runs under the
+    state lock as the run completes, so a run it triggers appears in the same instant."""
     await clock.sleep(3)
     with st.lock:
         run.status, run.run_started_at, run.updated_at = "in_progress", clock.now(), clock.now()
@@ -146,6 +148,8 @@ async def execute(st: GitHubState, clock: RunClock, run: Run, spec: RunSpec, hoo
         failed |= {js.name for js, ok in zip(stage, results) if not ok}
     with st.lock:
         run.status, run.conclusion, run.updated_at = "completed", "failure" if failed else "success", clock.now()
+        if then is not None:
+            then(run)
 
 
 async def _run_job(st: GitHubState, clock: RunClock, run: Run, js: JobSpec, failed: set[str], hooks: Hooks) -> bool:

@@ -112,12 +112,14 @@ class Simulator:
         return commit.sha
 
     async def _ci_then_cd(self, run: Run, commit: Commit, ci_fails: bool) -> None:
-        await execute(self.st, RunClock(self.clock), run, pipeline.ci(self.targets, commit.sha, test_fails=ci_fails), self)
-        if run.conclusion != "success":
-            return
-        with self.st.lock:
-            cd = self._new_run("cd.yml", "workflow_run", "main", commit, run.actor, pipeline.staging_title(run.display_title))
-        await execute(self.st, RunClock(self.clock), cd, pipeline.cd_staging(self.targets, commit.sha), self)
+        """CI, then (workflow_run on success) CD to staging."""
+        def staging(ci: Run) -> None:
+            if ci.conclusion == "success":
+                cd = self._new_run("cd.yml", "workflow_run", "main", commit, ci.actor, pipeline.staging_title(ci.display_title))
+                self._spawn(execute(self.st, RunClock(self.clock), cd, pipeline.cd_staging(self.targets, commit.sha), self))
+
+        spec = pipeline.ci(self.targets, commit.sha, test_fails=ci_fails)
+        await execute(self.st, RunClock(self.clock), run, spec, self, then=staging)
 
     def _push_tag(self, version: str, smoke_fails: bool, created_at: datetime | None, fast: bool) -> Run:
         with self.st.lock:
