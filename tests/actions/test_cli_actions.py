@@ -146,3 +146,12 @@ def test_bad_input_gives_one_clear_line(sandbox, capsys, argv, message):
     err = capsys.readouterr().err
     assert message.lower() in err.lower() and "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert ecr_tags(sandbox) == tags and writes(sandbox) == []
+
+
+def test_approve_when_you_may_not_review_says_why(sandbox, capsys):
+    with sandbox.state.lock:
+        sandbox.state.environments["production"].reviewers.remove(sandbox.user)
+    assert main(["approve", str(sandbox.pending_run_id), "--comment", "x", "--yes"]) == 1
+    assert f"{sandbox.user} is not allowed to review production" in capsys.readouterr().err
+    assert writes(sandbox) == []
+    assert audit(capsys)[0]["outcome"] == "refused"

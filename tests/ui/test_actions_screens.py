@@ -221,3 +221,20 @@ async def test_audit_screen_lists_every_record(console_app, audit_log):
         table = app.screen.query_one(DataTable)
         assert table.row_count == 2
         assert "read-only mode" in str(app.screen.query_one("#detail", Static).render())  # newest first
+
+
+async def test_someone_who_cannot_approve_is_told_why_and_offered_nothing(console_app):
+    app, sb = console_app()
+    with sb.state.lock:
+        sb.state.environments["production"].reviewers.remove(sb.user)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        app.push_screen(ApproveScreen(sb.pending_run_id))
+        await until(pilot, lambda: app.screen.preview is not None)
+        assert f"{sb.user} is not allowed to review production" in status(app)
+        assert app.screen.query_one("#approve", Button).disabled and app.screen.query_one("#reject", Button).disabled
+        app.screen.query_one("#comment", Input).value = "let me"
+        app.screen._confirm(approve=True)
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmModal)
+    assert writes(sb) == []
