@@ -21,7 +21,7 @@ import httpx
 
 from console.config import Settings
 from console.errors import AuthError, ConsoleError, NetworkError, RateLimited
-from console.model import Deployment, PendingApproval, Snapshot, WorkflowRun
+from console.model import Deployment, Image, PendingApproval, Snapshot, WorkflowRun
 from console.model.environments import target_states
 from console.model.images import discover_targets
 from console.services.ecr import EcrService
@@ -60,10 +60,12 @@ class Backend:
     async def aclose(self) -> None:
         await self.github.aclose()
 
-    async def snapshot(self) -> Snapshot:
+    async def snapshot(self, *, reuse_images: tuple[Image, ...] | None = None) -> Snapshot:
+        """``reuse_images``: skip the ECR listing and use these (the console's fast GitHub-only polls
+        while a deployment waits for approval; ECR is still listed once per refresh interval)."""
         workflows = self.settings.workflows.all()
         parts: list[Any] = await asyncio.gather(
-            self.ecr.list_images(),
+            self.ecr.list_images() if reuse_images is None else _given(list(reuse_images)),
             self.github.deployments(per_page=DEPLOYMENTS),
             *(self.github.list_runs(w, per_page=RUNS_PER_WORKFLOW) for w in workflows),
             return_exceptions=True,
@@ -114,6 +116,10 @@ class Backend:
                 continue
             pairs.extend((run, p) for p in result)
         return tuple(pairs), errors
+
+
+async def _given(value: Any) -> Any:
+    return value
 
 
 def _ok_or_raise(part: Any) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -29,7 +30,7 @@ from console.ui.format import run_label
 from console.ui.keys import APP_BINDINGS, VIEWS
 from console.ui.messages import ImagesPrepared, SnapshotFailed, SnapshotLoaded
 from console.ui.prepare import Prepared, Preparer
-from console.ui.refresh import approval_keys, next_delay
+from console.ui.refresh import approval_keys, may_skip_ecr, next_delay
 from console.ui.screens.help import HelpScreen
 from console.ui.screens.main import MainScreen
 from console.ui.screens.run_detail import RunDetailScreen
@@ -68,6 +69,7 @@ class GhaecrApp(App):
         self._preparer = Preparer()
         self._prepare: Callable[[Snapshot], Prepared] = self._preparer  # phase one (the bench times it)
         self._refresh_worker: Worker | None = None
+        self._listed_at: float | None = None  # monotonic time of the last ECR listing
         self.sub_title = f"{settings.repo} → ECR {settings.ecr_repository}"
 
     # --- lifecycle -----------------------------------------------------------------------------
@@ -104,19 +106,27 @@ class GhaecrApp(App):
         """A poll (both phases) is still running."""
         return self._refresh_worker is not None and self._refresh_worker.is_running
 
-    def refresh_now(self) -> None:
-        """Poll now unless a poll is already running (polls never overlap)."""
+    def refresh_now(self, *, full: bool = True) -> None:
+        """Poll now unless a poll is already running (polls never overlap). ``full=False`` (the timer)
+        may reuse the last ECR listing while only an approval keeps the loop fast."""
         if self.data.refreshing or self.polling:
             return
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
         self._set_data(refreshing=True, paused=False)
-        self._refresh_worker = self.run_worker(self._load_snapshot(), name="refresh", group="refresh",
+        since = time.monotonic() - self._listed_at if self._listed_at is not None else None
+        reuse = not full and may_skip_ecr(self.snapshot, since, self.settings.refresh_seconds)
+        self._refresh_worker = self.run_worker(self._load_snapshot(reuse), name="refresh", group="refresh",
                                                exit_on_error=False)
 
-    async def _load_snapshot(self) -> None:
-        snapshot = await self.backend.snapshot()
+    async def _load_snapshot(self, reuse_images: bool) -> None:
+        if reuse_images and self.snapshot is not None:
+            snapshot = await self.backend.snapshot(reuse_images=self.snapshot.images)
+        else:
+            started = time.monotonic()
+            snapshot = await self.backend.snapshot()
+            self._listed_at = started
         # Off the event loop: on 10,000 images this is real work. The overview first, then the table rows.
         prepared = await asyncio.to_thread(self._prepare, snapshot)
         self.post_message(SnapshotLoaded(snapshot, prepared))
@@ -163,7 +173,7 @@ class GhaecrApp(App):
             self._set_data(paused=self.modal_open)
             self._timer = self.set_timer(1.0, self._due)  # look again soon; poll once it closes
             return
-        self.refresh_now()
+        self.refresh_now(full=False)
 
     @property
     def modal_open(self) -> bool:

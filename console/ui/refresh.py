@@ -24,6 +24,16 @@ def next_delay(
     return min(normal, FAST_SECONDS) if is_busy(snapshot) else normal
 
 
+def may_skip_ecr(snapshot: Snapshot | None, seconds_since_listing: float | None, refresh_seconds: float) -> bool:
+    """A fast poll only because a deployment waits may reuse the last ECR listing: nothing that pushes
+    or moves tags is running, and ECR is still listed once per refresh interval."""
+    if snapshot is None or seconds_since_listing is None:
+        return False
+    if any(run.is_active and not run.is_waiting for run in snapshot.runs):
+        return False
+    return seconds_since_listing < refresh_seconds
+
+
 def approval_keys(snapshot: Snapshot | None) -> set[tuple[int, str]]:
     """(run id, environment) of each pending approval, to spot new ones between refreshes."""
     if snapshot is None:

@@ -110,10 +110,15 @@ class FakeBackend:
     calls: int = 0
     github: FakeGitHub = field(default_factory=FakeGitHub)
 
-    async def snapshot(self) -> Snapshot:
+    reused: int = 0  # polls that reused the last ECR listing
+
+    async def snapshot(self, *, reuse_images=None) -> Snapshot:
         self.calls += 1
         if self.fail_with is not None:
             raise self.fail_with
+        if reuse_images is not None:
+            self.reused += 1
+            return replace(self.snap, images=reuse_images)
         return replace(self.snap)
 
     async def aclose(self) -> None:

@@ -107,9 +107,9 @@ async def test_refresh_waits_while_a_modal_is_open_and_never_overlaps():
     gate = asyncio.Event()
     served = app.backend.snapshot
 
-    async def slow_snapshot():
+    async def slow_snapshot(**kwargs):
         await gate.wait()
-        return await served()
+        return await served(**kwargs)
 
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)

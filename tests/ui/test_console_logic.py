@@ -8,7 +8,7 @@ from datetime import timedelta
 from console.ui import filters
 from console.ui.format import ago, size, span, web_base
 from console.ui.prepare import Preparer
-from console.ui.refresh import FAST_SECONDS, next_delay
+from console.ui.refresh import FAST_SECONDS, may_skip_ecr, next_delay
 from console.ui.widgets.log_view import clean, failure_line
 from tests.ui import fakes
 
@@ -68,3 +68,12 @@ def test_text_helpers():
     assert size(48_800_000) == "48.8 MB"
     assert web_base("https://api.github.com") == "https://github.com"
     assert web_base("https://ghe.example.com/api/v3/") == "https://ghe.example.com"
+
+
+def test_fast_polls_while_only_an_approval_waits_may_reuse_the_ecr_listing():
+    waiting = fakes.snapshot()  # a CD run waits for approval; nothing runs
+    running = replace(waiting, runs=(fakes.run(1050, "cd.yml", "in_progress", None), *waiting.runs))
+    assert may_skip_ecr(waiting, 5, 30)
+    assert not may_skip_ecr(waiting, 31, 30)  # ECR is still listed once per refresh interval
+    assert not may_skip_ecr(running, 5, 30)  # a running pipeline pushes and moves tags
+    assert not may_skip_ecr(None, None, 30)

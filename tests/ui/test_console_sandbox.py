@@ -136,3 +136,24 @@ async def test_a_on_the_overview_reviews_the_pending_deployment(console_app):
         await pilot.pause()
         assert type(app.screen).__name__ == "ApproveScreen"
         assert str(sb.pending_run_id) in screen_text(app)
+
+
+async def test_a_waiting_approval_polls_github_fast_but_lists_ecr_once_per_interval(console_app):
+    """Regression guard (issue 6, figure 4) for the console's own loop: no wall time involved."""
+    app, sb = console_app(refresh_seconds=30)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        sb.wait_idle()
+        sb.pause()  # only the approval is left waiting: the loop stays fast
+        await refreshed(pilot)
+        assert not any(r.is_active and not r.is_waiting for r in app.snapshot.runs) and app.snapshot.approvals
+        listings = app.backend.ecr.stats.total
+        counted = sb.state.ratelimit_used
+        for _ in range(4):  # four fast polls (the timer firing), inside one refresh interval
+            app._due()
+            await loaded(pilot)
+        assert app.backend.ecr.stats.total == listings
+        assert sb.state.ratelimit_used == counted  # GitHub answered 304s: no rate limit spent
+        assert app.data.stale_reason is None and len(app.snapshot.images) > 0
+        await refreshed(pilot)  # r: a full refresh lists ECR again
+        assert app.backend.ecr.stats.total > listings
