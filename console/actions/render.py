@@ -22,12 +22,15 @@ def _now(now: datetime | None) -> datetime:
 def rollback_table(plan: RollbackPlan, now: datetime | None = None) -> Table:
     now = _now(now)
     table = Table(title="Rollback of production", title_justify="left")
-    for column in ("target", "from digest", "from version", "pushed", "", "to digest", "to version", "pushed", "via"):
-        table.add_column(column)
+    for column in ("target", "production now", "", "rolls back to", "via"):
+        table.add_column(column, no_wrap=column != "via", overflow="fold")
     for s in plan.steps:
         table.add_row(
-            s.target, short_digest(s.from_digest), s.from_version or "-", ago(s.from_pushed_at, now), "->",
-            Text(short_digest(s.to_digest), style="bold"), s.to_version or "-", ago(s.to_pushed_at, now), s.to_ref,
+            s.target,
+            Text(f"{short_digest(s.from_digest)}\n{s.from_version or '-'}, pushed {ago(s.from_pushed_at, now)}"),
+            "->",
+            Text.assemble((short_digest(s.to_digest), "bold"), f"\n{s.to_version or '-'}, pushed {ago(s.to_pushed_at, now)}"),
+            s.to_ref,
         )
     return table
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Input, RichLog, Static
+from textual.widgets import Footer, Button, Input, RichLog, Static
 
 from console.actions import approve as approve_action
 from console.actions.audit import AuditRecord
@@ -39,6 +39,7 @@ class ApproveScreen(ActionScreen):
             yield Button("Close", id="close")
         yield Static("", id="status")
         yield RichLog(id="progress", wrap=True, markup=False)
+        yield Footer()
 
     def on_mount(self) -> None:
         if self.run_id is None:

@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Input, Label, RichLog, SelectionList, Static
+from textual.widgets import Footer, Button, Input, Label, RichLog, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from console.actions import prune as prune_action
@@ -57,6 +57,7 @@ class PruneScreen(ActionScreen):
             yield Button("Close", id="close")
         yield Static("", id="status")
         yield RichLog(id="progress", wrap=True, markup=False)
+        yield Footer()
 
     def on_mount(self) -> None:
         self.action_replan()

@@ -7,7 +7,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Button, Input, Label, RichLog, Select, Static
+from textual.widgets import Footer, Button, Input, Label, RichLog, Select, Static
 
 from console.actions import rollback as rollback_action
 from console.actions.direct import BANNER
@@ -51,6 +51,7 @@ class RollbackScreen(ActionScreen):
             yield Button("Close", id="close")
         yield Static("", id="status")
         yield RichLog(id="progress", wrap=True, markup=False)
+        yield Footer()
 
     def on_mount(self) -> None:
         self.set_status("Reading ECR…")
