@@ -17,6 +17,7 @@ from typing import Any
 
 from textual import on
 from textual.app import App
+from textual.binding import Binding
 from textual.events import Resize
 from textual.screen import ModalScreen
 from textual.timer import Timer
@@ -77,6 +78,11 @@ class GhaecrApp(App):
     def on_mount(self) -> None:
         if self.settings.keys:
             self.set_keymap(dict(self.settings.keys))
+            known = {b.id for b in (*APP_BINDINGS, *RunDetailScreen.BINDINGS) if isinstance(b, Binding)}
+            unknown = sorted(set(self.settings.keys) - known)
+            if unknown:
+                self.notify(f"Unknown key binding id(s) in the config file: {', '.join(unknown)}; "
+                            "press ? to see the ids.", severity="warning")
         if self.settings.theme:
             if self.settings.theme in self.available_themes:
                 self.theme = self.settings.theme

@@ -77,7 +77,7 @@ async def test_the_images_table_paints_only_visible_rows_on_10000_images():
 
 
 async def test_help_lists_every_key_after_remapping():
-    app = make(keys={"refresh": "f5", "approve": "ctrl+a"})
+    app = make(keys={"refresh": "f5", "approve": "ctrl+a", "refersh": "f6"})
     async with app.run_test(size=(100, 40)) as pilot:
         await loaded(pilot)
         await pilot.press("question_mark")
@@ -89,6 +89,7 @@ async def test_help_lists_every_key_after_remapping():
         await pilot.press("escape", "f5")
         await loaded(pilot)
         assert app.backend.calls == 2  # the remapped key refreshes
+        assert any("Unknown key binding id(s) in the config file: refersh" in n.message for n in app._notifications)
 
 
 async def test_read_only_mode_explains_disabled_write_keys():
