@@ -32,6 +32,10 @@ from console.cli import build_parser, load_settings  # noqa: E402
 from console.services.backend import Backend  # noqa: E402
 from console.ui.app import GhaecrApp  # noqa: E402
 
+from bench.experiments import apply_from_env  # noqa: E402
+
+EXPERIMENTS = apply_from_env()
+
 QUIET = 0.06  # seconds without table painting before a key counts as done
 FILTERS = ("runtime v1.2", "latest", "sha-1a", "full v1.10", "staging", "minimal sha-9")
 
@@ -141,7 +145,8 @@ async def probe(keys: int, size: tuple[int, int], interaction: bool) -> dict:
     app = GhaecrApp(backend, settings)
     paints = Paints(app)
     phases = time_first_load(app, backend)
-    result: dict = {"spawned_at": SPAWNED_AT, "import_started": IMPORT_STARTED}
+    result: dict = {"spawned_at": SPAWNED_AT, "import_started": IMPORT_STARTED, "experiments": EXPERIMENTS}
+    result["imports_done"] = time.time()
     async with app.run_test(size=size) as pilot:
         result["app_started"] = time.time()
         deadline = time.monotonic() + 120

@@ -15,6 +15,7 @@ def _listings(stats) -> int:
 
 async def test_refreshing_unchanged_data_costs_no_rate_limit_and_one_ecr_listing_each(sandbox):
     sandbox.wait_idle()
+    sandbox.pause()  # nothing may change while idle (simulated time stops too)
     backend = Backend.from_settings(sandbox.settings())
     try:
         first = await backend.snapshot()  # the load: these requests count, once
@@ -38,6 +39,7 @@ async def test_refreshing_unchanged_data_costs_no_rate_limit_and_one_ecr_listing
 
 async def test_the_rate_limit_budget_shown_does_not_drop_while_idle(sandbox):
     sandbox.wait_idle()
+    sandbox.pause()  # nothing may change while idle (simulated time stops too)
     backend = Backend.from_settings(sandbox.settings())
     try:
         await backend.snapshot()
