@@ -89,6 +89,17 @@ class AuditLog:
             raise ConsoleError(f"Could not write the audit log {self.path}: {exc.strerror}; fix its permissions.") from exc
         return record
 
+    def ensure_writable(self) -> None:
+        """Refuse to act when the record could not be written afterwards (checked before any write)."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+        except OSError as exc:
+            raise ConsoleError(
+                f"Cannot write the audit log {self.path} ({exc.strerror}); fix its permissions or set "
+                "GHAECR_CONSOLE_STATE_DIR. Nothing was done."
+            ) from exc
+
     def read(self, limit: int | None = None) -> list[AuditRecord]:
         """Records newest first; unreadable lines are skipped."""
         try:

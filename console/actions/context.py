@@ -52,6 +52,7 @@ class ActionContext:
 @asynccontextmanager
 async def recorded(ctx: ActionContext, record: AuditRecord) -> AsyncIterator[AuditRecord]:
     """Append ``record`` to the audit log when the attempt ends, however it ends."""
+    ctx.audit.ensure_writable()  # no action that cannot be recorded
     try:
         yield record
         record.outcome = record.outcome or SUCCEEDED
@@ -77,4 +78,7 @@ def record_cancelled(ctx: ActionContext, record: AuditRecord) -> None:
     """The operator looked at a plan and said no: worth a line too."""
     record.outcome = CANCELLED
     record.user = record.user or ctx.known_user
-    ctx.audit.append(record)
+    try:
+        ctx.audit.append(record)
+    except ConsoleError:
+        pass  # nothing happened; the operator still needs to see "Cancelled", not an audit error

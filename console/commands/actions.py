@@ -224,5 +224,8 @@ def ensure_writable_or_audit(settings: Settings, action: str, record: AuditRecor
         ensure_writable(settings, action)
     except ConsoleError as exc:
         record.outcome, record.error = "refused", str(exc)
-        AuditLog.for_settings(settings).append(record)
+        try:
+            AuditLog.for_settings(settings).append(record)
+        except ConsoleError:
+            pass  # nothing happened; the read-only sentence is what the operator needs
         raise

@@ -54,3 +54,18 @@ def test_single_flight_refuses_a_second_run_of_the_same_operation():
             pass
     with single_flight("acme/shop", "rollback"):  # released afterwards
         pass
+
+
+async def test_no_action_when_the_audit_log_cannot_be_written(tmp_path):
+    from console.actions.context import ActionContext, recorded
+    from console.errors import ConsoleError
+
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("")
+    ctx = ActionContext(Settings(repo="acme/shop", ecr_repository="shop"), None, None,
+                        AuditLog(blocker / "audit.jsonl"))
+    acted = []
+    with pytest.raises(ConsoleError, match="Cannot write the audit log .* Nothing was done"):
+        async with recorded(ctx, AuditRecord(action="rollback", repository="acme/shop")):
+            acted.append(True)
+    assert acted == []
