@@ -41,6 +41,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("run_id", type=int, metavar="RUN_ID")
     p.add_argument("--comment", required=True, help="review comment (required)")
     p.add_argument("--reject", action="store_true", help="reject instead of approve")
+    p.add_argument("--no-follow", dest="follow", action="store_false",
+                   help="return once the review is sent (do not follow the run or check ECR)")
     _confirm_flags(p)
     p.set_defaults(handler=approve_command)
 
@@ -72,8 +74,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _confirm_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--yes", "-y", action="store_true", help="do not ask (required when not on a terminal)")
-    p.add_argument("--no-follow", dest="follow", action="store_false", default=True,
-                   help=argparse.SUPPRESS)
 
 
 def _direct_flag(p: argparse.ArgumentParser) -> None:
