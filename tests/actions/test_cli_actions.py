@@ -155,3 +155,21 @@ def test_approve_when_you_may_not_review_says_why(sandbox, capsys):
     assert f"{sandbox.user} is not allowed to review production" in capsys.readouterr().err
     assert writes(sandbox) == []
     assert audit(capsys)[0]["outcome"] == "refused"
+
+
+def test_reject_moves_nothing(sandbox, capsys):
+    tags = ecr_tags(sandbox)
+    assert main(["approve", str(sandbox.pending_run_id), "--comment", "not today", "--reject", "--yes"]) == 0
+    assert "Rejected" in capsys.readouterr().out
+    assert ecr_tags(sandbox) == tags
+    assert audit(capsys)[0]["action"] == "reject"
+
+
+def test_direct_prune_deletes_exactly_the_plan_without_a_run(sandbox, capsys):
+    expected = _expected_prune(sandbox, keep=2)
+    present = ecr_digests(sandbox)
+    assert main(["prune", "--keep", "2", "--direct", "--yes"]) == 0
+    assert ecr_digests(sandbox) == present - expected
+    assert dispatched_runs(sandbox) == []
+    record = audit(capsys)[0]
+    assert (record["action"], record["mode"], set(record["digests"])) == ("prune", "direct", expected)
