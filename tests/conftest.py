@@ -24,6 +24,14 @@ FAST = 600.0  # simulated seconds per wall second in tests
 logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
 
+@pytest.fixture(autouse=True)
+def isolated_user_dirs(tmp_path_factory, monkeypatch):
+    """No test reads the developer's config file or writes their audit log."""
+    home = tmp_path_factory.mktemp("user")
+    monkeypatch.setenv("GHAECR_CONSOLE_CONFIG", str(home / "config.toml"))
+    monkeypatch.setenv("GHAECR_CONSOLE_STATE_DIR", str(home / "state"))
+
+
 @pytest.fixture
 def sandbox_factory(monkeypatch):
     from console.sandbox import Sandbox
