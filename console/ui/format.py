@@ -1,8 +1,8 @@
-"""Pure text helpers for the console: ages, durations, sizes, status words. No Textual here."""
+"""Text helpers for the console's tables: status words with glyphs, run labels, web links.
+
+Ages, durations and sizes are in console.model.format (shared with the CLI)."""
 
 from __future__ import annotations
-
-from datetime import datetime, timedelta
 
 from rich.text import Text
 
@@ -38,44 +38,6 @@ def status_text(word: str | None) -> Text:
 
 def run_status(run: WorkflowRun) -> Text:
     return status_text(run.outcome)
-
-
-def ago(then: datetime | None, now: datetime) -> str:
-    """Compact age: "12s ago", "5m ago", "3h ago", "4d ago"; "-" when unknown."""
-    if then is None:
-        return "-"
-    return f"{span(now - then)} ago" if now >= then else "just now"
-
-
-def span(delta: timedelta | None) -> str:
-    """Compact duration: "45s", "3m 12s", "2h 5m", "3d 4h"; "-" when unknown."""
-    if delta is None:
-        return "-"
-    seconds = max(int(delta.total_seconds()), 0)
-    if seconds < 60:
-        return f"{seconds}s"
-    minutes, seconds = divmod(seconds, 60)
-    if minutes < 60:
-        return f"{minutes}m {seconds:02d}s" if minutes < 10 else f"{minutes}m"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 24:
-        return f"{hours}h {minutes:02d}m"
-    days, hours = divmod(hours, 24)
-    return f"{days}d {hours}h"
-
-
-def stamp(when: datetime | None) -> str:
-    """Absolute UTC time for tables: "2026-11-27 04:12"."""
-    return when.strftime("%Y-%m-%d %H:%M") if when else "-"
-
-
-def size(num_bytes: int) -> str:
-    value = float(num_bytes)
-    for unit in ("B", "kB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{value:.1f} TB"  # pragma: no cover - unreachable
 
 
 def run_label(run: WorkflowRun) -> str:

@@ -14,7 +14,7 @@ from rich.text import Text
 from console.model import PRODUCTION, STAGING, Image, Snapshot, TagKind
 from console.model.environments import releases_behind, staging_ahead
 from console.model.images import find_by_tag, group_by_target, parse_tag, untargeted
-from console.ui.format import size, stamp
+from console.model.format import human_size, stamp
 from console.ui.widgets.virtual_table import Row
 
 ENV_SHORT = {PRODUCTION: "prod", STAGING: "staging"}
@@ -127,6 +127,6 @@ def tags_text(image: Image, targets: tuple[str, ...]) -> Text:
 
 def image_row(image: Image, target: str, targets: tuple[str, ...], envs: tuple[str, ...]) -> Row:
     env_text = Text("+".join(ENV_SHORT.get(e, e) for e in envs), "bold green" if envs else "")
-    cells = (tags_text(image, targets), image.short_digest, stamp(image.pushed_at), size(image.size_bytes), env_text)
+    cells = (tags_text(image, targets), image.short_digest, stamp(image.pushed_at), human_size(image.size_bytes), env_text)
     search = " ".join((*image.tags, image.digest, target, *envs)).lower()
     return Row(cells, key=image.digest, search=search, group=target)

@@ -6,7 +6,8 @@ from dataclasses import replace
 from datetime import timedelta
 
 from console.ui import filters
-from console.ui.format import ago, size, span, web_base
+from console.model.format import ago, human_size as size, span
+from console.ui.format import web_base
 from console.ui.prepare import Preparer
 from console.ui.refresh import FAST_SECONDS, may_skip_ecr, next_delay
 from console.ui.widgets.log_view import clean, failure_line

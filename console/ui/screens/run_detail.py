@@ -11,7 +11,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from console.model import Job, WorkflowRun
-from console.ui.format import ago, run_label, run_status, span, status_text
+from console.model.format import ago, span
+from console.ui.format import run_label, run_status, status_text
 from console.ui.messages import JobsLoaded, LogLoaded
 from console.ui.refresh import FAST_SECONDS
 from console.ui.widgets.log_view import LogView

@@ -10,7 +10,8 @@ from textual.widgets import DataTable, Static
 
 from console.model import PRODUCTION, Deployment, Snapshot
 from console.model.images import image_version, short_digest
-from console.ui.format import ago, status_text, web_base
+from console.model.format import ago
+from console.ui.format import status_text, web_base
 from console.ui.prepare import Prepared
 from console.ui.views.base import View
 from console.ui.widgets.tables import replace_rows, row_table, selected_key

@@ -10,7 +10,8 @@ from textual.widgets import DataTable, Static
 
 from console.model import PRODUCTION, STAGING, Snapshot, TargetState, WorkflowRun
 from console.model.images import short_digest
-from console.ui.format import ago, deployment_run, run_label, run_status, span, web_base
+from console.model.format import ago, span
+from console.ui.format import deployment_run, run_label, run_status, web_base
 from console.ui.prepare import Prepared
 from console.ui.views.base import View
 from console.ui.widgets.tables import replace_rows, row_table, selected_key

@@ -10,7 +10,8 @@ from textual.widgets import DataTable, Input, Static
 
 from console.model import Snapshot, WorkflowRun
 from console.ui import filters
-from console.ui.format import ago, run_status, span
+from console.model.format import ago, span
+from console.ui.format import run_status
 from console.ui.prepare import Prepared
 from console.ui.views.base import View
 from console.ui.widgets.tables import replace_rows, row_table, selected_key

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from console.model import RateLimit
-from console.ui.format import ago, span
+from console.model.format import ago, span
 
 
 @dataclass(frozen=True)
