@@ -69,6 +69,21 @@ async def backend_loop(benv: BenchEnv) -> dict:
             "routes": dict(routes), "ecr": ecr, "listings": _listings(ecr), "simulated": IDLE_SECONDS}
 
 
+class _FastTime:
+    """``time`` as the app module sees it: real time plus the part of every timer delay the bench
+    skipped. The app measures how old its ECR listing is with ``time.monotonic``, so that clock must
+    run with the accelerated timers; it is also the clock the idle minutes are counted on."""
+
+    def __init__(self) -> None:
+        self.skipped = 0.0
+
+    def monotonic(self) -> float:
+        return time.monotonic() + self.skipped
+
+    def __getattr__(self, name: str):
+        return getattr(time, name)
+
+
 async def app_loop(benv: BenchEnv, simulated: float) -> dict:
     import console.ui.app as app_module
     from console.services.backend import Backend
@@ -79,13 +94,18 @@ async def app_loop(benv: BenchEnv, simulated: float) -> dict:
     app = GhaecrApp(backend, settings)
     scheduled: list[float] = []
     original = app_module.next_delay
+    clock = _FastTime()
 
     def accelerated(*args, **kwargs) -> float:
         delay = original(*args, **kwargs)
         scheduled.append(delay)
+        clock.skipped += delay - delay / SPEEDUP  # the app's clock jumps by what the bench skips
         return delay / SPEEDUP
 
     app_module.next_delay = accelerated
+    real_time = getattr(app_module, "time", None)
+    if real_time is time:
+        app_module.time = clock
     requests = benv.sandbox.state.requests
     try:
         async with app.run_test(size=(120, 40)) as pilot:
@@ -94,8 +114,8 @@ async def app_loop(benv: BenchEnv, simulated: float) -> dict:
                 await pilot.pause(0.01)
             loaded = backend.snapshots
             mark, ecr_before = len(requests), dict(backend.ecr.stats.by_operation)
-            simulated_start = sum(scheduled)
-            while sum(scheduled) - simulated_start < simulated and time.monotonic() < deadline:
+            simulated_start = clock.monotonic()
+            while clock.monotonic() - simulated_start < simulated and time.monotonic() < deadline:
                 await pilot.pause(0.02)
             # Let the poll that was due at the 5-minute mark finish, then stop counting.
             while app.data.refreshing and time.monotonic() < deadline:
@@ -105,9 +125,11 @@ async def app_loop(benv: BenchEnv, simulated: float) -> dict:
             ecr_after = backend.ecr.stats.by_operation
             ecr = {op: ecr_after.get(op, 0) - ecr_before.get(op, 0) for op in ecr_after}
             intervals = sorted(set(scheduled))
-            elapsed = sum(scheduled) - simulated_start
+            elapsed = clock.monotonic() - simulated_start
     finally:
         app_module.next_delay = original
+        if real_time is time:
+            app_module.time = real_time
         await backend.aclose()
     return {"refreshes": refreshes, "intervals": intervals, "simulated": elapsed, "counted": counted, "not_modified": not_modified,
             "routes": dict(routes), "ecr": ecr, "listings": _listings(ecr)}
@@ -129,7 +151,7 @@ async def figure_idle(benv: BenchEnv, quick: bool) -> tuple[list[Row], dict]:
         per_default = data["listings"] / (data["simulated"] / 30.0)
         interval = data.get("intervals") or [data.get("interval")]
         rows.append(Row(
-            f"4. idle {minutes:g} min, {name} ({benv.scale})",
+            f"4. idle {minutes:.0f} min, {name} ({benv.scale})",
             f"{per_minute:.1f} counted GitHub req/min; {per_refresh:.2f} ECR listings/refresh",
             f"{data['refreshes']} refreshes, interval {', '.join(f'{i:g}s' for i in interval)}", None,
             "0 req/min; <= 1 listing/refresh",
