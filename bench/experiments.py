@@ -5,6 +5,10 @@ machine in the same minute; none is used by the console itself.
 - ``ecr``: EcrService.list_images sorts inside its worker thread instead of on the event loop, and
   stores push dates in UTC (botocore hands out ``tzlocal`` datetimes; each comparison in that sort
   calls dateutil, ~50,000 times for 10,000 images).
+- ``tagcache``: ``parse_tag`` memoised per (tag, targets): grouping, versions and "untargeted" parse
+  every tag of 10,000 images about three times each.
+- ``compactjson``: ``images --json`` / ``status --json`` without ``indent=2`` (indentation makes the
+  json module fall back from its C encoder to the pure-Python one).
 - ``filter``: VirtualTable narrows term by term with plain list comprehensions (no generator per
   row) and, while the filter only grows, scans the rows the previous filter kept instead of all.
 """
@@ -94,4 +98,25 @@ def _ecr() -> None:
     ecr_module.EcrService.list_images = list_images
 
 
-EXPERIMENTS = {"filter": _filter, "ecr": _ecr}
+def _tagcache() -> None:
+    import functools
+
+    from console.model import images as images_module
+
+    parse = images_module.parse_tag
+
+    @functools.lru_cache(maxsize=65536)
+    def cached(tag, targets):
+        return parse(tag, targets)
+
+    images_module.parse_tag = lambda tag, targets: cached(tag, tuple(targets))
+
+
+def _compactjson() -> None:
+    import json
+
+    dumps = json.dumps
+    json.dumps = lambda obj, *args, indent=None, **kwargs: dumps(obj, *args, **kwargs)
+
+
+EXPERIMENTS = {"filter": _filter, "ecr": _ecr, "tagcache": _tagcache, "compactjson": _compactjson}

@@ -23,8 +23,10 @@ def _mb(sample_list: list[Sample]) -> float:
     return max(s.max_rss_bytes for s in sample_list) / 2**20
 
 
-def figure_images(benv: BenchEnv, scratch: Path, repeats: int) -> tuple[list[Row], dict]:
+def figure_images(benv: BenchEnv, scratch: Path, repeats: int, experiment: str = "") -> tuple[list[Row], dict]:
     env = child_env(benv.env(), scratch)
+    if experiment:
+        env["BENCH_EXPERIMENT"] = experiment
     commands = {
         "console": [CONSOLE, "images", "--json"],
         "floor": [PYTHON, FLOOR],
@@ -32,6 +34,8 @@ def figure_images(benv: BenchEnv, scratch: Path, repeats: int) -> tuple[list[Row
                    "--output", "json"],
         "startup": [PYTHON, "-c", "import boto3"],  # the share of interpreter start-up + boto3 import
     }
+    if experiment:  # the same command with candidate fixes applied, in the same rounds
+        commands["console+fixes"] = [PYTHON, str(Path(__file__).with_name("console_experiment.py")), "images", "--json"]
     samples = repeat_interleaved(commands, env, repeats)
     med = {name: median([s.seconds for s in runs]) for name, runs in samples.items()}
     cpu = {name: median([s.cpu_seconds for s in runs]) for name, runs in samples.items()}
@@ -50,6 +54,12 @@ def figure_images(benv: BenchEnv, scratch: Path, repeats: int) -> tuple[list[Row
             f"aws ecr describe-images {seconds(med['awscli'])}", ratio_cli, "< 1x AWS CLI", ratio_cli < 1.0,
             f"AWS CLI CPU {cpu['awscli']:.2f} s; python+boto3 start-up alone {seconds(med['startup'])}"),
     ]
+    if experiment:
+        ratio = med["console+fixes"] / med["floor"]
+        rows.append(Row(f"1. images --json with experiments {experiment} ({scale})", seconds(med["console+fixes"]),
+                        f"floor {seconds(med['floor'])}; AWS CLI {seconds(med['awscli'])}", ratio,
+                        "(diagnostic)", None,
+                        f"vs AWS CLI {med['console+fixes'] / med['awscli']:.2f}x; CPU {cpu['console+fixes']:.2f} s"))
     raw = {name: [s.seconds for s in runs] for name, runs in samples.items()}
     raw["cpu"] = {name: [s.cpu_seconds for s in runs] for name, runs in samples.items()}
     raw["digests"] = found

@@ -63,5 +63,18 @@ def markdown(rows: list[Row]) -> str:
     return "\n".join(lines) + "\n"
 
 
+START, END = "<!-- results:start -->", "<!-- results:end -->"
+
+
+def write_readme(readme: Path, rows: list[Row], header: str) -> None:
+    """Replace the results block of bench/README.md (between the markers) with this run's table."""
+    text = readme.read_text()
+    if START not in text or END not in text:
+        raise SystemExit(f"{readme} lacks the {START} ... {END} markers")
+    before, rest = text.split(START, 1)
+    after = rest.split(END, 1)[1]
+    readme.write_text(f"{before}{START}\n{header}\n\n{markdown(rows)}{END}{after}")
+
+
 def save(rows: list[Row], raw: dict, path: Path) -> None:
     path.write_text(json.dumps({"rows": [asdict(r) for r in rows], "raw": raw}, indent=2, default=str))

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from rich.console import Console  # noqa: E402
 
 from bench.environment import BenchEnv  # noqa: E402
-from bench.report import Row, markdown, render, save  # noqa: E402
+from bench.report import Row, markdown, render, save, write_readme  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 
@@ -41,6 +41,25 @@ def machine() -> str:
     except OSError:
         pass
     return f"{os.cpu_count()} CPUs ({cpu}), {platform.system()} {platform.release()}, Python {platform.python_version()}"
+
+
+def run_header(argv: list[str] | None, raw: dict, scales: tuple[str, ...]) -> str:
+    import datetime
+    import subprocess
+
+    command = "python bench/run.py " + " ".join(sys.argv[1:] if argv is None else argv)
+    lscpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines()
+    model = next((line.split(":", 1)[1].strip() for line in lscpu if line.startswith("Model name")), "?")
+    loads = ", ".join(f"{s} {raw[s]['load_average_at_start'][0]:.2f}" for s in scales)
+    minutes = sum(raw[s]["total_seconds"] for s in scales) / 60
+    return "\n".join([
+        f"`{command.strip()}` on {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, "
+        f"{minutes:.1f} minutes in all.",
+        "",
+        f"Machine: `nproc` = {os.cpu_count()}, {model} (KVM guest), {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}; 1-minute load average when each scale started: {loads} (the "
+        "other engineers' test suites shared these 2 cores; the CPU-time notes are the steadier figures).",
+    ])
 
 
 def figures_for(scale: str, only: set[str]) -> list[str]:
@@ -87,7 +106,7 @@ def run_figure(figure: str, benv: BenchEnv, scratch: Path, repeats: int, args: a
     if figure == "1":
         from bench.figures_cli import figure_images
 
-        return figure_images(benv, scratch, repeats)
+        return figure_images(benv, scratch, repeats, args.experiment)
     if figure == "2":
         if not benv.has_github:
             raise SkipFigure("needs the sandbox's GitHub stand-in")
@@ -124,6 +143,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=5, help="runs per timed command (median reported)")
     parser.add_argument("--only", type=lambda s: set(s.split(",")), default=set(), help="figures, e.g. 1,4,7")
     parser.add_argument("--markdown", action="store_true", help="also print the table as Markdown")
+    parser.add_argument("--write-readme", action="store_true", help="put this run's table into bench/README.md")
+    parser.add_argument("--experiment", default="", metavar="NAMES",
+                        help="figure 1 also times the console with these candidate fixes (bench/experiments.py)")
     args = parser.parse_args(argv)
     console = Console(width=max(Console().width, 180))
     scales = ("small", "large") if args.scale == "all" else (args.scale,)
@@ -140,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     console.log(f"raw figures: {out}")
     if args.markdown:
         print(markdown(rows))
+    if args.write_readme:
+        write_readme(HERE / "README.md", rows, run_header(argv, raw, scales))
     return 1 if any(r.met is False for r in rows) else 0
 
 
