@@ -1,6 +1,6 @@
 """Benchmark ghaecr-console against the sandbox and print one table (issue #6).
 
-    python bench/run.py                 # small and large, full repeats (~10 min on 2 cores)
+    python bench/run.py                 # small and large, full repeats (~5 min on 2 cores)
     python bench/run.py --scale large --quick
     python bench/run.py --only 1,4,7    # a subset of the figures
 
