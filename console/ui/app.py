@@ -316,21 +316,20 @@ class GhaecrApp(App):
         view = main.active_view
         return view.selected_url() if what == "url" else view.selected_copy()
 
-    def action_open(self) -> None:
-        url = self._selection("url")
-        if not url:
-            self.notify("Select a run, image or environment first.", severity="warning")
+    def _with_selection(self, what: str, missing: str, act: Callable[[str], None], done: str) -> None:
+        value = self._selection(what)
+        if not value:
+            self.notify(missing, severity="warning")
             return
-        self.open_url(url)
-        self.notify(f"Opening {url}")
+        act(value)
+        self.notify(done.format(value))
+
+    def action_open(self) -> None:
+        self._with_selection("url", "Select a run, image or environment first.", self.open_url, "Opening {}")
 
     def action_copy(self) -> None:
-        text = self._selection("copy")
-        if not text:
-            self.notify("Select an image, target or run first.", severity="warning")
-            return
-        self.copy_to_clipboard(text)
-        self.notify(f"Copied {text} (OSC 52: your terminal must allow clipboard access).")
+        self._with_selection("copy", "Select an image, target or run first.", self.copy_to_clipboard,
+                             "Copied {} (OSC 52: your terminal must allow clipboard access).")
 
     # The write actions live in console.ui.dialogs (the actions engineer); loaded on first use.
     def _dialog(self, factory: str, *args: Any, writes: str | None = None) -> None:

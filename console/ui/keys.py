@@ -7,6 +7,20 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
+# The movement keys every scrolling list and log shares (vi letters too), hidden from the footer.
+MOVES = (("up,k", "Up"), ("down,j", "Down"), ("pageup", "Page up"), ("pagedown", "Page down"),
+         ("home,g", "Top"), ("end,G", "Bottom"))
+
+
+def movement_bindings(up: str, down: str, page_up: str, page_down: str, top: str, bottom: str,
+                      *, extra_page_down: str = "") -> list[Binding]:
+    """The shared movement keys bound to a widget's own actions, in MOVES order."""
+    actions = (up, down, page_up, page_down, top, bottom)
+    return [Binding(keys + (f",{extra_page_down}" if extra_page_down and label == "Page down" else ""),
+                    action, label, show=False)
+            for (keys, label), action in zip(MOVES, actions)]
+
+
 VIEWS = ("overview", "runs", "images", "environments", "approvals")
 
 APP_BINDINGS = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.app import App
 from textual.widgets import Button, Input, Static
 
@@ -18,21 +19,16 @@ class Host(App):
         self.push_screen(self.modal, self.results.append)
 
 
-async def test_cancel_has_focus_and_enter_cancels():
-    app = Host(ConfirmModal("Roll back runtime?", "from -> to", require=None))
+@pytest.mark.parametrize("title, require, key", [
+    ("Roll back runtime?", None, "enter"),
+    ("Delete 3 images?", "shop", "escape"),
+], ids=["enter-on-the-default", "escape"])
+async def test_cancel_has_focus_and_enter_or_escape_cancels(title, require, key):
+    app = Host(ConfirmModal(title, "from -> to", require=require))
     async with app.run_test() as pilot:
         await pilot.pause()
         assert isinstance(app.focused, Button) and app.focused.id == "cancel"
-        await pilot.press("enter")
-        await pilot.pause()
-    assert app.results == [False]
-
-
-async def test_escape_cancels():
-    app = Host(ConfirmModal("Delete 3 images?", require="shop"))
-    async with app.run_test() as pilot:
-        await pilot.pause()
-        await pilot.press("escape")
+        await pilot.press(key)
         await pilot.pause()
     assert app.results == [False]
 

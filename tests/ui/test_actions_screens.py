@@ -7,7 +7,8 @@ import time
 import pytest
 from textual.widgets import Button, DataTable, Input, SelectionList, Static
 
-from console.actions.audit import AuditLog
+from console.actions.audit import AUDIT_FILE, AuditLog
+from console.config import state_dir
 from console.ui.dialogs import ApproveScreen, AuditScreen, ConfirmModal, PruneScreen, RollbackScreen
 from tests.actions.helpers import dispatched_runs, dispatches, ecr_digests, ecr_tags, writes
 from tests.ui.helpers import loaded, screen_text
@@ -16,14 +17,14 @@ SIZE = (160, 50)
 
 
 @pytest.fixture(autouse=True)
-def _private_state(tmp_path, monkeypatch):
-    monkeypatch.setenv("GHAECR_CONSOLE_STATE_DIR", str(tmp_path / "state"))
+def _fast_polling(monkeypatch):
     monkeypatch.setenv("GHAECR_CONSOLE_POLL_SECONDS", "0.05")
 
 
 @pytest.fixture
-def audit_log(tmp_path) -> AuditLog:
-    return AuditLog(tmp_path / "state" / "audit.jsonl")
+def audit_log() -> AuditLog:
+    """The test's private audit log (tests/conftest.py points GHAECR_CONSOLE_STATE_DIR at a temp dir)."""
+    return AuditLog(state_dir() / AUDIT_FILE)
 
 
 async def until(pilot, condition, timeout: float = 20.0) -> None:
@@ -61,7 +62,9 @@ async def confirm_typing(pilot, text: str) -> None:
     await pilot.pause()
 
 
-async def open_rollback(pilot, target: str) -> RollbackScreen:
+async def open_rollback(pilot, target: str | None) -> RollbackScreen:
+    """Once the console has loaded, the rollback screen for ``target`` with its plan on screen."""
+    await loaded(pilot)
     pilot.app.rollback_target(target)
     await until(pilot, lambda: isinstance(pilot.app.screen, RollbackScreen) and pilot.app.screen.plan is not None)
     return pilot.app.screen
@@ -71,7 +74,6 @@ async def test_rollback_then_again_to_a_chosen_version(console_app, audit_log):
     app, sb = console_app()
     before = ecr_tags(sb)
     async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot)
         screen = await open_rollback(pilot, "runtime")
         assert "previous-runtime" in screen_text(app)
         await click(pilot, "#execute")
@@ -93,7 +95,6 @@ async def test_enter_on_the_confirmation_cancels_and_a_wrong_name_does_nothing(c
     app, sb = console_app()
     before = ecr_tags(sb)
     async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot)
         await open_rollback(pilot, "runtime")
         await click(pilot, "#execute")
         await pilot.press("enter")  # Cancel has the focus
@@ -111,7 +112,6 @@ async def test_enter_on_the_confirmation_cancels_and_a_wrong_name_does_nothing(c
 async def test_a_second_press_while_rolling_back_dispatches_once(console_app):
     app, sb = console_app()
     async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot)
         screen = await open_rollback(pilot, None)
         screen.query_one("#target").value = "__all__"  # all targets: type "production"
         await until(pilot, lambda: screen.plan is not None and len(screen.plan.targets) == 2)
@@ -180,7 +180,6 @@ async def test_direct_rollback_asks_twice_and_runs_no_workflow(console_app, audi
     app, sb = console_app()
     before = ecr_tags(sb)
     async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot)
         await open_rollback(pilot, "minimal")
         await pilot.press("ctrl+d")
         assert "DIRECT MODE" in str(app.screen.query_one("#confirm-banner", Static).render())

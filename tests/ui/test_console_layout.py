@@ -21,6 +21,13 @@ def make(snapshot=None, **settings) -> GhaecrApp:
     return GhaecrApp(backend, fakes.settings(**settings), now=fakes.NOW)
 
 
+async def images_table(pilot) -> VirtualTable:
+    """Once the console has loaded, the images view's table."""
+    await loaded(pilot)
+    await pilot.press("3")
+    return pilot.app.screen.query_one("#images-table", VirtualTable)
+
+
 async def test_a_terminal_smaller_than_80x24_says_so_and_recovers_when_enlarged():
     app = make()
     async with app.run_test(size=(70, 20)) as pilot:
@@ -57,9 +64,7 @@ async def test_the_images_table_paints_only_visible_rows_on_10000_images():
     """Regression guard for key-to-repaint latency (issue 6): painting cost follows the viewport."""
     app = make(fakes.snapshot(image_count=5000))
     async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(pilot)
-        await pilot.press("3")
-        table = app.screen.query_one("#images-table", VirtualTable)
+        table = await images_table(pilot)
         table.focus()
         await pilot.pause()
         assert table.row_count == 10_000
@@ -192,9 +197,7 @@ async def test_escape_leaves_the_filter_and_keeps_it_applied():
 async def test_narrowing_and_widening_a_filter_gives_the_same_rows_as_a_fresh_search():
     app = make(fakes.snapshot(image_count=60))
     async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(pilot)
-        await pilot.press("3")
-        table = app.screen.query_one("#images-table", VirtualTable)
+        table = await images_table(pilot)
         every = [r for r in table.visible_rows if not r.header]
 
         def fresh(query: str) -> list[str]:

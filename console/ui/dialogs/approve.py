@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Button, Input, RichLog, Static
+from textual.widgets import Button, Input, Static
 
 from console.actions import approve as approve_action
 from console.actions.audit import AuditRecord
@@ -27,9 +27,7 @@ class ApproveScreen(ActionScreen):
         self.preview = None
 
     def compose(self) -> ComposeResult:
-        yield Static(f"Review deployment of run {self.run_id or '-'}", classes="title")
-        if reason := self.read_only_reason("approve/reject"):
-            yield Static(reason, classes="banner", id="read-only")
+        yield from self.compose_head(f"Review deployment of run {self.run_id or '-'}", "approve/reject")
         with VerticalScroll(id="preview-box"):
             yield Static("", id="preview")
         yield Input(placeholder="comment (required)", id="comment")
@@ -37,9 +35,7 @@ class ApproveScreen(ActionScreen):
             yield Button("Approve", id="approve", variant="success", disabled=True)
             yield Button("Reject", id="reject", variant="error", disabled=True)
             yield Button("Close", id="close")
-        yield Static("", id="status")
-        yield RichLog(id="progress", wrap=True, markup=False)
-        yield Footer()
+        yield from self.compose_tail()
 
     def on_mount(self) -> None:
         if self.run_id is None:
@@ -52,7 +48,7 @@ class ApproveScreen(ActionScreen):
         self.preview = preview
         if preview is None:
             return
-        self.query_one("#preview", Static).update(approval_panel(preview))
+        self.query_one("#preview", Static).update(approval_panel(preview, self.now()))
         if preview.why_not:
             self.set_status(preview.why_not, "error")
         else:
@@ -64,10 +60,6 @@ class ApproveScreen(ActionScreen):
         blocked = self.preview is None or bool(self.preview.why_not) or self.running or self.settings.read_only
         for button in self.query("#approve, #reject").results(Button):
             button.disabled = blocked
-
-    @on(Button.Pressed, "#close")
-    def _close(self) -> None:
-        self.action_close()
 
     @on(Button.Pressed, "#approve")
     def _approve(self) -> None:
@@ -99,7 +91,7 @@ class ApproveScreen(ActionScreen):
                                                                   report=self.report), self._done)
 
         self.app.push_screen(
-            ConfirmModal(f"{verb.capitalize()} {', '.join(envs)} for run {preview.run.id}?", approval_panel(preview),
+            ConfirmModal(f"{verb.capitalize()} {', '.join(envs)} for run {preview.run.id}?", approval_panel(preview, self.now()),
                          confirm_label=verb.capitalize(), require=PRODUCTION if PRODUCTION in envs else None),
             confirmed,
         )

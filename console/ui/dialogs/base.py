@@ -4,19 +4,28 @@ one action at a time in a worker, and keeping the operator on the screen while i
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timezone
+from types import ModuleType
 from typing import Any
 
+from rich.console import RenderableType
 from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import RichLog, Static
+from textual.widgets import Button, Footer, Input, RichLog, Static
 
 from console.actions import ActionContext
 from console.actions.audit import AuditLog
 from console.actions.context import record_cancelled
+from console.actions.direct import BANNER
+from console.actions.guard import is_running
 from console.actions.progress import Progress
 from console.config import Settings
 from console.errors import ConsoleError
+from console.ui.dialogs.confirm import ConfirmModal
 
 
 class ActionScreen(Screen):
@@ -48,6 +57,27 @@ class ActionScreen(Screen):
             backend = self.app.backend  # type: ignore[attr-defined]
             self._ctx = ActionContext(self.settings, backend.github, backend.ecr, AuditLog.for_settings(self.settings))
         return self._ctx
+
+    def now(self) -> datetime:
+        """The app's clock (fixed in snapshots and screenshots), so ages match the main views."""
+        clock = getattr(self.app, "now", None)
+        return clock() if callable(clock) else datetime.now(timezone.utc)
+
+    def compose_head(self, title: str, action: str) -> ComposeResult:
+        """Title bar, and in read-only mode a banner saying the action is off."""
+        yield Static(title, classes="title")
+        if reason := self.read_only_reason(action):
+            yield Static(reason, classes="banner", id="read-only")
+
+    def compose_tail(self) -> ComposeResult:
+        """Status line, progress log and key footer: the bottom of every action screen."""
+        yield Static("", id="status")
+        yield RichLog(id="progress", wrap=True, markup=False)
+        yield Footer()
+
+    @on(Button.Pressed, "#close")
+    def _close_pressed(self) -> None:
+        self.action_close()
 
     # --- status and progress -------------------------------------------------------------------
 
@@ -130,3 +160,73 @@ class ActionScreen(Screen):
                         "(a dispatched run goes on in GitHub Actions).", severity="warning")
             return
         self.dismiss()
+
+
+class PlannedActionScreen(ActionScreen):
+    """Rollback and prune: a plan, a reason, Execute or Break-glass, one confirmation per mode.
+
+    Subclasses set ``OPERATION`` and ``ACTIONS`` (the ``console.actions`` module with ``audit_record``
+    and ``execute``), and provide ``ready_plan`` (what would run now, or None) and ``confirm_modal``.
+    """
+
+    BINDINGS = [Binding("r", "replan", "Re-plan"), Binding("ctrl+d", "direct", "Break-glass")]
+    OPERATION = ""
+    ACTIONS: ModuleType
+    EXECUTE_LABEL = ""
+    DIRECT_NOTE: RenderableType = ""  # what break-glass does instead, in the first of its two modals
+
+    def ready_plan(self) -> Any | None:
+        raise NotImplementedError
+
+    def confirm_modal(self, plan: Any) -> ConfirmModal:
+        raise NotImplementedError
+
+    def action_replan(self) -> None:
+        raise NotImplementedError
+
+    def compose_execute(self) -> ComposeResult:
+        yield Input(placeholder="reason (optional, recorded in the run and the audit log)", id="reason")
+        with Horizontal(classes="buttons"):
+            yield Button(self.EXECUTE_LABEL, id="execute", variant="error", disabled=True)
+            yield Button("Break-glass (direct)", id="direct", disabled=True)
+            yield Button("Close", id="close")
+        yield from self.compose_tail()
+
+    def _sync_buttons(self) -> None:
+        elsewhere = is_running(self.settings.repo, self.OPERATION) and not self.running  # another screen's run
+        blocked = elsewhere or self.ready_plan() is None or self.running or self.settings.read_only
+        for button in self.query("#execute, #direct").results(Button):
+            button.disabled = blocked
+
+    @on(Button.Pressed, "#execute")
+    def _execute(self) -> None:
+        self._confirm(direct=False)
+
+    @on(Button.Pressed, "#direct")
+    def action_direct(self) -> None:
+        self._confirm(direct=True)
+
+    def _confirm(self, direct: bool) -> None:
+        plan = self.ready_plan()
+        if plan is None or self.running or self.settings.read_only:
+            return
+        reason = self.query_one("#reason", Input).value
+        record = self.ACTIONS.audit_record(self.ctx, plan, direct=direct, reason=reason)
+
+        def confirmed(ok: bool | None) -> None:
+            if not ok:
+                self.cancelled(record)
+                return
+            self.start(f"A {self.OPERATION}", lambda: self.ACTIONS.execute(self.ctx, plan, report=self.report,
+                                                                          direct=direct, reason=reason), self._done)
+
+        modal = self.confirm_modal(plan)
+        if not direct:
+            self.app.push_screen(modal, confirmed)
+            return
+        extra = ConfirmModal(f"Break-glass {self.OPERATION} without GitHub Actions?", self.DIRECT_NOTE,
+                             confirm_label="Use direct mode", require="direct", banner=BANNER)
+        self.app.push_screen(extra, lambda ok: self.app.push_screen(modal, confirmed) if ok else self.cancelled(record))
+
+    def _done(self, result: Any) -> None:
+        raise NotImplementedError

@@ -3,35 +3,36 @@ with its reason, the bytes reclaimed; deletes exactly the checked set, then show
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Button, Input, Label, RichLog, SelectionList, Static
+from textual.widgets import Input, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from console.actions import prune as prune_action
-from console.actions.direct import BANNER
+from console.actions.guard import is_running
 from console.actions.progress import Progress
 from console.actions.render import prune_kept_table, prune_tables
 from console.model import PrunePlan
 from console.model.format import ago, human_size
 from console.model.images import short_digest
-from console.actions.guard import is_running
-from console.ui.dialogs.base import ActionScreen
+from console.ui.dialogs.base import PlannedActionScreen
 from console.ui.dialogs.confirm import ConfirmModal
 
 
-class PruneScreen(ActionScreen):
+class PruneScreen(PlannedActionScreen):
     DEFAULT_CSS = """
     PruneScreen #items { height: 1fr; min-height: 5; border: round $panel; }
     PruneScreen #protected-box { height: auto; max-height: 10; }
     PruneScreen #keep { width: 12; }
     """
-    BINDINGS = [Binding("r", "replan", "Re-plan"), Binding("ctrl+d", "direct", "Break-glass")]
+    OPERATION = "prune"
+    ACTIONS = prune_action
+    EXECUTE_LABEL = "Prune checked"
+    DIRECT_NOTE = "The same digests, deleted with boto3."
 
     def __init__(self) -> None:
         super().__init__()
@@ -39,9 +40,7 @@ class PruneScreen(ActionScreen):
         self.result_note = ""
 
     def compose(self) -> ComposeResult:
-        yield Static("Prune old images", classes="title")
-        if reason := self.read_only_reason("prune"):
-            yield Static(reason, classes="banner", id="read-only")
+        yield from self.compose_head("Prune old images", "prune")
         with Horizontal(classes="buttons"):
             yield Label("keep newest ")
             yield Input(str(self.settings.prune_keep), id="keep", type="integer")
@@ -50,14 +49,7 @@ class PruneScreen(ActionScreen):
         yield SelectionList[str](id="items")
         with VerticalScroll(id="protected-box"):
             yield Static("", id="protected")
-        yield Input(placeholder="reason (optional, recorded in the run and the audit log)", id="reason")
-        with Horizontal(classes="buttons"):
-            yield Button("Prune checked", id="execute", variant="error", disabled=True)
-            yield Button("Break-glass (direct)", id="direct", disabled=True)
-            yield Button("Close", id="close")
-        yield Static("", id="status")
-        yield RichLog(id="progress", wrap=True, markup=False)
-        yield Footer()
+        yield from self.compose_execute()
 
     def on_mount(self) -> None:
         self.action_replan()
@@ -89,7 +81,7 @@ class PruneScreen(ActionScreen):
             self.query_one("#summary", Static).update("")
             return
         self.plan, _ = result
-        now = datetime.now(timezone.utc)
+        now = self.now()
         items.add_options([Selection(_row(item, now), item.image.digest, True) for item in self.plan.delete])
         self.query_one("#protected", Static).update(prune_kept_table(self.plan, now))
         self._summarize()
@@ -120,52 +112,18 @@ class PruneScreen(ActionScreen):
         )
         self._sync_buttons()
 
-    def _sync_buttons(self) -> None:
-        chosen = self.chosen()
-        elsewhere = is_running(self.settings.repo, "prune") and not self.running  # another screen's run
-        blocked = elsewhere or chosen is None or not chosen.delete or self.running or self.settings.read_only
-        for button in self.query("#execute, #direct").results(Button):
-            button.disabled = blocked
-
     # --- executing -----------------------------------------------------------------------------
 
-    @on(Button.Pressed, "#close")
-    def _close(self) -> None:
-        self.action_close()
+    def ready_plan(self) -> PrunePlan | None:
+        chosen = self.chosen()
+        return chosen if chosen is not None and chosen.delete else None
 
-    @on(Button.Pressed, "#execute")
-    def _execute(self) -> None:
-        self._confirm(direct=False)
-
-    @on(Button.Pressed, "#direct")
-    def action_direct(self) -> None:
-        self._confirm(direct=True)
-
-    def _confirm(self, direct: bool) -> None:
-        plan = self.chosen()
-        if plan is None or not plan.delete or self.running or self.settings.read_only:
-            return
-        reason = self.query_one("#reason", Input).value
-        record = prune_action.audit_record(self.ctx, plan, direct=direct, reason=reason)
+    def confirm_modal(self, plan: PrunePlan) -> ConfirmModal:
         repository = self.settings.ecr_repository
-
-        def confirmed(ok: bool | None) -> None:
-            if not ok:
-                self.cancelled(record)
-                return
-            self.start("A prune", lambda: prune_action.execute(self.ctx, plan, report=self.report,
-                                                               direct=direct, reason=reason), self._done)
-
-        modal = ConfirmModal(
+        return ConfirmModal(
             f"Delete {len(plan.delete)} images ({human_size(plan.bytes_reclaimed)}) from {repository}?",
-            prune_tables(plan, protected=False), confirm_label="Delete", require=repository,
+            prune_tables(plan, self.now(), protected=False), confirm_label="Delete", require=repository,
         )
-        if not direct:
-            self.app.push_screen(modal, confirmed)
-            return
-        extra = ConfirmModal("Break-glass prune without GitHub Actions?", "The same digests, deleted with boto3.",
-                             confirm_label="Use direct mode", require="direct", banner=BANNER)
-        self.app.push_screen(extra, lambda ok: self.app.push_screen(modal, confirmed) if ok else self.cancelled(record))
 
     def _done(self, result) -> None:
         for digest, why in result.kept:

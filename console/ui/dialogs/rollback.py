@@ -5,26 +5,27 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, Button, Input, Label, RichLog, Select, Static
+from textual.widgets import Label, Select, Static
 
 from console.actions import rollback as rollback_action
-from console.actions.direct import BANNER
+from console.actions.guard import is_running
 from console.actions.render import rollback_table
 from console.model import PRODUCTION
-from console.model.plans import rollback_candidates
 from console.model.images import image_version
-from console.actions.guard import is_running
-from console.ui.dialogs.base import ActionScreen
+from console.model.plans import rollback_candidates
+from console.ui.dialogs.base import PlannedActionScreen
 from console.ui.dialogs.confirm import ConfirmModal
 
 ALL = "__all__"
 PREVIOUS = "__previous__"
 
 
-class RollbackScreen(ActionScreen):
-    BINDINGS = [Binding("r", "replan", "Re-plan"), Binding("ctrl+d", "direct", "Break-glass")]
+class RollbackScreen(PlannedActionScreen):
+    OPERATION = "rollback"
+    ACTIONS = rollback_action
+    EXECUTE_LABEL = "Roll back"
+    DIRECT_NOTE = "The same plan, carried out with boto3."
 
     def __init__(self, target: str | None = None) -> None:
         super().__init__()
@@ -35,23 +36,14 @@ class RollbackScreen(ActionScreen):
         self.planned_for: tuple | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("Roll back production", classes="title")
-        if reason := self.read_only_reason("rollback"):
-            yield Static(reason, classes="banner", id="read-only")
+        yield from self.compose_head("Roll back production", "rollback")
         with Horizontal(classes="buttons"):
             yield Label("target ")
             yield Select([], id="target", allow_blank=True, prompt="loading…")
             yield Label(" to ")
             yield Select([("previous image", PREVIOUS)], id="version", allow_blank=False, value=PREVIOUS)
         yield Static("", id="preview")
-        yield Input(placeholder="reason (optional, recorded in the run and the audit log)", id="reason")
-        with Horizontal(classes="buttons"):
-            yield Button("Roll back", id="execute", variant="error", disabled=True)
-            yield Button("Break-glass (direct)", id="direct", disabled=True)
-            yield Button("Close", id="close")
-        yield Static("", id="status")
-        yield RichLog(id="progress", wrap=True, markup=False)
-        yield Footer()
+        yield from self.compose_execute()
 
     def on_mount(self) -> None:
         self.set_status("Reading ECR…")
@@ -123,7 +115,7 @@ class RollbackScreen(ActionScreen):
             self.query_one("#preview", Static).update("")
             return
         self.plan, self.images = result
-        self.query_one("#preview", Static).update(rollback_table(self.plan))
+        self.query_one("#preview", Static).update(rollback_table(self.plan, self.now()))
         if is_running(self.settings.repo, "rollback"):
             self.set_status("A rollback started earlier is still running; wait for it (the audit log, key A, "
                             "shows its outcome).", "error")
@@ -131,49 +123,15 @@ class RollbackScreen(ActionScreen):
             self.set_status("Check the digests, then Roll back (Escape closes).")
         self._sync_buttons()
 
-    def _sync_buttons(self) -> None:
-        elsewhere = is_running(self.settings.repo, "rollback") and not self.running  # another screen's run
-        blocked = elsewhere or self.plan is None or self.running or self.settings.read_only
-        for button in self.query("#execute, #direct").results(Button):
-            button.disabled = blocked
-
     # --- executing -----------------------------------------------------------------------------
 
-    @on(Button.Pressed, "#close")
-    def _close(self) -> None:
-        self.action_close()
+    def ready_plan(self):
+        return self.plan
 
-    @on(Button.Pressed, "#execute")
-    def _execute(self) -> None:
-        self._confirm(direct=False)
-
-    @on(Button.Pressed, "#direct")
-    def action_direct(self) -> None:
-        self._confirm(direct=True)
-
-    def _confirm(self, direct: bool) -> None:
-        plan = self.plan
-        if plan is None or self.running or self.settings.read_only:
-            return
+    def confirm_modal(self, plan) -> ConfirmModal:
         typed = plan.targets[0] if len(plan.targets) == 1 else PRODUCTION
-        reason = self.query_one("#reason", Input).value
-        record = rollback_action.audit_record(self.ctx, plan, direct=direct, reason=reason)
-
-        def confirmed(ok: bool | None) -> None:
-            if not ok:
-                self.cancelled(record)
-                return
-            self.start("A rollback", lambda: rollback_action.execute(self.ctx, plan, report=self.report,
-                                                                     direct=direct, reason=reason), self._done)
-
-        modal = ConfirmModal(f"Roll back {', '.join(plan.targets)} in production?", rollback_table(plan),
-                             confirm_label="Roll back", require=typed)
-        if not direct:
-            self.app.push_screen(modal, confirmed)
-            return
-        extra = ConfirmModal("Break-glass rollback without GitHub Actions?", "The same plan, carried out with boto3.",
-                             confirm_label="Use direct mode", require="direct", banner=BANNER)
-        self.app.push_screen(extra, lambda ok: self.app.push_screen(modal, confirmed) if ok else self.cancelled(record))
+        return ConfirmModal(f"Roll back {', '.join(plan.targets)} in production?", rollback_table(plan, self.now()),
+                            confirm_label="Roll back", require=typed)
 
     def _done(self, result) -> None:
         lines = "; ".join(f"latest-{c.target} = {c.actual[:19] if c.actual else '-'}" for c in result.checks)

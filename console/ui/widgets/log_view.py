@@ -6,10 +6,11 @@ import re
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from console.ui.keys import movement_bindings
 
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z ")
 ERROR = re.compile(r"##\[error\]|\berror\b|\bfailed\b|\bFAILED\b|Traceback", re.IGNORECASE)
@@ -36,14 +37,8 @@ def failure_line(lines: list[str], step_name: str | None = None) -> int | None:
 
 
 class LogView(ScrollView, can_focus=True):
-    BINDINGS = [
-        Binding("up,k", "scroll_up", "Up", show=False),
-        Binding("down,j", "scroll_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown,space", "page_down", "Page down", show=False),
-        Binding("home,g", "scroll_home", "Top", show=False),
-        Binding("end,G", "scroll_end", "Bottom", show=False),
-    ]
+    BINDINGS = movement_bindings("scroll_up", "scroll_down", "page_up", "page_down", "scroll_home", "scroll_end",
+                                 extra_page_down="space")
     DEFAULT_CSS = "LogView { height: 1fr; }"
 
     def __init__(self, *, id: str | None = None) -> None:

@@ -15,12 +15,13 @@ from typing import Any
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from console.ui.keys import movement_bindings
 
 
 @dataclass(frozen=True)
@@ -48,14 +49,7 @@ class _Group:
 class VirtualTable(ScrollView, can_focus=True):
     """Rows grouped under header rows; `filter_text` keeps groups whose rows match every term."""
 
-    BINDINGS = [
-        Binding("up,k", "cursor(-1)", "Up", show=False),
-        Binding("down,j", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home,g", "jump(0)", "Top", show=False),
-        Binding("end,G", "jump(-1)", "Bottom", show=False),
-    ]
+    BINDINGS = movement_bindings("cursor(-1)", "cursor(1)", "page(-1)", "page(1)", "jump(0)", "jump(-1)")
     COMPONENT_CLASSES = {"virtual-table--header", "virtual-table--cursor", "virtual-table--group"}
     DEFAULT_CSS = """
     VirtualTable { height: 1fr; }
