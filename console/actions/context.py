@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from console.actions.audit import CANCELLED, FAILED, REFUSED, SUCCEEDED, AuditLog, AuditRecord
-from console.actions.guard import AlreadyRunning
+from console.actions.guard import Refused
 from console.config import Settings
 from console.errors import ConsoleError, PlanError, ReadOnlyError
 from console.model import Image
@@ -56,7 +56,7 @@ async def recorded(ctx: ActionContext, record: AuditRecord) -> AsyncIterator[Aud
     try:
         yield record
         record.outcome = record.outcome or SUCCEEDED
-    except (ReadOnlyError, AlreadyRunning, PlanError) as exc:
+    except (ReadOnlyError, Refused, PlanError) as exc:
         record.outcome, record.error = REFUSED, str(exc)
         raise
     except ConsoleError as exc:

@@ -1,4 +1,5 @@
-"""Dispatch the bundled CD workflow's operations and find the run they created."""
+"""Dispatch the bundled CD workflow's operations, refuse while another run of the operation is
+active (from any machine), and find the run a dispatch created."""
 
 from __future__ import annotations
 
@@ -7,11 +8,15 @@ import time
 import uuid
 from dataclasses import dataclass
 
+from console.actions.guard import AlreadyRunning, NotPermitted
 from console.actions.progress import Progress, ProgressFn
 from console.config import Settings
-from console.errors import ActionError, ConsoleError
+from console.errors import ActionError, ConsoleError, PermissionDenied
 
 FIND_RUN_TIMEOUT = 60.0
+# The newest workflow_dispatch runs of cd.yml: one ETag-revalidated request, shared by the
+# active-run check and find_run (same URL, so the second is often a free 304).
+DISPATCH_PAGE = 20
 
 
 @dataclass(frozen=True)
@@ -25,6 +30,35 @@ def new_request_id() -> str:
     return "gc-" + uuid.uuid4().hex[:12]
 
 
+def cd_inputs(operation: str, reason: str, *, targets: str = "", to_version: str = "", digests: str = "") -> dict[str, str]:
+    """cd.yml's workflow_dispatch inputs (request_id is added by :func:`dispatch_cd`)."""
+    return {"operation": operation, "targets": targets, "to_version": to_version, "digests": digests,
+            "reason": reason or f"{operation} from ghaecr-console"}
+
+
+async def recent_dispatches(github, workflow: str) -> list:
+    return await github.list_runs(workflow, per_page=DISPATCH_PAGE, event="workflow_dispatch")
+
+
+async def refuse_if_active(github, settings: Settings, operation: str) -> None:
+    """Raise AlreadyRunning when a dispatched run of ``operation`` is still active on GitHub.
+
+    cd.yml names dispatched runs ``<operation> <targets|images> [<request_id>]``, so this sees runs
+    started by another console, another machine or by hand from the Actions tab."""
+    workflow = settings.workflows.cd
+    active = [r for r in await recent_dispatches(github, workflow)
+              if r.is_active and (r.display_title or "").startswith(f"{operation} ")]
+    if not active:
+        return
+    run = min(active, key=lambda r: r.created_at)  # the one that got there first
+    where = f" ({run.html_url})" if run.html_url else ""
+    raise AlreadyRunning(
+        f"A {operation} is already {run.status.replace('_', ' ')}: {run.name or workflow} run #{run.run_number}{where} "
+        f"started by {run.actor or 'someone'}; follow it (ghaecr-console shows it in Runs) or wait for it to end "
+        "before starting another — nothing was changed."
+    )
+
+
 async def dispatch_cd(
     github, settings: Settings, inputs: dict[str, str], report: ProgressFn, *, request_id: str | None = None
 ) -> Dispatched:
@@ -35,6 +69,8 @@ async def dispatch_cd(
     report(Progress("dispatch", f"dispatching {workflow} operation={inputs.get('operation')} on {settings.dispatch_ref} [{request_id}]"))
     try:
         result = await github.dispatch(workflow, settings.dispatch_ref, full)
+    except PermissionDenied as exc:  # the token lacks a permission: a refusal, nothing started
+        raise NotPermitted.from_denial(exc) from exc
     except ConsoleError as exc:
         raise ActionError(f"GitHub refused to start {workflow} ({exc}); nothing was changed.") from exc
     run_id, url = result.run_id, result.html_url
@@ -50,8 +86,7 @@ async def find_run(github, workflow: str, request_id: str, timeout: float = FIND
     deadline = time.monotonic() + timeout
     marker = f"[{request_id}]"
     while True:
-        runs = await github.list_runs(workflow, per_page=20, event="workflow_dispatch")
-        for run in runs:
+        for run in await recent_dispatches(github, workflow):
             if marker in (run.display_title or ""):
                 return run
         if time.monotonic() > deadline:

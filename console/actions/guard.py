@@ -1,4 +1,7 @@
-"""Safety guards every write goes through: read-only mode and single-flight per repo+operation."""
+"""Safety guards every write goes through: read-only mode and single-flight per repo+operation.
+
+Single flight here is per process; ``dispatch.refuse_if_active`` asks GitHub for runs started from
+other processes or machines."""
 
 from __future__ import annotations
 
@@ -6,15 +9,27 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from console.config import Settings
-from console.errors import ActionError, ReadOnlyError
+from console.errors import ActionError, PermissionDenied, ReadOnlyError
 
 # In-process: a second press (TUI) or call (scripted CLI in one process) while the same operation
 # on the same repository is still running must not dispatch again.
 _in_flight: set[tuple[str, str]] = set()
 
 
-class AlreadyRunning(ActionError):
-    """The same operation is already running in this process."""
+class Refused(ActionError):
+    """Refused before anything changed (audited as ``refused``, not ``failed``)."""
+
+
+class AlreadyRunning(Refused):
+    """The same operation is already running (in this process, or as a workflow run on GitHub)."""
+
+
+class NotPermitted(Refused, PermissionDenied):
+    """GitHub refused the token a write (a missing permission); nothing was changed."""
+
+    @classmethod
+    def from_denial(cls, exc: PermissionDenied) -> NotPermitted:
+        return cls(f"{exc.message.rstrip('.')}; nothing was changed.")
 
 
 def ensure_writable(settings: Settings, action: str) -> None:

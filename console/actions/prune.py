@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from console.actions import direct as direct_ops
 from console.actions.audit import AuditRecord
-from console.actions.context import ActionContext, recorded
-from console.actions.dispatch import dispatch_cd
-from console.actions.follow import FollowResult, failure_excerpt, follow_run
-from console.actions.guard import ensure_writable, single_flight
+from console.actions.carry_out import carried_out, failed_run_log
+from console.actions.context import ActionContext
+from console.actions.dispatch import cd_inputs
+from console.actions.follow import FollowResult
 from console.actions.progress import Progress, ProgressFn, silent
 from console.errors import ActionError, PlanError
 from console.model import Image, PrunePlan
@@ -68,37 +68,29 @@ async def execute(
 ) -> PruneResult:
     """Delete exactly ``prune.digests`` once; the workflow / ecr_ops re-check protection first."""
     record = audit_record(ctx, prune, direct=direct, reason=reason)
-    async with recorded(ctx, record):
-        ensure_writable(ctx.settings, "prune")
+    digests = ",".join(prune.digests)
+
+    def check() -> None:
         if not prune.delete:
             raise PlanError("Nothing is selected for deletion; nothing to prune.")
-        digests = ",".join(prune.digests)
         if len(digests) > MAX_INPUT_CHARS:
             raise PlanError(f"{len(prune.delete)} images are too many for one run; uncheck some and prune in batches.")
-        with single_flight(ctx.settings.repo, OPERATION):
-            await ctx.user()
-            followed, url, refused = None, "", {}
-            if direct:
-                report(Progress("dispatch", "DIRECT MODE: deleting with boto3 (no workflow run), protection re-checked first"))
-                refused = await direct_ops.prune(ctx, prune, report)
-            else:
-                inputs = {"operation": OPERATION, "targets": "", "to_version": "", "digests": digests,
-                          "reason": reason or "prune from ghaecr-console"}
-                dispatched = await dispatch_cd(ctx.github, ctx.settings, inputs, report)
-                record.run_id, record.run_url, record.request_id = dispatched.run_id, dispatched.html_url, dispatched.request_id
-                url = dispatched.html_url
-                followed = await follow_run(ctx.github, dispatched.run_id, report)
-            result = await verify(ctx, prune, report, refused, followed, url, "direct" if direct else "workflow")
-            record.result.update(deleted=list(result.deleted), kept=[list(k) for k in result.kept])
-            if followed is not None and not followed.succeeded:
-                excerpt = await failure_excerpt(ctx.github, followed.jobs)
-                record.result["log"] = excerpt
-                raise ActionError(
-                    f"Prune run {followed.run.id} ended {followed.run.conclusion}: {len(result.deleted)} deleted, "
-                    f"{len(result.kept)} still there." + (f"\n{excerpt}" if excerpt else "")
-                )
-            report(Progress("done", f"pruned: {len(result.deleted)} deleted, {len(result.kept)} kept"))
-            return result
+
+    async with carried_out(
+        ctx, record, OPERATION, inputs=cd_inputs(OPERATION, reason, digests=digests), report=report, direct=direct,
+        direct_note="DIRECT MODE: deleting with boto3 (no workflow run), protection re-checked first",
+        direct_change=lambda: direct_ops.prune(ctx, prune, report), check=check,
+    ) as done:
+        result = await verify(ctx, prune, report, done.direct_result or {}, done.followed, done.url, record.mode)
+        record.result.update(deleted=list(result.deleted), kept=[list(k) for k in result.kept])
+        if done.run_failed:
+            log = await failed_run_log(ctx, record, done)
+            raise ActionError(
+                f"Prune run {done.followed.run.id} ended {done.followed.run.conclusion}: {len(result.deleted)} deleted, "
+                f"{len(result.kept)} still there." + log
+            )
+        report(Progress("done", f"pruned: {len(result.deleted)} deleted, {len(result.kept)} kept"))
+        return result
 
 
 async def verify(

@@ -8,24 +8,33 @@ from dataclasses import dataclass
 
 from console.actions import direct as direct_ops
 from console.actions.audit import AuditRecord
-from console.actions.context import ActionContext, recorded
-from console.actions.dispatch import dispatch_cd
-from console.actions.follow import FollowResult, failure_excerpt, follow_run
-from console.actions.guard import ensure_writable, single_flight
+from console.actions.carry_out import carried_out, failed_run_log
+from console.actions.context import ActionContext
+from console.actions.dispatch import cd_inputs
+from console.actions.follow import FollowResult
 from console.actions.progress import Progress, ProgressFn, silent
 from console.errors import ActionError
 from console.model import PRODUCTION, Image, RollbackPlan
-from console.model.images import find_by_tag, short_digest
-from console.model.plans import plan_rollback
+from console.model.images import short_digest, tag_digest
+from console.model.plans import RollbackStep, plan_rollback
 
 OPERATION = "rollback"
 
 
 @dataclass(frozen=True)
 class TargetCheck:
-    target: str
-    expected: str
+    """What ``latest-<target>`` names after the rollback, next to the planned step."""
+
+    step: RollbackStep
     actual: str | None
+
+    @property
+    def target(self) -> str:
+        return self.step.target
+
+    @property
+    def expected(self) -> str:
+        return self.step.to_digest
 
     @property
     def ok(self) -> bool:
@@ -76,53 +85,29 @@ async def execute(
 ) -> RollbackResult:
     """Carry out ``rollback`` once; raise ActionError when the run fails or ECR does not show the result."""
     record = audit_record(ctx, rollback, direct=direct, reason=reason)
-    async with recorded(ctx, record):
-        ensure_writable(ctx.settings, "rollback")
-        with single_flight(ctx.settings.repo, OPERATION):
-            await ctx.user()
-            followed, url = None, ""
-            if direct:
-                report(Progress("dispatch", "DIRECT MODE: moving latest-<target> tags in ECR with boto3 (no workflow run)"))
-                await direct_ops.rollback(ctx, rollback, report)
-            else:
-                dispatched = await dispatch_cd(ctx.github, ctx.settings, _inputs(rollback, reason), report)
-                record.run_id, record.run_url, record.request_id = dispatched.run_id, dispatched.html_url, dispatched.request_id
-                url = dispatched.html_url
-                followed = await follow_run(ctx.github, dispatched.run_id, report)
-            checks = await verify(ctx, rollback, report)
-            record.result = {"checks": [{"target": c.target, "expected": c.expected, "actual": c.actual} for c in checks]}
-            if followed is not None and not followed.succeeded:
-                excerpt = await failure_excerpt(ctx.github, followed.jobs)
-                record.result["log"] = excerpt
-                raise ActionError(
-                    f"Rollback run {followed.run.id} ended {followed.run.conclusion}; "
-                    + _check_summary(checks) + (f"\n{excerpt}" if excerpt else "")
-                )
-            if not all(c.ok for c in checks):
-                raise ActionError(f"Rollback finished but ECR does not show it: {_check_summary(checks)}")
-            report(Progress("done", "rolled back: " + _check_summary(checks)))
-            return RollbackResult(rollback, checks, record.mode, followed, url)
+    inputs = cd_inputs(OPERATION, reason, targets=",".join(rollback.targets), to_version=rollback.to_version or "")
+    async with carried_out(
+        ctx, record, OPERATION, inputs=inputs, report=report, direct=direct,
+        direct_note="DIRECT MODE: moving latest-<target> tags in ECR with boto3 (no workflow run)",
+        direct_change=lambda: direct_ops.rollback(ctx, rollback, report),
+    ) as done:
+        checks = await verify(ctx, rollback, report)
+        record.result = {"checks": [{"target": c.target, "expected": c.expected, "actual": c.actual} for c in checks]}
+        if done.run_failed:
+            log = await failed_run_log(ctx, record, done)
+            raise ActionError(f"Rollback run {done.followed.run.id} ended {done.followed.run.conclusion}; "
+                              + _check_summary(checks) + log)
+        if not all(c.ok for c in checks):
+            raise ActionError(f"Rollback finished but ECR does not show it: {_check_summary(checks)}")
+        report(Progress("done", "rolled back: " + _check_summary(checks)))
+        return RollbackResult(rollback, checks, record.mode, done.followed, done.url)
 
 
 async def verify(ctx: ActionContext, rollback: RollbackPlan, report: ProgressFn) -> tuple[TargetCheck, ...]:
     """Re-read ECR: does ``latest-<target>`` name the planned digest for every target?"""
     report(Progress("verify", "reading ECR to confirm latest-<target> per target"))
     images = await ctx.images()
-    checks = []
-    for step in rollback.steps:
-        current = find_by_tag(images, f"latest-{step.target}")
-        checks.append(TargetCheck(step.target, step.to_digest, current.digest if current else None))
-    return tuple(checks)
-
-
-def _inputs(rollback: RollbackPlan, reason: str) -> dict[str, str]:
-    return {
-        "operation": OPERATION,
-        "targets": ",".join(rollback.targets),
-        "to_version": rollback.to_version or "",
-        "digests": "",
-        "reason": reason or "rollback from ghaecr-console",
-    }
+    return tuple(TargetCheck(step, tag_digest(images, f"latest-{step.target}")) for step in rollback.steps)
 
 
 def _check_summary(checks: tuple[TargetCheck, ...]) -> str:

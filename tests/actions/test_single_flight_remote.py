@@ -1,0 +1,78 @@
+"""Single flight across machines: while a dispatched run of the operation is active on GitHub (from
+another console, another machine, or the Actions tab), the CLI refuses before dispatching."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+
+from console.actions.dispatch import cd_inputs
+from console.cli import main
+from tests.actions.helpers import dispatches, ecr_digests, ecr_tags
+
+
+def dispatch_elsewhere(sb, inputs: dict[str, str]) -> int:
+    """Another machine's dispatch: straight to the API, not through this process's guard."""
+    response = httpx.post(
+        f"{sb.github_url}/repos/{sb.repo}/actions/workflows/cd.yml/dispatches",
+        headers={"authorization": f"Bearer {sb.token}"},
+        json={"ref": "main", "inputs": inputs, "return_run_details": True},
+    )
+    response.raise_for_status()
+    return response.json()["workflow_run_id"]
+
+
+def run_list_requests(sb) -> int:
+    with sb.state.lock:
+        return sum(1 for r in sb.state.requests if r.method == "GET" and r.path.endswith("/actions/workflows/cd.yml/runs"))
+
+
+def one_line(err: str) -> str:
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and "Traceback" not in err, err
+    return lines[0]
+
+
+@pytest.mark.parametrize("operation, argv", [
+    ("rollback", ["rollback", "minimal", "--yes"]),
+    ("prune", ["prune", "--keep", "2", "--yes"]),
+])
+def test_a_second_operation_while_the_first_run_is_active_is_refused(sandbox_factory, capsys, operation, argv):
+    sb = sandbox_factory(gate_dispatch=True)  # the first run waits for a production reviewer: it stays active
+    if operation == "rollback":
+        inputs = cd_inputs("rollback", "first machine", targets="runtime")
+    else:
+        inputs = cd_inputs("prune", "first machine", digests="sha256:" + "0" * 64)
+    first = dispatch_elsewhere(sb, {**inputs, "request_id": "gc-elsewhere1"})
+    sb.wait_run(first, "waiting")
+    run = sb.run(first)
+    tags, digests, lists = ecr_tags(sb), ecr_digests(sb), run_list_requests(sb)
+    capsys.readouterr()
+
+    assert main(argv) == 1
+
+    line = one_line(capsys.readouterr().err)
+    assert f"A {operation} is already waiting" in line
+    assert f"run #{run.run_number}" in line and f"/actions/runs/{first}" in line and f"started by {run.actor}" in line
+    assert "ghaecr-console shows it in Runs" in line and "nothing was changed" in line
+    assert dispatches(sb) == 1  # only the first machine's
+    assert ecr_tags(sb) == tags and ecr_digests(sb) == digests
+    assert run_list_requests(sb) - lists == 1  # one (conditional) list request
+
+    assert main(["audit", "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)[0]
+    assert (record["action"], record["outcome"]) == (operation, "refused")
+    assert f"#{run.run_number}" in record["error"] and record["run_id"] is None
+
+
+def test_a_finished_run_of_the_operation_does_not_block(sandbox, capsys):
+    first = dispatch_elsewhere(sandbox, {**cd_inputs("rollback", "first", targets="runtime"), "request_id": "gc-elsewhere2"})
+    sandbox.wait_run(first)
+    tags = ecr_tags(sandbox)
+
+    assert main(["rollback", "minimal", "--yes"]) == 0
+
+    assert dispatches(sandbox) == 2
+    assert ecr_tags(sandbox)["latest-minimal"] == tags["previous-minimal"]
