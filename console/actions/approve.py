@@ -9,9 +9,9 @@ from datetime import datetime, timezone
 from console.actions.audit import AuditRecord
 from console.actions.context import ActionContext, recorded
 from console.actions.follow import FollowResult, failure_excerpt, follow_run
-from console.actions.guard import ensure_writable, single_flight
+from console.actions.guard import NotPermitted, ensure_writable, single_flight
 from console.actions.progress import Progress, ProgressFn, silent
-from console.errors import ActionError, ConsoleError, PlanError
+from console.errors import ActionError, ConsoleError, PermissionDenied, PlanError
 from console.model import PRODUCTION, Image, PendingApproval, WorkflowRun
 from console.model.images import VERSION_RE, find_by_tag, image_version, short_digest
 
@@ -155,7 +155,10 @@ async def review(
         reviewing = preview.approvable
         with single_flight(ctx.settings.repo, f"review of run {preview.run.id}"):
             report(Progress("dispatch", f"{action} {', '.join(p.environment for p in reviewing)} for run {preview.run.id}"))
-            await ctx.github.review_pending(preview.run.id, [p.environment_id for p in reviewing], approve, comment.strip())
+            try:
+                await ctx.github.review_pending(preview.run.id, [p.environment_id for p in reviewing], approve, comment.strip())
+            except PermissionDenied as exc:  # the token lacks a permission: a refusal, nothing was sent
+                raise NotPermitted.from_denial(exc) from exc
             if not follow:
                 return ReviewResult(preview, approve, None, ())
             followed = await follow_run(ctx.github, preview.run.id, report)

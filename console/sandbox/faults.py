@@ -2,7 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+# Route kinds ``forbidden`` accepts, with the fine-grained permission GitHub names in
+# ``x-accepted-github-permissions`` when a token lacks it (GET /user and /rate_limit need none).
+ROUTE_PERMISSIONS = {
+    "repo": "metadata=read",
+    "workflows": "actions=read",
+    "runs": "actions=read",
+    "jobs": "actions=read",
+    "logs": "actions=read",
+    "dispatch": "actions=write",
+    "pending": "actions=read",
+    "review": "deployments=write",
+    "environments": "environments=read",
+    "deployments": "deployments=read",
+    "compare": "contents=read",
+}
 
 
 @dataclass
@@ -13,6 +29,17 @@ class Faults:
     secondary_rate_limit: float | None = None  # retry-after seconds: every request gets GitHub's 403
     unauthorized: bool = False  # every request answers 401 "Bad credentials"
     dispatch_details_unsupported: bool = False  # an older server: 422 on return_run_details
+    # Route kinds (keys of ROUTE_PERMISSIONS) answered with GitHub's 403 for a token that lacks the
+    # permission, e.g. {"dispatch"}: "Resource not accessible by personal access token".
+    forbidden: set[str] = field(default_factory=set)
 
     def reset(self) -> None:
         self.__init__()  # type: ignore[misc]
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name == "forbidden":
+            unknown = set(value) - set(ROUTE_PERMISSIONS)  # type: ignore[call-overload]
+            if unknown:  # a typo would silently test nothing
+                raise ValueError(f"unknown route kind(s) {sorted(unknown)}; one of {sorted(ROUTE_PERMISSIONS)}")
+            value = set(value)  # type: ignore[call-overload]
+        super().__setattr__(name, value)

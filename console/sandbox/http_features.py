@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import Response
 
-from console.sandbox.faults import Faults
+from console.sandbox.faults import ROUTE_PERMISSIONS, Faults
 from console.sandbox.state import GitHubState
 from console.sandbox.state import Request as Recorded
 
@@ -83,9 +83,18 @@ def _render(reply: Reply) -> tuple[bytes, str]:
     return json.dumps(reply.body, separators=(",", ":")).encode(), "application/json; charset=utf-8"
 
 
-def _fault(faults: Faults) -> Reply | None:
+def forbidden(kind: str) -> Reply:
+    """GitHub's answer to a fine-grained token (or app) without the route's permission."""
+    reply = error(403, "Resource not accessible by personal access token")
+    reply.headers["x-accepted-github-permissions"] = ROUTE_PERMISSIONS[kind]
+    return reply
+
+
+def _fault(faults: Faults, kind: str | None) -> Reply | None:
     if faults.unauthorized:
         return error(401, "Bad credentials")
+    if kind is not None and kind in faults.forbidden:
+        return forbidden(kind)
     if faults.secondary_rate_limit is not None:
         reply = error(403, SECONDARY_MESSAGE, "https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits")
         reply.headers["retry-after"] = str(int(faults.secondary_rate_limit))
@@ -101,15 +110,16 @@ def _fault(faults: Faults) -> Reply | None:
 Handler = Callable[[Request], Awaitable[Reply]]
 
 
-def endpoint(handler: Handler, *, counted: bool = True) -> Callable[[Request], Awaitable[Response]]:
-    """Wrap a route: faults and auth first, then the handler, then rate limit, ETag and recording."""
+def endpoint(handler: Handler, *, counted: bool = True, kind: str | None = None) -> Callable[[Request], Awaitable[Response]]:
+    """Wrap a route: faults and auth first, then the handler, then rate limit, ETag and recording.
+    ``kind``: the route's name in ``Faults.forbidden`` (see faults.ROUTE_PERMISSIONS)."""
 
     async def route(request: Request) -> Response:
         st: GitHubState = request.app.state.github
         faults: Faults = request.app.state.faults
         if faults.latency_s:
             await asyncio.sleep(faults.latency_s)
-        reply = _fault(faults)
+        reply = _fault(faults, kind)
         if reply is None and not _authorized(request):
             reply = error(401, "Bad credentials")
         with st.lock:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
 RUNS = "/repos/acme/shop/actions/runs"
 
@@ -88,6 +89,21 @@ def test_fault_unauthorized_and_secondary_rate_limit(sandbox, gh):
     assert "secondary rate limit" in limited.json()["message"]
     sandbox.faults.secondary_rate_limit = None
     assert gh.get("/user").status_code == 200
+
+
+def test_fault_forbidden_answers_like_a_token_without_the_permission(sandbox, gh):
+    url = "/repos/acme/shop/actions/workflows/cd.yml/dispatches"
+    sandbox.faults.forbidden = {"dispatch", "deployments"}
+    denied = gh.post(url, json={"ref": "main", "inputs": {"operation": "prune"}})
+    assert denied.status_code == 403 and denied.headers["x-accepted-github-permissions"] == "actions=write"
+    assert denied.json()["message"] == "Resource not accessible by personal access token"
+    assert gh.get("/api/v3/repos/acme/shop/deployments").headers["x-accepted-github-permissions"] == "deployments=read"
+    assert gh.get(RUNS).status_code == 200  # only the named kinds
+    assert not [r for r in sandbox.state.runs.values() if r.event == "workflow_dispatch"]
+    with pytest.raises(ValueError, match="unknown route kind"):
+        sandbox.faults.forbidden = {"dispatches"}  # a typo would test nothing
+    sandbox.faults.reset()
+    assert gh.post(url, json={"ref": "main", "inputs": {"operation": "prune"}}).status_code == 204
 
 
 def test_fault_fail_next_5xx_counts_down(sandbox, gh):
