@@ -14,8 +14,10 @@ PROBE = str(Path(__file__).with_name("probe_tui.py"))
 MB = 2**20
 
 
-def probe(benv: BenchEnv, scratch: Path, *, keys: int | None) -> dict:
+def probe(benv: BenchEnv, scratch: Path, *, keys: int | None, experiment: str = "") -> dict:
     env = child_env(benv.env(), scratch)
+    if experiment:
+        env["BENCH_EXPERIMENT"] = experiment
     cmd = [PYTHON, PROBE] + (["--keys", str(keys)] if keys else ["--no-keys"])
     env["BENCH_SPAWNED_AT"] = repr(time.time())
     sample = run_child(cmd, env, timeout=600)
@@ -30,16 +32,23 @@ def probe(benv: BenchEnv, scratch: Path, *, keys: int | None) -> dict:
     return result
 
 
-def tui_results(benv: BenchEnv, scratch: Path, quick: bool) -> dict:
-    """Cold starts (the last one also drives the keys); cached per environment."""
+def tui_results(benv: BenchEnv, scratch: Path, quick: bool, experiment: str = "") -> dict:
+    """Cold starts (the last one also drives the keys), and as many with the candidate fixes of
+    ``experiment`` interleaved; cached per environment."""
     cached = benv.results.get("tui")
     if cached is not None:
         return cached
     starts = 1 if quick else 3
     interact = benv.scale == "large"
-    runs = [probe(benv, scratch, keys=None) for _ in range(starts - 1)]
+    runs, fixed = [], []
+    for _ in range(starts - 1):
+        runs.append(probe(benv, scratch, keys=None))
+        if experiment:
+            fixed.append(probe(benv, scratch, keys=None, experiment=experiment))
     runs.append(probe(benv, scratch, keys=(30 if quick else 120) if interact else None))
-    benv.results["tui"] = {"runs": runs, "last": runs[-1]}
+    if experiment:
+        fixed.append(probe(benv, scratch, keys=None, experiment=experiment))
+    benv.results["tui"] = {"runs": runs, "last": runs[-1], "experiment": experiment, "fixed": fixed}
     return benv.results["tui"]
 
 
@@ -49,25 +58,36 @@ def cli_rss_rows(benv: BenchEnv) -> list[Row]:
             for name, mb in benv.results.get("cli_rss_mb", {}).items()]
 
 
-def figure_tui(figure: str, benv: BenchEnv, scratch: Path, quick: bool) -> tuple[list[Row], dict]:
+def _start_row(benv: BenchEnv, runs: list[dict], last: dict, experiment: str) -> Row:
+    scale = benv.scale
+    value = median([r["start_to_complete"] for r in runs])
+    startup = median([r["interpreter_and_imports"] for r in runs])
+    target = scale == "large" and not experiment
+    phases = "".join(
+        f"; {k[:-2]} {seconds(median([r['phases'][k] for r in runs if k in r.get('phases', {})]))}"
+        for k in ("snapshot_s", "prepare_s") if any(k in r.get("phases", {}) for r in runs))
+    label = f" with experiments {experiment}" if experiment else ""
+    return Row(f"3. TUI start -> complete overview{label} ({scale})", seconds(value),
+               f"interpreter + imports {seconds(startup)}", value / startup,
+               ("<= 2 s (large)" if scale == "large" else "(no target)") if not experiment else "(diagnostic)",
+               (value <= 2.0) if target else None,
+               f"median of {len(runs)} cold starts; {last['images']:,} images, {last['runs']} runs loaded; "
+               f"app start -> complete {seconds(median([r['mount_to_complete'] for r in runs]))}{phases}")
+
+
+def figure_tui(figure: str, benv: BenchEnv, scratch: Path, quick: bool,
+               experiment: str = "") -> tuple[list[Row], dict]:
     if figure == "6-cli":
         return cli_rss_rows(benv), dict(benv.results.get("cli_rss_mb", {}))
-    data = tui_results(benv, scratch, quick)
+    data = tui_results(benv, scratch, quick, experiment)
     runs, last = data["runs"], data["last"]
     scale = benv.scale
     if figure == "3":
-        value = median([r["start_to_complete"] for r in runs])
-        startup = median([r["interpreter_and_imports"] for r in runs])
-        target = scale == "large"
-        return [Row(f"3. TUI start -> complete overview ({scale})", seconds(value),
-                    f"interpreter + imports {seconds(startup)}", value / startup,
-                    "<= 2 s (large)" if target else "(no target)", (value <= 2.0) if target else None,
-                    f"median of {len(runs)} cold starts; {last['images']:,} images, {last['runs']} runs loaded; "
-                    f"app start -> complete {seconds(median([r['mount_to_complete'] for r in runs]))}"
-                    + "".join(f"; {k[:-2]} {seconds(median([r['phases'][k] for r in runs if k in r.get('phases', {})]))}"
-                              for k in ("snapshot_s", "prepare_s") if any(k in r.get("phases", {}) for r in runs)))], \
-            {"runs": [{k: r[k] for k in ("start_to_complete", "mount_to_complete", "interpreter_and_imports")}
-                      for r in runs]}
+        rows = [_start_row(benv, runs, last, "")]
+        if data["fixed"]:
+            rows.append(_start_row(benv, data["fixed"], data["fixed"][-1], data["experiment"]))
+        return rows, {"runs": [{k: r[k] for k in ("start_to_complete", "mount_to_complete", "interpreter_and_imports")}
+                               for r in runs], "fixed": [r["start_to_complete"] for r in data["fixed"]]}
     if figure == "5":
         rows = []
         raw = {}

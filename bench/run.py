@@ -122,7 +122,7 @@ def run_figure(figure: str, benv: BenchEnv, scratch: Path, repeats: int, args: a
             raise SkipFigure("needs the sandbox's GitHub stand-in")
         from bench.figures_tui import figure_tui
 
-        return figure_tui(figure, benv, scratch, args.quick)
+        return figure_tui(figure, benv, scratch, args.quick, args.experiment)
     if figure == "4":
         if not benv.has_github:
             raise SkipFigure("needs the sandbox's GitHub stand-in")
@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markdown", action="store_true", help="also print the table as Markdown")
     parser.add_argument("--write-readme", action="store_true", help="put this run's table into bench/README.md")
     parser.add_argument("--experiment", default="", metavar="NAMES",
-                        help="figure 1 also times the console with these candidate fixes (bench/experiments.py)")
+                        help="figures 1 and 3 also time the console with these candidate fixes (bench/experiments.py)")
     args = parser.parse_args(argv)
     console = Console(width=max(Console().width, 180))
     scales = ("small", "large") if args.scale == "all" else (args.scale,)
