@@ -71,13 +71,18 @@ def backend(region: str):
     return get_backend("ecr")[account_id()][region]
 
 
+DUMMY_KEY = "sandbox"  # moto accepts any credentials; the test process may have none
+
+
+def session(region: str) -> boto3.Session:
+    """A boto3 session with the sandbox's dummy credentials (never the user's)."""
+    return boto3.Session(aws_access_key_id=DUMMY_KEY, aws_secret_access_key=DUMMY_KEY, region_name=region)
+
+
 @functools.lru_cache(maxsize=8)
 def client(endpoint_url: str, region: str):
     """A boto3 ECR client with dummy credentials (cached: building one costs ~0.2 s; clients are thread-safe)."""
-    return boto3.client(
-        "ecr", endpoint_url=endpoint_url, region_name=region,
-        aws_access_key_id="sandbox", aws_secret_access_key="sandbox",
-    )
+    return session(region).client("ecr", endpoint_url=endpoint_url)
 
 
 def create_repository(endpoint_url: str, region: str, repository: str) -> None:

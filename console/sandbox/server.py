@@ -12,9 +12,6 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-import boto3
-from botocore.config import Config
-
 from console.config import Settings
 from console.sandbox import ecr_seed, seed
 from console.sandbox.clock import SimClock
@@ -26,22 +23,6 @@ from console.sandbox.state import GitHubState, Run
 from console.services.ecr import EcrService
 
 START_TIMEOUT = 30.0
-
-
-class _SandboxEcr(EcrService):
-    """The services' EcrService with the sandbox's dummy credentials (the test process may have none)."""
-
-    def _get_client(self) -> Any:
-        with self._lock:
-            if self._client is None:
-                client = boto3.client(
-                    "ecr", endpoint_url=self.endpoint_url, region_name=self.region,
-                    aws_access_key_id="sandbox", aws_secret_access_key="sandbox",
-                    config=Config(retries={"mode": "standard", "max_attempts": 3}),
-                )
-                client.meta.events.register("before-call.ecr", self._on_call)
-                self._client = client
-            return self._client
 
 
 _shared_moto = None
@@ -113,7 +94,8 @@ class Sandbox:
         ecr_seed.create_repository(self.ecr_endpoint_url, self.region, self.ecr_repository)
         ecr_seed.install(self.region, self.ecr_repository, history.images)
         self.timings["ecr"] = time.perf_counter() - t0
-        ecr = _SandboxEcr(self.ecr_repository, region=self.region, endpoint_url=self.ecr_endpoint_url)
+        ecr = EcrService(self.ecr_repository, region=self.region, endpoint_url=self.ecr_endpoint_url, max_attempts=3,
+                         session=ecr_seed.session(self.region))
         self.simulator = Simulator(self.state, self.clock, ecr, seed=self.seed, targets=self.targets,
                                    region=self.region, repository=self.ecr_repository,
                                    endpoint_url=self.ecr_endpoint_url)
@@ -195,8 +177,8 @@ class Sandbox:
             "GITHUB_API_URL": self.github_url,
             "GH_TOKEN": self.token,
             "AWS_ENDPOINT_URL_ECR": self.ecr_endpoint_url,
-            "AWS_ACCESS_KEY_ID": "sandbox",
-            "AWS_SECRET_ACCESS_KEY": "sandbox",
+            "AWS_ACCESS_KEY_ID": ecr_seed.DUMMY_KEY,
+            "AWS_SECRET_ACCESS_KEY": ecr_seed.DUMMY_KEY,
             "AWS_DEFAULT_REGION": self.region,
             "GHAECR_REPO": self.repo,
             "GHAECR_ECR_REPOSITORY": self.ecr_repository,

@@ -3,6 +3,7 @@
 Public API::
 
     ecr = EcrService("shop", region="us-east-1", profile=None, endpoint_url=None)
+    ecr = EcrService("shop", session=boto3.Session(aws_access_key_id=..., ...))  # given credentials
     await ecr.describe_repository()          # -> repository URI
     await ecr.list_images()                  # -> list[Image], newest push first (paginated, 1000/page)
     await ecr.get_manifests(["latest-a", "sha256:..."])   # -> {ref: Manifest} (one batch_get_image)
@@ -106,10 +107,16 @@ class EcrService:
         profile: str | None = None,
         endpoint_url: str | None = None,
         max_attempts: int = 5,
+        session: boto3.Session | None = None,
     ) -> None:
+        """``session``: a boto3 session with the credentials to use (e.g. the sandbox's dummy ones);
+        by default one is made from ``profile`` and boto3's credential chain."""
+        if session is not None and profile is not None:
+            raise ValueError("pass a profile or a session, not both")
         self.repository = repository
         self.region = region
         self.profile = profile
+        self._session = session
         self.endpoint_url = endpoint_url  # None: boto3 honours AWS_ENDPOINT_URL_ECR / AWS_ENDPOINT_URL
         self.max_attempts = max_attempts
         self.stats = CallStats()
@@ -125,14 +132,14 @@ class EcrService:
         # Built lazily in a worker thread: session setup reads files and may hit credential providers.
         with self._lock:
             if self._client is None:
-                session = boto3.Session(profile_name=self.profile, region_name=self.region)
+                session = self._session or boto3.Session(profile_name=self.profile, region_name=self.region)
                 config = Config(
                     retries={"mode": "adaptive", "max_attempts": self.max_attempts},
                     connect_timeout=5,
                     read_timeout=30,
                     max_pool_connections=20,
                 )
-                client = session.client("ecr", endpoint_url=self.endpoint_url, config=config)
+                client = session.client("ecr", region_name=self.region, endpoint_url=self.endpoint_url, config=config)
                 client.meta.events.register("before-call.ecr", self._on_call)
                 self.region = self.region or client.meta.region_name
                 self._client = client

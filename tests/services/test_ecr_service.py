@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import boto3
 import pytest
 
 from console.errors import AwsCredentialsError, EcrImageNotFound, EcrRepositoryNotFound, NetworkError
@@ -105,6 +106,21 @@ async def test_no_credentials_says_how_to_log_in(ecr_endpoint, monkeypatch):
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
     with pytest.raises(AwsCredentialsError, match="No AWS credentials found; run `aws sso login"):
         await EcrService(REPO, region=REGION, endpoint_url=ecr_endpoint).list_images()
+
+
+async def test_a_given_session_supplies_the_credentials(ecr_endpoint, monkeypatch):
+    push(ecr_endpoint, "s1", "latest-runtime")
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name)  # nothing in the environment: only the session's keys
+    session = boto3.Session(aws_access_key_id="given", aws_secret_access_key="given", region_name=REGION)
+
+    images = await EcrService(REPO, endpoint_url=ecr_endpoint, session=session).list_images()
+
+    assert [i.tags for i in images] == [("latest-runtime",)]
+    with pytest.raises(AwsCredentialsError):
+        await EcrService(REPO, region=REGION, endpoint_url=ecr_endpoint).list_images()
+    with pytest.raises(ValueError, match="a profile or a session"):
+        EcrService(REPO, profile="ops", session=session)
 
 
 async def test_expired_sso_session_names_the_profile(ecr_endpoint, monkeypatch, tmp_path):
