@@ -15,7 +15,8 @@ from bench.registry import quiet_moto, seed_large
 LARGE_TARGETS = ("minimal", "runtime", "full")
 LARGE_IMAGES = 10_000
 LARGE_RUNS = 1_000
-DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
+DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                     "AWS_DEFAULT_REGION": "us-east-1"}
 
 
 @dataclass
@@ -54,7 +55,8 @@ class BenchEnv:
         except ImportError:
             Sandbox = None  # noqa: N806
         if Sandbox is not None and hasattr(Sandbox, "start"):
-            kwargs = {} if self.scale == "small" else {"images": LARGE_IMAGES, "runs": LARGE_RUNS, "targets": LARGE_TARGETS}
+            large = {"images": LARGE_IMAGES, "runs": LARGE_RUNS, "targets": LARGE_TARGETS}
+            kwargs = {} if self.scale == "small" else large
             self.sandbox = Sandbox(**kwargs)
             self.sandbox.start()
             quiet_moto()

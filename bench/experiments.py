@@ -156,4 +156,5 @@ def _pointerfirst() -> None:
     Backend.snapshot = snapshot
 
 
-EXPERIMENTS = {"pointerfirst": _pointerfirst, "filter": _filter, "ecr": _ecr, "tagcache": _tagcache, "compactjson": _compactjson}
+EXPERIMENTS = {"pointerfirst": _pointerfirst, "filter": _filter, "ecr": _ecr, "tagcache": _tagcache,
+               "compactjson": _compactjson}

@@ -11,7 +11,6 @@ rate limit) and ECR calls by ``EcrService.stats``.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections import Counter
 
@@ -131,7 +130,8 @@ async def app_loop(benv: BenchEnv, simulated: float) -> dict:
         if real_time is time:
             app_module.time = real_time
         await backend.aclose()
-    return {"refreshes": refreshes, "intervals": intervals, "simulated": elapsed, "counted": counted, "not_modified": not_modified,
+    return {"refreshes": refreshes, "intervals": intervals, "simulated": elapsed, "counted": counted,
+            "not_modified": not_modified,
             "routes": dict(routes), "ecr": ecr, "listings": _listings(ecr)}
 
 

@@ -85,7 +85,10 @@ async def _direct_action(benv: BenchEnv, ecr, proxy: MeteredEcr, targets: tuple[
     version = _older_release(images, targets)
     if version is None:
         return Row(f"7. rollback, whole direct action ({benv.scale})", "skipped", note="no common older release")
-    settings = benv.settings() if benv.sandbox is not None else Settings(repo="acme/shop", ecr_repository=benv.ecr_repository)
+    if benv.sandbox is not None:
+        settings = benv.settings()
+    else:
+        settings = Settings(repo="acme/shop", ecr_repository=benv.ecr_repository)
     with tempfile.TemporaryDirectory() as state:
         ctx = ActionContext(settings, _Operator(), ecr, AuditLog(Path(state) / "audit.jsonl"))
         proxy.meter.reset()

@@ -1,10 +1,12 @@
-"""Run a command as a child process and measure what the user would: wall time, peak RSS, exit code.
+"""Run a command as a child process and measure what the user would: wall time, CPU, peak RSS, exit.
 
 Peak RSS is the kernel's high-water mark of the child's own address space (``VmHWM`` in
 ``/proc/<pid>/status``), read while it runs; it only grows, so the last read is the peak. Not
 ``wait4``'s ``ru_maxrss``: Linux carries the parent's RSS across fork+exec into it, and the parent
-here holds the sandbox with 10,000 images. Stdout goes to a temporary file, not a pipe: ``images --json`` on 10,000 images
-writes megabytes, and a pipe nobody drains would block the child and inflate its time.
+here holds the sandbox with 10,000 images. CPU time (user + system) comes from ``wait4``.
+
+Stdout goes to a temporary file, not a pipe: ``images --json`` on 10,000 images writes megabytes,
+and a pipe nobody drains would block the child and inflate its time.
 """
 
 from __future__ import annotations

@@ -28,11 +28,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from textual import events  # noqa: E402
 from textual._compositor import CompositorUpdate  # noqa: E402
 
+from bench.experiments import apply_from_env  # noqa: E402
 from console.cli import build_parser, load_settings  # noqa: E402
 from console.services.backend import Backend  # noqa: E402
 from console.ui.app import GhaecrApp  # noqa: E402
-
-from bench.experiments import apply_from_env  # noqa: E402
 
 EXPERIMENTS = apply_from_env()
 
@@ -159,7 +158,8 @@ async def probe(keys: int, size: tuple[int, int], interaction: bool) -> dict:
         if interaction and paints.first_complete is not None:
             result.update(await interact(app, pilot, paints, keys))
         result["rss_bytes"] = vm_hwm()
-        result["github_stats"] = {"total": backend.github.stats.total, "not_modified": backend.github.stats.not_modified}
+        stats = backend.github.stats
+        result["github_stats"] = {"total": stats.total, "not_modified": stats.not_modified}
         result["ecr_stats"] = dict(backend.ecr.stats.by_operation)
     await backend.aclose()
     return result

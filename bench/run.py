@@ -40,7 +40,8 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"{os.cpu_count()} CPUs ({cpu}), {platform.system()} {platform.release()}, Python {platform.python_version()}"
+    system = f"{platform.system()} {platform.release()}"
+    return f"{os.cpu_count()} CPUs ({cpu}), {system}, Python {platform.python_version()}"
 
 
 def run_header(argv: list[str] | None, raw: dict, scales: tuple[str, ...]) -> str:
@@ -74,7 +75,8 @@ def run_scale(scale: str, args: argparse.Namespace, console: Console) -> tuple[l
     wanted = figures_for(scale, args.only)
     started = time.perf_counter()
     raw["load_average_at_start"] = os.getloadavg()
-    with tempfile.TemporaryDirectory(prefix=f"ghaecr-bench-{scale}-") as tmp, console.status(f"starting the {scale} sandbox"):
+    status = console.status(f"starting the {scale} sandbox")
+    with tempfile.TemporaryDirectory(prefix=f"ghaecr-bench-{scale}-") as tmp, status:
         scratch = Path(tmp)
         benv = BenchEnv(scale).start()
         raw["setup_seconds"] = time.perf_counter() - started
@@ -87,7 +89,8 @@ def run_scale(scale: str, args: argparse.Namespace, console: Console) -> tuple[l
                     new_rows, new_raw = [Row(f"{figure}. ({scale})", "skipped", note=str(skip))], {}
                 except Exception as exc:  # noqa: BLE001 - one broken figure must not hide the others
                     traceback.print_exc()
-                    new_rows, new_raw = [Row(f"{figure}. ({scale})", "ERROR", note=f"{type(exc).__name__}: {exc}"[:200])], {}
+                    note = f"{type(exc).__name__}: {exc}"[:200]
+                    new_rows, new_raw = [Row(f"{figure}. ({scale})", "ERROR", note=note)], {}
                 rows.extend(new_rows)
                 raw[figure] = new_raw
         finally:

@@ -5,7 +5,6 @@ everything else (sandbox, services, Textual) is real. Counts only, no wall time.
 
 from __future__ import annotations
 
-import asyncio
 import math
 import time
 
