@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import tempfile
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -18,6 +19,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.worker import WorkerFailed
 
+from console.actions.audit import AuditLog, AuditRecord
 from console.ui.app import GhaecrApp
 
 FIXED_NOW = datetime(2026, 11, 27, 9, 30, tzinfo=timezone.utc)
@@ -57,6 +59,27 @@ async def failed_run_log(pilot: Pilot) -> None:
     await settle(pilot)
 
 
+def sample_audit(log: AuditLog) -> None:
+    """A few fixed records (a rollback, a prune, a cancelled approval) for pictures of the audit log."""
+    digest = "sha256:{}".format
+    records = [
+        AuditRecord(action="approve", repository="acme/shop", mode="api", time="2026-11-27T08:55:12+00:00",
+                    user="octo-operator", local_user="operator", environment="production", run_id=1187,
+                    comment="ship v1.5.0", outcome="cancelled"),
+        AuditRecord(action="rollback", repository="acme/shop", time="2026-11-27T09:02:40+00:00",
+                    user="octo-operator", local_user="operator", targets=["runtime"],
+                    changes=[{"target": "runtime", "from": digest("4" * 64), "to": digest("9" * 64),
+                              "to_ref": "previous-runtime"}],
+                    run_id=1190, request_id="r-5d1c", comment="smoke alerts after v1.5.0", outcome="succeeded"),
+        AuditRecord(action="prune", repository="acme/shop", mode="direct", time="2026-11-27T09:14:03+00:00",
+                    user="octo-operator", local_user="operator", digests=[digest(c * 64) for c in "abc"],
+                    comment="registry over quota", outcome="succeeded",
+                    result={"deleted": 3, "kept": 0, "failed": 0}),
+    ]
+    for record in records:
+        log.append(record)
+
+
 SHOTS: list[tuple[str, tuple[int, int], list[Step]]] = [
     ("overview", LARGE, []),
     ("overview-80x24", SMALL, []),
@@ -69,6 +92,8 @@ SHOTS: list[tuple[str, tuple[int, int], list[Step]]] = [
     ("help", LARGE, [keys("question_mark")]),
     ("approve-dialog", LARGE, [keys("a")]),
     ("rollback-dialog", LARGE, [keys("b")]),
+    ("prune-dialog", LARGE, [keys("P"), keys("3", "enter")]),  # keep 3: the seed keeps all at 10
+    ("audit", LARGE, [keys("A")]),
 ]
 
 
@@ -102,8 +127,10 @@ def main(argv: list[str] | None = None) -> int:
     from console.sandbox import Sandbox  # a development tool: the sandbox is the only back end it uses
 
     args.out.mkdir(parents=True, exist_ok=True)
-    with Sandbox(seed=SEED, speed=FROZEN_SPEED, now=FIXED_NOW) as sandbox:
+    with tempfile.TemporaryDirectory() as state, Sandbox(seed=SEED, speed=FROZEN_SPEED, now=FIXED_NOW) as sandbox:
         os.environ.update(sandbox.env())  # boto3 finds the ECR stand-in and its dummy credentials
+        os.environ["GHAECR_CONSOLE_STATE_DIR"] = state  # sample records, never the user's audit log
+        sample_audit(AuditLog.for_settings(sandbox.settings()))
         sandbox.pause()  # the pipeline stands still: every picture shows the same runs
         for path in asyncio.run(render(sandbox, args.out, set(args.only or ()))):
             print(path)

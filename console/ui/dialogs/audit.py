@@ -12,15 +12,29 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from console.actions.audit import AuditLog
+from console.actions.audit import AuditLog, AuditRecord
 from console.actions.render import audit_action, audit_change, audit_where, outcome_style, short_time
+
+
+def detail(record: AuditRecord) -> Text:
+    """The record's recorded fields, one per line (empty ones left out; the file keeps them all)."""
+    text = Text()
+    for name, value in asdict(record).items():
+        if value in (None, "", [], {}):
+            continue
+        if isinstance(value, list):
+            value = ", ".join(json.dumps(v, sort_keys=True) if isinstance(v, dict) else str(v) for v in value)
+        elif isinstance(value, dict):
+            value = json.dumps(value, sort_keys=True)
+        text.append(f"{name:>12} ", style="bold").append(f"{value}\n")
+    text.rstrip()
+    return text
 
 
 class AuditScreen(Screen):
     DEFAULT_CSS = """
     AuditScreen .title { text-style: bold; background: $primary; color: $text; padding: 0 1; }
-    AuditScreen DataTable { height: 1fr; }
-    AuditScreen #detail { height: auto; max-height: 14; border: round $panel; overflow-y: auto; }
+    AuditScreen #detail { height: auto; max-height: 45%; border: round $panel; overflow-y: auto; }
     """
     BINDINGS = [Binding("escape", "close", "Close"), Binding("r", "reload", "Reload")]
     LIMIT = 500
@@ -33,7 +47,8 @@ class AuditScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("time (UTC)", "user", "action", "where", "change", "run", "outcome")
+        # What happened first (at 80 columns the last ones scroll): who and which run come last.
+        table.add_columns("time (UTC)", "action", "outcome", "where", "change", "user", "run")
         self.action_reload()
 
     def action_reload(self) -> None:
@@ -42,8 +57,8 @@ class AuditScreen(Screen):
         table = self.query_one(DataTable)
         table.clear()
         for r in self.records:
-            table.add_row(short_time(r.time), r.user or r.local_user or "-", audit_action(r), audit_where(r), audit_change(r),
-                          str(r.run_id or "-"), Text(r.outcome, style=outcome_style(r.outcome)))
+            table.add_row(short_time(r.time), audit_action(r), Text(r.outcome, style=outcome_style(r.outcome)),
+                          audit_where(r), audit_change(r), r.user or r.local_user or "-", str(r.run_id or "-"))
         if not self.records:
             self.query_one("#detail", Static).update(f"No actions recorded yet ({self.log_file.path}).")
         table.focus()
@@ -52,7 +67,7 @@ class AuditScreen(Screen):
     def _show(self, event: DataTable.RowHighlighted) -> None:
         if 0 <= event.cursor_row < len(self.records):
             record = self.records[event.cursor_row]
-            self.query_one("#detail", Static).update(Text(json.dumps(asdict(record), indent=1)))
+            self.query_one("#detail", Static).update(detail(record))
 
     def action_close(self) -> None:
         self.dismiss()

@@ -25,6 +25,7 @@ from console.actions.guard import is_running
 from console.actions.progress import Progress
 from console.config import Settings
 from console.errors import ConsoleError
+from console.ui.dialogs.compact import compact_controls
 from console.ui.dialogs.confirm import ConfirmModal
 
 
@@ -36,7 +37,7 @@ class ActionScreen(Screen):
     ActionScreen #status { height: auto; min-height: 1; padding: 0 1; }
     ActionScreen #status.error { color: $error; text-style: bold; }
     ActionScreen #status.ok { color: $success; text-style: bold; }
-    ActionScreen #progress { height: 8; border: round $panel; display: none; }
+    ActionScreen #progress { height: 8; min-height: 4; border: round $panel; display: none; }
     ActionScreen #progress.shown { display: block; }
     ActionScreen .buttons { height: auto; margin-top: 1; }
     ActionScreen .buttons Button { margin-right: 2; }
@@ -62,6 +63,9 @@ class ActionScreen(Screen):
         """The app's clock (fixed in snapshots and screenshots), so ages match the main views."""
         clock = getattr(self.app, "now", None)
         return clock() if callable(clock) else datetime.now(timezone.utc)
+
+    def on_resize(self) -> None:
+        compact_controls(self)
 
     def compose_head(self, title: str, action: str) -> ComposeResult:
         """Title bar, and in read-only mode a banner saying the action is off."""

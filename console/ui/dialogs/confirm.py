@@ -10,9 +10,11 @@ from rich.console import RenderableType
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
+
+from console.ui.dialogs.compact import COMPACT_BELOW, compact_controls
 
 
 class ConfirmModal(ModalScreen[bool]):
@@ -20,9 +22,10 @@ class ConfirmModal(ModalScreen[bool]):
     ConfirmModal { align: center middle; }
     ConfirmModal > Vertical { width: 90%; max-width: 120; height: auto; max-height: 90%;
         border: thick $error; background: $surface; padding: 1 2; }
+    ConfirmModal > Vertical.-small { padding: 0 1; }
     ConfirmModal #confirm-title { text-style: bold; margin-bottom: 1; }
     ConfirmModal #confirm-banner { background: $error; color: $text; text-style: bold; padding: 0 1; margin-bottom: 1; }
-    ConfirmModal #confirm-body { height: auto; max-height: 20; overflow-y: auto; }
+    ConfirmModal #confirm-body { height: auto; max-height: 20; }
     ConfirmModal #confirm-hint { color: $warning; height: auto; }
     ConfirmModal Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
     ConfirmModal Button { margin-left: 2; }
@@ -50,7 +53,8 @@ class ConfirmModal(ModalScreen[bool]):
             yield Label(self.title_text, id="confirm-title")
             if self.banner:
                 yield Static(self.banner, id="confirm-banner")
-            yield Static(self.body, id="confirm-body")
+            with VerticalScroll(id="confirm-body"):
+                yield Static(self.body)
             if self.require:
                 yield Label(f"Type [b]{self.require}[/b] to confirm:")
                 yield Input(placeholder="type it here", id="confirm-input")
@@ -61,6 +65,20 @@ class ConfirmModal(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         self.query_one("#cancel", Button).focus()
+
+    def on_resize(self) -> None:
+        compact_controls(self)
+        self.query_one(Vertical).set_class(self.app.size.height < COMPACT_BELOW, "-small")
+        self.call_after_refresh(self._fit_body)
+
+    def _fit_body(self) -> None:
+        """The body scrolls in whatever room the question, the typed name and the buttons leave:
+        on a small terminal Cancel and Confirm stay on screen however long the plan is."""
+        box = self.query_one(Vertical)
+        body = self.query_one("#confirm-body", VerticalScroll)
+        others = sum(w.outer_size.height + w.styles.margin.height for w in box.children if w is not body)
+        room = int(self.size.height * 0.9) - box.styles.gutter.height - others
+        body.styles.max_height = max(3, min(20, room))
 
     def action_cancel(self) -> None:
         self.dismiss(False)

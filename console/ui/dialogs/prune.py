@@ -26,7 +26,7 @@ from console.ui.dialogs.confirm import ConfirmModal
 class PruneScreen(PlannedActionScreen):
     DEFAULT_CSS = """
     PruneScreen #items { height: 1fr; min-height: 5; border: round $panel; }
-    PruneScreen #protected-box { height: auto; max-height: 10; }
+    PruneScreen #protected-box { height: auto; max-height: 35%; }
     PruneScreen #keep { width: 12; }
     """
     OPERATION = "prune"
@@ -134,9 +134,11 @@ class PruneScreen(PlannedActionScreen):
 
 
 def _row(item, now: datetime) -> Text:
+    """One image that would go: age and size before the tags, so 80 columns still show them."""
     image = item.image
     tags = ", ".join(sorted(image.tags)) or "(untagged)"
     return Text.assemble(
-        (f"{item.target:<12} ", "bold"), f"{short_digest(image.digest)}  ", (f"{tags[:48]:<48} ", ""),
-        f"{ago(image.pushed_at, now):>8}  {human_size(image.size_bytes):>9}  ", (item.reason, "dim"),
+        (f"{item.target:<10} ", "bold"), f"{short_digest(image.digest)} ",
+        f"{ago(image.pushed_at, now):>10} {human_size(image.size_bytes):>9}  ", (f"{tags[:48]:<48} ", ""),
+        (item.reason, "dim"),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Label, Select, Static
 
 from console.actions import rollback as rollback_action
@@ -15,6 +15,7 @@ from console.model import PRODUCTION
 from console.model.images import image_version
 from console.model.plans import rollback_candidates
 from console.ui.dialogs.base import PlannedActionScreen
+from console.ui.dialogs.compact import fit_columns
 from console.ui.dialogs.confirm import ConfirmModal
 
 ALL = "__all__"
@@ -22,6 +23,9 @@ PREVIOUS = "__previous__"
 
 
 class RollbackScreen(PlannedActionScreen):
+    DEFAULT_CSS = """
+    RollbackScreen #preview-box { height: 1fr; min-height: 4; }
+    """
     OPERATION = "rollback"
     ACTIONS = rollback_action
     EXECUTE_LABEL = "Roll back"
@@ -42,7 +46,8 @@ class RollbackScreen(PlannedActionScreen):
             yield Select([], id="target", allow_blank=True, prompt="loading…")
             yield Label(" to ")
             yield Select([("previous image", PREVIOUS)], id="version", allow_blank=False, value=PREVIOUS)
-        yield Static("", id="preview")
+        with VerticalScroll(id="preview-box"):
+            yield Static("", id="preview")
         yield from self.compose_execute()
 
     def on_mount(self) -> None:
@@ -115,7 +120,7 @@ class RollbackScreen(PlannedActionScreen):
             self.query_one("#preview", Static).update("")
             return
         self.plan, self.images = result
-        self.query_one("#preview", Static).update(rollback_table(self.plan, self.now()))
+        self.query_one("#preview", Static).update(fit_columns(rollback_table(self.plan, self.now())))
         if is_running(self.settings.repo, "rollback"):
             self.set_status("A rollback started earlier is still running; wait for it (the audit log, key A, "
                             "shows its outcome).", "error")
@@ -130,7 +135,7 @@ class RollbackScreen(PlannedActionScreen):
 
     def confirm_modal(self, plan) -> ConfirmModal:
         typed = plan.targets[0] if len(plan.targets) == 1 else PRODUCTION
-        return ConfirmModal(f"Roll back {', '.join(plan.targets)} in production?", rollback_table(plan, self.now()),
+        return ConfirmModal(f"Roll back {', '.join(plan.targets)} in production?", fit_columns(rollback_table(plan, self.now())),
                             confirm_label="Roll back", require=typed)
 
     def _done(self, result) -> None:

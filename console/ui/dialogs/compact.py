@@ -1,0 +1,23 @@
+"""Small terminals: borderless one-row controls, so a plan and its buttons both fit at 80x24."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from textual.screen import Screen
+
+COMPACT_BELOW = 32  # terminal rows; a bordered Input, Select or Button takes three
+
+
+def compact_controls(screen: Screen) -> None:
+    """Call from a screen's on_resize: compact below COMPACT_BELOW rows, bordered above."""
+    compact = screen.app.size.height < COMPACT_BELOW
+    for widget in screen.query("Button, Input, Select"):
+        widget.compact = compact  # type: ignore[attr-defined]
+
+
+def fit_columns(table: Table) -> Table:
+    """Let every column wrap at word boundaries: on a narrow screen the from/to cells take an extra
+    line instead of one column being crushed to a letter per line."""
+    for column in table.columns:
+        column.no_wrap = False
+    return table
