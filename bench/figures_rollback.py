@@ -79,16 +79,12 @@ async def _direct_action(benv: BenchEnv, ecr, proxy: MeteredEcr, targets: tuple[
     from console.actions import rollback as rollback_action
     from console.actions.audit import AuditLog
     from console.actions.context import ActionContext
-    from console.config import Settings
 
     images = await ecr.list_images()
     version = _older_release(images, targets)
     if version is None:
         return Row(f"7. rollback, whole direct action ({benv.scale})", "skipped", note="no common older release")
-    if benv.sandbox is not None:
-        settings = benv.settings()
-    else:
-        settings = Settings(repo="acme/shop", ecr_repository=benv.ecr_repository)
+    settings = benv.settings()
     with tempfile.TemporaryDirectory() as state:
         ctx = ActionContext(settings, _Operator(), ecr, AuditLog(Path(state) / "audit.jsonl"))
         proxy.meter.reset()

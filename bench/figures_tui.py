@@ -77,8 +77,6 @@ def _start_row(benv: BenchEnv, runs: list[dict], last: dict, experiment: str) ->
 
 def figure_tui(figure: str, benv: BenchEnv, scratch: Path, quick: bool,
                experiment: str = "") -> tuple[list[Row], dict]:
-    if figure == "6-cli":
-        return cli_rss_rows(benv), dict(benv.results.get("cli_rss_mb", {}))
     data = tui_results(benv, scratch, quick, experiment)
     runs, last = data["runs"], data["last"]
     scale = benv.scale

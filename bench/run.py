@@ -95,8 +95,6 @@ def run_scale(scale: str, args: argparse.Namespace, console: Console) -> tuple[l
                 raw[figure] = new_raw
         finally:
             benv.stop()
-        for note in benv.notes:
-            console.log(f"[{scale}] note: {note}")
     raw["total_seconds"] = time.perf_counter() - started
     return rows, raw
 
@@ -111,24 +109,14 @@ def run_figure(figure: str, benv: BenchEnv, scratch: Path, repeats: int, args: a
 
         return figure_images(benv, scratch, repeats, args.experiment)
     if figure == "2":
-        if not benv.has_github:
-            raise SkipFigure("needs the sandbox's GitHub stand-in")
         from bench.figures_cli import figure_status
 
         return figure_status(benv, scratch, repeats)
-    if figure == "6" and not benv.has_github:
-        from bench.figures_tui import figure_tui
-
-        return figure_tui("6-cli", benv, scratch, args.quick)
     if figure in ("3", "5", "6"):
-        if not benv.has_github:
-            raise SkipFigure("needs the sandbox's GitHub stand-in")
         from bench.figures_tui import figure_tui
 
         return figure_tui(figure, benv, scratch, args.quick, args.experiment)
     if figure == "4":
-        if not benv.has_github:
-            raise SkipFigure("needs the sandbox's GitHub stand-in")
         from bench.figures_idle import figure_idle
 
         return asyncio.run(figure_idle(benv, args.quick))
