@@ -15,6 +15,13 @@ from console.actions.dispatch import dispatch_cd, refuse_if_active
 from console.actions.follow import FollowResult, failure_excerpt, follow_run
 from console.actions.guard import ensure_writable, single_flight
 from console.actions.progress import Progress, ProgressFn
+from console.config import Settings
+
+
+def operation_record(settings: Settings, operation: str, *, direct: bool, reason: str = "", **fields: Any) -> AuditRecord:
+    """The audit record of a rollback or prune attempt (``fields``: what the plan adds)."""
+    return AuditRecord(action=operation, repository=settings.repo, mode="direct" if direct else "workflow",
+                       comment=reason or None, **fields)
 
 
 @dataclass

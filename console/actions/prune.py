@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from console.actions import direct as direct_ops
 from console.actions.audit import AuditRecord
-from console.actions.carry_out import carried_out, failed_run_log
+from console.actions.carry_out import carried_out, failed_run_log, operation_record
 from console.actions.context import ActionContext
 from console.actions.dispatch import cd_inputs
 from console.actions.follow import FollowResult
@@ -47,14 +47,9 @@ async def plan(ctx: ActionContext, keep: int | None = None) -> tuple[PrunePlan, 
 
 
 def audit_record(ctx: ActionContext, prune: PrunePlan, *, direct: bool, reason: str = "") -> AuditRecord:
-    return AuditRecord(
-        action=OPERATION,
-        repository=ctx.settings.repo,
-        mode="direct" if direct else "workflow",
-        targets=sorted({i.target for i in prune.delete}),
-        digests=list(prune.digests),
-        comment=reason or None,
-        result={"keep": prune.keep, "bytes": prune.bytes_reclaimed},
+    return operation_record(
+        ctx.settings, OPERATION, direct=direct, reason=reason, targets=sorted({i.target for i in prune.delete}),
+        digests=list(prune.digests), result={"keep": prune.keep, "bytes": prune.bytes_reclaimed},
     )
 
 

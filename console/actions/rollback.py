@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from console.actions import direct as direct_ops
 from console.actions.audit import AuditRecord
-from console.actions.carry_out import carried_out, failed_run_log
+from console.actions.carry_out import carried_out, failed_run_log, operation_record
 from console.actions.context import ActionContext
 from console.actions.dispatch import cd_inputs
 from console.actions.follow import FollowResult
@@ -61,17 +61,12 @@ async def plan(
 
 
 def audit_record(ctx: ActionContext, rollback: RollbackPlan, *, direct: bool, reason: str = "") -> AuditRecord:
-    return AuditRecord(
-        action=OPERATION,
-        repository=ctx.settings.repo,
-        mode="direct" if direct else "workflow",
-        environment=PRODUCTION,
-        targets=list(rollback.targets),
+    return operation_record(
+        ctx.settings, OPERATION, direct=direct, reason=reason, environment=PRODUCTION, targets=list(rollback.targets),
         changes=[
             {"target": s.target, "from": s.from_digest, "to": s.to_digest, "to_ref": s.to_ref, "to_version": s.to_version}
             for s in rollback.steps
         ],
-        comment=reason or None,
     )
 
 

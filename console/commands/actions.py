@@ -19,6 +19,7 @@ from console.actions import approve as approve_action
 from console.actions import prune as prune_action
 from console.actions import rollback as rollback_action
 from console.actions.audit import AuditLog, AuditRecord
+from console.actions.carry_out import operation_record
 from console.actions.context import ActionContext, record_cancelled
 from console.actions.direct import BANNER
 from console.actions.guard import ensure_writable
@@ -51,19 +52,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("targets", nargs="*", metavar="TARGET", help="target(s) to roll back")
     p.add_argument("--all", action="store_true", help="every target")
     p.add_argument("--to", dest="to_version", metavar="VERSION", help="roll back to this release (e.g. v1.3.0)")
-    p.add_argument("--reason", default="", help="why (recorded in the run and the audit log)")
-    _direct_flag(p)
-    _confirm_flags(p)
-    p.set_defaults(handler=rollback_command)
+    _planned_action_flags(p, rollback_command)
 
     p = subparsers.add_parser("prune", help="delete old images (keeps the newest N releases per target)",
                               description="Delete release and build images beyond the newest N per target; never a protected image.")
     p.add_argument("--keep", type=int, default=None, metavar="N", help="releases to keep per target (default: config prune_keep)")
     p.add_argument("--dry-run", action="store_true", help="print the plan and stop")
-    p.add_argument("--reason", default="", help="why (recorded in the run and the audit log)")
-    _direct_flag(p)
-    _confirm_flags(p)
-    p.set_defaults(handler=prune_command)
+    _planned_action_flags(p, prune_command)
 
     p = subparsers.add_parser("audit", help="show the audit log of actions",
                               description="The append-only audit log of every action attempted from this machine.")
@@ -76,9 +71,13 @@ def _confirm_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--yes", "-y", action="store_true", help="do not ask (required when not on a terminal)")
 
 
-def _direct_flag(p: argparse.ArgumentParser) -> None:
+def _planned_action_flags(p: argparse.ArgumentParser, handler) -> None:
+    """rollback and prune: a reason, break-glass, confirmation."""
+    p.add_argument("--reason", default="", help="why (recorded in the run and the audit log)")
     p.add_argument("--direct", action="store_true",
                    help="break-glass: change ECR with boto3, bypassing GitHub Actions (needs AWS write access)")
+    _confirm_flags(p)
+    p.set_defaults(handler=handler)
 
 
 # --- confirmation -------------------------------------------------------------------------------
@@ -102,7 +101,7 @@ async def confirm(console: Console, args: argparse.Namespace, question: str, typ
     if not _is_tty():
         raise Cancelled("Not a terminal: pass --yes to confirm; nothing was changed.")
     if direct:
-        console.print(f"[reverse bold red] {escape(BANNER)} [/]")
+        _banner(console)
         if (await _ask("Type 'direct' to use break-glass mode: ")).strip() != "direct":
             raise Cancelled("Cancelled (direct mode not confirmed); nothing was changed.")
     if typed:
@@ -111,6 +110,10 @@ async def confirm(console: Console, args: argparse.Namespace, question: str, typ
             raise Cancelled(f"Cancelled: you typed {answer!r}, not {typed!r}; nothing was changed.")
     elif (await _ask(f"{question} [y/N] ")).strip().lower() not in ("y", "yes"):
         raise Cancelled("Cancelled; nothing was changed.")
+
+
+def _banner(console: Console) -> None:
+    console.print(f"[reverse bold red] {escape(BANNER)} [/]")
 
 
 def _reporter(console: Console):
@@ -156,19 +159,15 @@ async def approve_command(args: argparse.Namespace, backend, settings: Settings)
 async def rollback_command(args: argparse.Namespace, backend, settings: Settings) -> int:
     if args.all == bool(args.targets):
         raise ConfigError("Name the target(s) to roll back, or pass --all (not both).")
-    ensure_writable_or_audit(settings, "rollback", AuditRecord(action="rollback", repository=settings.repo,
-                             mode="direct" if args.direct else "workflow", environment=PRODUCTION,
-                             targets=list(args.targets)))
+    ensure_writable_or_audit(settings, "rollback", operation_record(settings, "rollback", direct=args.direct,
+                             environment=PRODUCTION, targets=list(args.targets)))
     console = Console()
     ctx = ActionContext.from_backend(backend, settings)
     plan, _ = await rollback_action.plan(ctx, None if args.all else args.targets, args.to_version)
     console.print(rollback_table(plan))
-    if args.direct:
-        console.print(f"[reverse bold red] {escape(BANNER)} [/]")
     typed = plan.targets[0] if len(plan.targets) == 1 else PRODUCTION
-    record = rollback_action.audit_record(ctx, plan, direct=args.direct, reason=args.reason)
-    await _confirm_or_audit(ctx, console, args, record, f"Roll back {', '.join(plan.targets)} in production?", typed, args.direct)
-    result = await rollback_action.execute(ctx, plan, report=_reporter(console), direct=args.direct, reason=args.reason)
+    result = await _confirm_and_execute(ctx, console, args, rollback_action, plan,
+                                        f"Roll back {', '.join(plan.targets)} in production?", typed)
     for check in result.checks:
         console.print(f"[bold green]ok[/] latest-{check.target} = {short_digest(check.actual)}")
     return 0
@@ -176,8 +175,7 @@ async def rollback_command(args: argparse.Namespace, backend, settings: Settings
 
 async def prune_command(args: argparse.Namespace, backend, settings: Settings) -> int:
     if not args.dry_run:
-        ensure_writable_or_audit(settings, "prune", AuditRecord(action="prune", repository=settings.repo,
-                                 mode="direct" if args.direct else "workflow"))
+        ensure_writable_or_audit(settings, "prune", operation_record(settings, "prune", direct=args.direct))
     console = Console()
     ctx = ActionContext.from_backend(backend, settings)
     plan, _ = await prune_action.plan(ctx, args.keep)
@@ -185,17 +183,24 @@ async def prune_command(args: argparse.Namespace, backend, settings: Settings) -
     if args.dry_run or not plan.delete:
         console.print("Dry run: nothing was deleted." if plan.delete else "Nothing to prune.")
         return 0
-    if args.direct:
-        console.print(f"[reverse bold red] {escape(BANNER)} [/]")
-    record = prune_action.audit_record(ctx, plan, direct=args.direct, reason=args.reason)
-    await _confirm_or_audit(ctx, console, args, record,
-                            f"Delete {len(plan.delete)} images ({human_size(plan.bytes_reclaimed)}) from {settings.ecr_repository}?",
-                            settings.ecr_repository, args.direct)
-    result = await prune_action.execute(ctx, plan, report=_reporter(console), direct=args.direct, reason=args.reason)
+    result = await _confirm_and_execute(
+        ctx, console, args, prune_action, plan,
+        f"Delete {len(plan.delete)} images ({human_size(plan.bytes_reclaimed)}) from {settings.ecr_repository}?",
+        settings.ecr_repository)
     console.print(f"[bold green]deleted {len(result.deleted)}[/], kept {len(result.kept)}")
     for digest, why in result.kept:
         console.print(f"  kept {short_digest(digest)}: {escape(why)}")
     return 0 if result.complete else 1
+
+
+async def _confirm_and_execute(ctx: ActionContext, console: Console, args: argparse.Namespace, action, plan,
+                               question: str, typed: str):
+    """rollback / prune once planned: banner, confirmation (a 'no' is audited), then carry it out."""
+    if args.direct:
+        _banner(console)
+    record = action.audit_record(ctx, plan, direct=args.direct, reason=args.reason)
+    await _confirm_or_audit(ctx, console, args, record, question, typed, args.direct)
+    return await action.execute(ctx, plan, report=_reporter(console), direct=args.direct, reason=args.reason)
 
 
 def audit_command(args: argparse.Namespace) -> int:

@@ -49,11 +49,16 @@ def _workflow_file(st: GitHubState, ident: str) -> str | None:
     return None
 
 
-def _run(request: Request) -> Run | None:
+def _by_id(request: Request, param: str, table: dict):
+    """The record an integer path parameter names, or None (GitHub answers 404 for both)."""
     try:
-        return _st(request).runs.get(int(request.path_params["run_id"]))
+        return table.get(int(request.path_params[param]))
     except ValueError:
         return None
+
+
+def _run(request: Request) -> Run | None:
+    return _by_id(request, "run_id", _st(request).runs)
 
 
 async def _json(request: Request) -> dict | None:
@@ -182,11 +187,7 @@ def _log_signature(job_id: int) -> str:
 @repo_route
 async def job_logs(request: Request) -> Reply:
     """Like GitHub: 302 to a short-lived URL that serves the text without the API token."""
-    st = _st(request)
-    try:
-        job = st.jobs.get(int(request.path_params["job_id"]))
-    except ValueError:
-        job = None
+    job = _by_id(request, "job_id", _st(request).jobs)
     if job is None:
         return not_found()
     location = f"{_api(request)}/_blobs/job-logs/{job.id}?sig={_log_signature(job.id)}"
@@ -315,10 +316,7 @@ async def list_deployments(request: Request) -> Reply:
 @repo_route
 async def list_deployment_statuses(request: Request) -> Reply:
     st = _st(request)
-    try:
-        dep = st.deployments.get(int(request.path_params["deployment_id"]))
-    except ValueError:
-        dep = None
+    dep = _by_id(request, "deployment_id", st.deployments)
     if dep is None:
         return not_found()
     api = _api(request)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import socket
 import threading
 import time
 import urllib.request
@@ -18,6 +17,7 @@ from console.sandbox.clock import SimClock
 from console.sandbox.faults import Faults
 from console.sandbox.github_app import build_app
 from console.sandbox.http_features import TOKEN
+from console.sandbox.loopback import LoopbackServer
 from console.sandbox.simulator import Simulator
 from console.sandbox.state import GitHubState, Run
 from console.services.ecr import EcrService
@@ -77,9 +77,7 @@ class Sandbox:
         self.pending_run_id: int | None = None
         self.timings: dict[str, float] = {}
         self._moto = None
-        self._server = None
-        self._thread: threading.Thread | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self._http: LoopbackServer | None = None
 
     # --- lifecycle ------------------------------------------------------------------------------
 
@@ -124,42 +122,14 @@ class Sandbox:
         urllib.request.urlopen(request, timeout=10).read()
 
     def _start_github(self) -> None:
-        import uvicorn
-
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        # Accepted connections inherit this; without it keep-alive clients wait ~40 ms per request
-        # (Nagle + delayed ACK on uvicorn's separate header and body writes).
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        sock.bind(("127.0.0.1", self.port))
-        host, port = sock.getsockname()[:2]
-        self.github_url = f"http://{host}:{port}"
-        config = uvicorn.Config(self.asgi_app, log_level="warning", lifespan="off", access_log=False)
-        self._server = uvicorn.Server(config)
-        self._loop = asyncio.new_event_loop()
-        self.simulator.loop = self._loop
-
-        def serve() -> None:
-            asyncio.set_event_loop(self._loop)
-            self._loop.run_until_complete(self._server.serve(sockets=[sock]))
-            self._loop.run_until_complete(self.simulator.aclose())
-            self._loop.close()
-            sock.close()
-
-        self._thread = threading.Thread(target=serve, name="sandbox-github", daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + START_TIMEOUT
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the GitHub stand-in did not start")
-            time.sleep(0.005)
+        self._http = LoopbackServer(self.asgi_app, self.port)
+        self.simulator.loop = self._http.loop
+        self.github_url = self._http.start(timeout=START_TIMEOUT, on_exit=self.simulator.aclose)
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-            if self._thread is not None:
-                self._thread.join(timeout=10)
-            self._server = None
+        if self._http is not None:
+            self._http.stop()
+            self._http = None
         if self._moto is not None:
             self._moto.stop()
             self._moto = None
@@ -221,26 +191,26 @@ class Sandbox:
     def wait_run(self, run_id: int, status: str = "completed", timeout: float = 10.0) -> Run:
         """Block until the run reaches ``status`` (for tests in plain threads)."""
         deadline = time.monotonic() + timeout
-        while True:
-            with self.state.lock:
-                run = self.state.runs.get(run_id)
-                if run is not None and run.status == status:
-                    return run
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"run {run_id} is {run.status if run else 'missing'}, not {status}")
+        while (run := self._run_reached(run_id, status, deadline)) is None:
             time.sleep(0.01)
+        return run
 
     async def await_run(self, run_id: int, status: str = "completed", timeout: float = 10.0) -> Run:
         """Like :meth:`wait_run`, without blocking the caller's event loop."""
         deadline = time.monotonic() + timeout
-        while True:
-            with self.state.lock:
-                run = self.state.runs.get(run_id)
-                if run is not None and run.status == status:
-                    return run
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"run {run_id} is {run.status if run else 'missing'}, not {status}")
+        while (run := self._run_reached(run_id, status, deadline)) is None:
             await asyncio.sleep(0.01)
+        return run
+
+    def _run_reached(self, run_id: int, status: str, deadline: float) -> Run | None:
+        """The run once it has ``status``; None while it may still get there; TimeoutError after ``deadline``."""
+        with self.state.lock:
+            run = self.state.runs.get(run_id)
+            if run is not None and run.status == status:
+                return run
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"run {run_id} is {run.status if run else 'missing'}, not {status}")
+        return None
 
     def wait_idle(self, timeout: float = 10.0) -> None:
         """Block until no run is queued or in progress (waiting runs do not count)."""

@@ -83,15 +83,19 @@ def parse_run(d: dict, workflow: str = "") -> WorkflowRun:
     )
 
 
+def _progress(d: dict) -> dict[str, Any]:
+    """What jobs and steps share: name, status, conclusion and timing."""
+    return {
+        "name": str(d["name"]),
+        "status": str(d.get("status") or "unknown"),
+        "conclusion": d.get("conclusion") or None,
+        "started_at": ts(d.get("started_at")),
+        "completed_at": ts(d.get("completed_at")),
+    }
+
+
 def parse_step(d: dict) -> Step:
-    return Step(
-        number=int(d.get("number") or 0),
-        name=str(d["name"]),
-        status=str(d.get("status") or "unknown"),
-        conclusion=d.get("conclusion") or None,
-        started_at=ts(d.get("started_at")),
-        completed_at=ts(d.get("completed_at")),
-    )
+    return Step(number=int(d.get("number") or 0), **_progress(d))
 
 
 def parse_job(d: dict) -> Job:
@@ -99,13 +103,9 @@ def parse_job(d: dict) -> Job:
     return Job(
         id=int(d["id"]),
         run_id=int(d.get("run_id") or 0),
-        name=str(d["name"]),
-        status=str(d.get("status") or "unknown"),
-        conclusion=d.get("conclusion") or None,
-        started_at=ts(d.get("started_at")),
-        completed_at=ts(d.get("completed_at")),
         html_url=str(d.get("html_url") or ""),
         steps=tuple(steps),
+        **_progress(d),
     )
 
 

@@ -6,15 +6,12 @@ deployments); the pipeline simulator is replaced by a recorder of dispatches.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from datetime import datetime, timedelta, timezone
-
-import uvicorn
 
 from console.sandbox.faults import Faults
 from console.sandbox.github_app import build_app
+from console.sandbox.loopback import LoopbackServer
+from console.sandbox.pipeline import dispatch_title
 from console.sandbox.state import (
     Commit,
     DeploymentRec,
@@ -40,7 +37,7 @@ class RecordingSimulator:
     def dispatch(self, workflow: str, ref: str, inputs: dict[str, str]) -> Run:
         self.dispatched.append(dict(inputs))
         now = datetime.now(timezone.utc)
-        title = f"{inputs.get('operation', 'run')} [{inputs.get('request_id', '')}]"
+        title = dispatch_title(inputs)
         run = Run(self.state.new_id(900_000), workflow, self.state.next_run_number(workflow), "workflow_dispatch",
                   ref, SHA, "octo-operator", title, now, now, status="queued")
         return self.state.add_run(run)
@@ -79,31 +76,21 @@ def seed() -> GitHubState:
 
 
 class StandIn:
+    """Served the way the Sandbox serves its stand-in (console.sandbox.loopback)."""
+
     def __init__(self) -> None:
         self.state = seed()
         self.faults = Faults()
         self.simulator = RecordingSimulator(self.state)
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}"
-        config = uvicorn.Config(build_app(self.state, self.faults, self.simulator), host="127.0.0.1", port=port,
-                                log_level="warning", lifespan="off")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.http = LoopbackServer(build_app(self.state, self.faults, self.simulator), name="services-stand-in")
+        self.url = ""
 
     def start(self) -> StandIn:
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("GitHub stand-in did not start")
-            time.sleep(0.01)
+        self.url = self.http.start(timeout=10)
         return self
 
     def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
+        self.http.stop()
 
     def counted(self) -> int:
         return self.state.counted_requests()
