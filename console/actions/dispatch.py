@@ -3,8 +3,6 @@ active (from any machine), and find the run a dispatch created."""
 
 from __future__ import annotations
 
-import asyncio
-import time
 import uuid
 from dataclasses import dataclass
 
@@ -14,9 +12,6 @@ from console.config import Settings
 from console.errors import ActionError, ConsoleError, PermissionDenied
 
 FIND_RUN_TIMEOUT = 60.0
-# The newest workflow_dispatch runs of cd.yml: one ETag-revalidated request, shared by the
-# active-run check and find_run (same URL, so the second is often a free 304).
-DISPATCH_PAGE = 20
 
 
 @dataclass(frozen=True)
@@ -36,17 +31,13 @@ def cd_inputs(operation: str, reason: str, *, targets: str = "", to_version: str
             "reason": reason or f"{operation} from ghaecr-console"}
 
 
-async def recent_dispatches(github, workflow: str) -> list:
-    return await github.list_runs(workflow, per_page=DISPATCH_PAGE, event="workflow_dispatch")
-
-
 async def refuse_if_active(github, settings: Settings, operation: str) -> None:
     """Raise AlreadyRunning when a dispatched run of ``operation`` is still active on GitHub.
 
     cd.yml names dispatched runs ``<operation> <targets|images> [<request_id>]``, so this sees runs
     started by another console, another machine or by hand from the Actions tab."""
     workflow = settings.workflows.cd
-    active = [r for r in await recent_dispatches(github, workflow)
+    active = [r for r in await github.recent_dispatches(workflow)
               if r.is_active and (r.display_title or "").startswith(f"{operation} ")]
     if not active:
         return
@@ -83,14 +74,9 @@ async def dispatch_cd(
 
 async def find_run(github, workflow: str, request_id: str, timeout: float = FIND_RUN_TIMEOUT):
     """The workflow_dispatch run whose title carries ``[request_id]`` (it may take a moment to appear)."""
-    deadline = time.monotonic() + timeout
-    marker = f"[{request_id}]"
-    while True:
-        for run in await recent_dispatches(github, workflow):
-            if marker in (run.display_title or ""):
-                return run
-        if time.monotonic() > deadline:
-            raise ActionError(
-                f"Dispatched {workflow} but found no run titled {marker} after {int(timeout)}s; check the Actions tab."
-            )
-        await asyncio.sleep(1.0)
+    run = await github.find_dispatched(workflow, request_id, timeout=timeout)
+    if run is None:
+        raise ActionError(
+            f"Dispatched {workflow} but found no run titled [{request_id}] after {int(timeout)}s; check the Actions tab."
+        )
+    return run

@@ -61,6 +61,16 @@ def _run(request: Request) -> Run | None:
     return _by_id(request, "run_id", _st(request).runs)
 
 
+def run_route(handler):
+    """A route about one run: 404 when the path names none, else ``handler(request, run)``."""
+
+    async def wrapped(request: Request) -> Reply:
+        run = _run(request)
+        return not_found() if run is None else await handler(request, run)
+
+    return wrapped
+
+
 async def _json(request: Request) -> dict | None:
     try:
         body = json.loads(await request.body() or b"{}")
@@ -162,18 +172,14 @@ async def list_repo_runs(request: Request) -> Reply:
 
 
 @repo_route
-async def get_run(request: Request) -> Reply:
-    run = _run(request)
-    if run is None:
-        return not_found()
+@run_route
+async def get_run(request: Request, run: Run) -> Reply:
     return Reply(200, ser.workflow_run(_api(request), _st(request), run))
 
 
 @repo_route
-async def list_jobs(request: Request) -> Reply:
-    run = _run(request)
-    if run is None:
-        return not_found()
+@run_route
+async def list_jobs(request: Request, run: Run) -> Reply:
     st, api = _st(request), _api(request)
     items = [ser.job(api, st, run, j) for j in run.jobs]
     page, headers = paginate(request, items)
@@ -210,20 +216,16 @@ async def log_blob(request: Request) -> Response:
 
 
 @repo_route
-async def get_pending(request: Request) -> Reply:
-    run = _run(request)
-    if run is None:
-        return not_found()
+@run_route
+async def get_pending(request: Request, run: Run) -> Reply:
     st, api = _st(request), _api(request)
     items = [ser.pending_deployment(api, st, run, st.environments[e]) for e in run.pending]
     return Reply(200, items)
 
 
 @repo_route(locked=False)
-async def review_pending(request: Request) -> Reply:
-    run = _run(request)
-    if run is None:
-        return not_found()
+@run_route
+async def review_pending(request: Request, run: Run) -> Reply:
     st = _st(request)
     body = await _json(request)
     if body is None:

@@ -30,6 +30,7 @@ from console.services.github_cache import EtagCache
 from console.services.github_errors import RetryPolicy, map_github_error, reset_time
 
 DEFAULT_BASE_URL = "https://api.github.com"
+DISPATCH_PAGE = 20  # newest workflow_dispatch runs read to find a dispatched run or an active one
 _ID_RE = re.compile(r"/\d+(?=/|$)")
 
 
@@ -292,14 +293,21 @@ class GitHubService:
             except (ValueError, KeyError, TypeError):
                 pass
         request_id = inputs.get("request_id")
-        run = await self._find_dispatched(workflow, request_id) if request_id else None
+        run = await self.find_dispatched(workflow, request_id) if request_id else None
         return DispatchResult(run.id, run.html_url) if run else DispatchResult(None, None)
 
-    async def _find_dispatched(self, workflow: str, request_id: str) -> WorkflowRun | None:
+    async def recent_dispatches(self, workflow: str) -> list[WorkflowRun]:
+        """The newest workflow_dispatch runs of ``workflow`` (one conditional request; the same URL
+        for every caller, so repeating it is often a free 304)."""
+        return await self.list_runs(workflow, per_page=DISPATCH_PAGE, event="workflow_dispatch")
+
+    async def find_dispatched(self, workflow: str, request_id: str, *, timeout: float | None = None) -> WorkflowRun | None:
+        """The dispatched run whose title carries ``[request_id]`` (it may take a moment to appear);
+        None after ``timeout`` seconds (default ``find_run_timeout``)."""
         marker = f"[{request_id}]"
-        deadline = time.monotonic() + self.find_run_timeout
+        deadline = time.monotonic() + (self.find_run_timeout if timeout is None else timeout)
         while True:
-            for run in await self.list_runs(workflow, per_page=20, event="workflow_dispatch"):
+            for run in await self.recent_dispatches(workflow):
                 if marker in run.display_title:
                     return run
             if time.monotonic() >= deadline:
