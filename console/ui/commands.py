@@ -30,7 +30,7 @@ class ConsoleCommands(Provider):
         if snapshot is None:
             return
         for target in snapshot.targets:
-            yield f"Roll back {target}", partial(app.rollback_target, target), f"Production of target {target}"
+            yield f"Roll back {target}", partial(app.rollback_target, target), f"Move latest-{target} back to previous-{target} (plan first)"
         for run in snapshot.runs[:60]:
             yield (f"Open run {run_label(run)} {run.head_branch or ''}", partial(app.open_run, run.id),
                    run.display_title)

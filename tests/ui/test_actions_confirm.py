@@ -51,3 +51,24 @@ async def test_wrong_typed_name_does_nothing_and_right_name_confirms():
         await pilot.click("#confirm")
         await pilot.pause()
     assert app.results == [True]
+
+
+async def test_typing_while_cancel_has_the_focus_goes_to_the_confirmation_field():
+    app = Host(ConfirmModal("Roll back runtime?", require="runtime"))
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press(*"runtime")
+        field = app.modal.query_one("#confirm-input", Input)
+        assert field.value == "runtime" and app.focused is field
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.results == [True]
+
+
+async def test_without_a_name_to_type_keys_do_not_confirm():
+    app = Host(ConfirmModal("Break-glass?", require=None))
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press(*"yes")
+        await pilot.pause()
+        assert app.results == [] and isinstance(app.focused, Button) and app.focused.id == "cancel"

@@ -22,8 +22,9 @@ def detail(record: AuditRecord) -> Text:
     for name, value in asdict(record).items():
         if value in (None, "", [], {}):
             continue
-        if isinstance(value, list):
-            value = ", ".join(json.dumps(v, sort_keys=True) if isinstance(v, dict) else str(v) for v in value)
+        if isinstance(value, list):  # one item a line, under the first (digests are long)
+            value = ("\n" + " " * 13).join(json.dumps(v, sort_keys=True) if isinstance(v, dict) else str(v)
+                                           for v in value)
         elif isinstance(value, dict):
             value = json.dumps(value, sort_keys=True)
         text.append(f"{name:>12} ", style="bold").append(f"{value}\n")

@@ -112,6 +112,8 @@ class ActionScreen(Screen):
         self.running = True
         self.refresh_bindings()
         self._sync_buttons()
+        # The hint that asked for the click is stale now; say what is happening instead.
+        self.set_status(f"{name} is running; its progress follows below.")
 
         async def job() -> None:
             try:

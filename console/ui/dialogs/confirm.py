@@ -7,7 +7,7 @@ Cancel has the focus when it opens, so Enter (or Escape) never confirms by accid
 from __future__ import annotations
 
 from rich.console import RenderableType
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -57,7 +57,7 @@ class ConfirmModal(ModalScreen[bool]):
                 yield Static(self.body)
             if self.require:
                 yield Label(f"Type [b]{self.require}[/b] to confirm:")
-                yield Input(placeholder="type it here", id="confirm-input")
+                yield Input(placeholder="type it here", id="confirm-input", select_on_focus=False)
             yield Static("", id="confirm-hint")
             with Horizontal():
                 yield Button("Cancel", id="cancel", variant="primary")
@@ -79,6 +79,17 @@ class ConfirmModal(ModalScreen[bool]):
         others = sum(w.outer_size.height + w.styles.margin.height for w in box.children if w is not body)
         room = int(self.size.height * 0.9) - box.styles.gutter.height - others
         body.styles.max_height = max(3, min(20, room))
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing while Cancel has the focus goes to the confirmation field (Enter still cancels)."""
+        if self.require is None or not event.is_printable or not event.character:
+            return
+        field = self.query_one("#confirm-input", Input)
+        if self.focused is not field:
+            event.stop()
+            event.prevent_default()
+            field.focus()
+            field.insert_text_at_cursor(event.character)
 
     def action_cancel(self) -> None:
         self.dismiss(False)

@@ -25,8 +25,8 @@ from console.ui.dialogs.confirm import ConfirmModal
 
 class PruneScreen(PlannedActionScreen):
     DEFAULT_CSS = """
-    PruneScreen #items { height: 1fr; min-height: 5; border: round $panel; }
-    PruneScreen #protected-box { height: auto; max-height: 35%; }
+    PruneScreen #items { height: 2fr; min-height: 5; border: round $panel; }
+    PruneScreen #protected-box { height: 1fr; min-height: 3; }
     PruneScreen #keep { width: 12; }
     """
     OPERATION = "prune"
@@ -106,10 +106,15 @@ class PruneScreen(PlannedActionScreen):
         chosen = self.chosen()
         if chosen is None:
             return
-        self.query_one("#summary", Static).update(
-            f"{len(chosen.delete)} of {len(self.plan.delete)} images checked for deletion, "
-            f"reclaiming {human_size(chosen.bytes_reclaimed)}; {len(self.plan.protected)} kept (below)."
-        )
+        items = self.query_one("#items", SelectionList)
+        items.display = bool(self.plan.delete)  # an empty list box reads like a failed load
+        if self.plan.delete:
+            summary = (f"{len(chosen.delete)} of {len(self.plan.delete)} images checked for deletion, "
+                       f"reclaiming {human_size(chosen.bytes_reclaimed)}; {len(self.plan.protected)} kept (below).")
+        else:
+            summary = (f"Nothing to delete: keeping {self.plan.keep} releases per target keeps all "
+                       f"{len(self.plan.protected)} images (below). Lower the count and press Enter.")
+        self.query_one("#summary", Static).update(summary)
         self._sync_buttons()
 
     # --- executing -----------------------------------------------------------------------------
@@ -139,6 +144,6 @@ def _row(item, now: datetime) -> Text:
     tags = ", ".join(sorted(image.tags)) or "(untagged)"
     return Text.assemble(
         (f"{item.target:<10} ", "bold"), f"{short_digest(image.digest)} ",
-        f"{ago(image.pushed_at, now):>10} {human_size(image.size_bytes):>9}  ", (f"{tags[:48]:<48} ", ""),
+        f"{ago(image.pushed_at, now):>11} {human_size(image.size_bytes):>9}  ", (f"{tags[:48]:<48} ", ""),
         (item.reason, "dim"),
     )

@@ -3,6 +3,8 @@ confirm by typing the target (or "production" for all), follow the run, show ECR
 
 from __future__ import annotations
 
+from rich.console import Group
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
@@ -142,6 +144,9 @@ class RollbackScreen(PlannedActionScreen):
         lines = "; ".join(f"latest-{c.target} = {c.actual[:19] if c.actual else '-'}" for c in result.checks)
         self.set_status(f"Rolled back ({result.mode}): {lines}", "ok")
         self.plan = None  # stale now: change the selection or press r to plan again
+        preview = self.query_one("#preview", Static)
+        preview.update(Group(Text("Carried out: the plan below is what changed. Press r for a fresh plan.",
+                                  style="italic"), preview.content))
         self._sync_buttons()
 
 

@@ -40,10 +40,10 @@ class RunDetailScreen(Screen):
         yield Header()
         yield Static(id="run-summary")
         with Horizontal(id="run-body"):
-            jobs = row_table(("Job", 0), ("Status", 10), ("Took", 6), id="jobs")
+            jobs = row_table(("Job", 0), ("Status", 10), ("Took", 7), id="jobs")
             jobs.border_title = "Jobs (loading…)"
             yield jobs
-            steps = row_table(("#", 2), ("Step", 0), ("Status", 10), ("Took", 6), id="steps")
+            steps = row_table(("#", 2), ("Step", 0), ("Status", 10), ("Took", 7), id="steps")
             steps.border_title = "Steps"
             yield steps
         with Vertical(id="log-panel"):
