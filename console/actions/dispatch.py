@@ -37,8 +37,11 @@ async def refuse_if_active(github, settings: Settings, operation: str) -> None:
     cd.yml names dispatched runs ``<operation> <targets|images> [<request_id>]``, so this sees runs
     started by another console, another machine or by hand from the Actions tab."""
     workflow = settings.workflows.cd
-    active = [r for r in await github.recent_dispatches(workflow)
-              if r.is_active and (r.display_title or "").startswith(f"{operation} ")]
+    try:
+        recent = await github.recent_dispatches(workflow)
+    except PermissionDenied as exc:  # cannot tell whether one runs: do not start another blind
+        raise NotPermitted.from_denial(exc) from exc
+    active = [r for r in recent if r.is_active and (r.display_title or "").startswith(f"{operation} ")]
     if not active:
         return
     run = min(active, key=lambda r: r.created_at)  # the one that got there first

@@ -33,6 +33,19 @@ def test_rollback_with_a_token_that_may_not_dispatch(sandbox, capsys):
     assert "actions=write" in record["error"] and sandbox.token not in json.dumps(record)
 
 
+def test_rollback_with_a_token_that_may_not_read_runs_is_not_dispatched_blind(sandbox, capsys):
+    sandbox.faults.forbidden = {"runs"}  # the active-run check cannot read cd.yml's runs
+    capsys.readouterr()
+
+    assert main(["rollback", "runtime", "--yes"]) == 1
+
+    line = one_line(capsys.readouterr().err)
+    assert "may not list runs of cd.yml" in line and "'actions=read' permission" in line
+    assert "nothing was changed" in line and dispatched_runs(sandbox) == []
+    assert main(["audit", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["outcome"] == "refused"
+
+
 def test_approve_with_a_token_that_may_not_review(sandbox, capsys):
     sandbox.faults.forbidden = {"review"}
     tags = ecr_tags(sandbox)
