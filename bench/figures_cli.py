@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bench.environment import BenchEnv
 from bench.measure import PYTHON, VENV_BIN, Sample, child_env, repeat_interleaved
-from bench.report import Row, median, seconds
+from bench.report import Row, median, seconds, spread
 
 FLOOR = str(Path(__file__).with_name("floor.py"))
 CONSOLE = str(VENV_BIN / "ghaecr-console")
@@ -48,8 +48,9 @@ def figure_images(benv: BenchEnv, scratch: Path, repeats: int, experiment: str =
     rows = [
         Row(f"1. images --json ({scale})", seconds(med["console"]), f"boto3 floor {seconds(med['floor'])}",
             ratio_floor, "<= 1.3x floor", ratio_floor <= 1.3,
-            f"median of {repeats}; {found['console']} images; CPU {cpu['console']:.2f} s vs floor "
-            f"{cpu['floor']:.2f} s" + ("" if same else f"; MISMATCH {found}")),
+            f"median of {repeats} (range {spread([s.seconds for s in samples['console']])}, floor "
+            f"{spread([s.seconds for s in samples['floor']])}); {found['console']} images; "
+            f"CPU {cpu['console']:.2f} s vs floor {cpu['floor']:.2f} s" + ("" if same else f"; MISMATCH {found}")),
         Row(f"1. images --json vs AWS CLI ({scale})", seconds(med["console"]),
             f"aws ecr describe-images {seconds(med['awscli'])}", ratio_cli, "< 1x AWS CLI", ratio_cli < 1.0,
             f"AWS CLI CPU {cpu['awscli']:.2f} s; python+boto3 start-up alone {seconds(med['startup'])}"),
@@ -80,7 +81,8 @@ def figure_status(benv: BenchEnv, scratch: Path, repeats: int) -> tuple[list[Row
     payload = json.loads(samples["status"][-1].stdout)
     rows = [Row(f"2. status --json, cold ({benv.scale})", seconds(med["status"]),
                 f"python + import console.cli {seconds(med['startup'])}", med["status"] / med["startup"],
-                "(no target)", None, f"median of {repeats}; {per_run:.0f} GitHub requests per run; "
+                "(no target)", None, f"median of {repeats} (range {spread([s.seconds for s in samples['status']])}); "
+                f"{per_run:.0f} GitHub requests per run; "
                 f"{len(payload) if isinstance(payload, (list, dict)) else '?'} top-level keys")]
     raw = {name: [s.seconds for s in runs] for name, runs in samples.items()}
     raw["rss_mb"] = {name: _mb(runs) for name, runs in samples.items()}

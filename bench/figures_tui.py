@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bench.environment import BenchEnv
 from bench.measure import PYTHON, child_env, run_child
-from bench.report import Row, median, percentile, seconds
+from bench.report import Row, median, percentile, seconds, spread
 
 PROBE = str(Path(__file__).with_name("probe_tui.py"))
 MB = 2**20
@@ -71,7 +71,8 @@ def _start_row(benv: BenchEnv, runs: list[dict], last: dict, experiment: str) ->
                f"interpreter + imports {seconds(startup)}", value / startup,
                ("<= 2 s (large)" if scale == "large" else "(no target)") if not experiment else "(diagnostic)",
                (value <= 2.0) if target else None,
-               f"median of {len(runs)} cold starts; {last['images']:,} images, {last['runs']} runs loaded; "
+               f"median of {len(runs)} cold starts (range {spread([r['start_to_complete'] for r in runs])}); "
+               f"{last['images']:,} images, {last['runs']} runs loaded; "
                f"app start -> complete {seconds(median([r['mount_to_complete'] for r in runs]))}{phases}")
 
 

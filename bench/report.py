@@ -30,6 +30,11 @@ def seconds(value: float) -> str:
     return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
 
 
+def spread(values: list[float]) -> str:
+    """min–max of the samples, for the notes: how much a median can be trusted."""
+    return f"{seconds(min(values))}–{seconds(max(values))}"
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values)
 
