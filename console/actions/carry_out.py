@@ -11,7 +11,7 @@ from typing import Any
 
 from console.actions.audit import AuditRecord
 from console.actions.context import ActionContext, recorded
-from console.actions.dispatch import dispatch_cd, refuse_if_active
+from console.actions.dispatch import dispatch_cd, refuse_if_active, yield_to_earlier
 from console.actions.follow import FollowResult, failure_excerpt, follow_run
 from console.actions.guard import ensure_writable, single_flight
 from console.actions.progress import Progress, ProgressFn
@@ -65,6 +65,7 @@ async def carried_out(
                 await refuse_if_active(ctx.github, ctx.settings, operation)
                 dispatched = await dispatch_cd(ctx.github, ctx.settings, inputs, report)
                 record.run_id, record.run_url, record.request_id = dispatched.run_id, dispatched.html_url, dispatched.request_id
+                await yield_to_earlier(ctx.github, ctx.settings, operation, dispatched)
                 done.url = dispatched.html_url
                 done.followed = await follow_run(ctx.github, dispatched.run_id, report)
             yield done

@@ -31,25 +31,51 @@ def cd_inputs(operation: str, reason: str, *, targets: str = "", to_version: str
             "reason": reason or f"{operation} from ghaecr-console"}
 
 
-async def refuse_if_active(github, settings: Settings, operation: str) -> None:
-    """Raise AlreadyRunning when a dispatched run of ``operation`` is still active on GitHub.
-
-    cd.yml names dispatched runs ``<operation> <targets|images> [<request_id>]``, so this sees runs
-    started by another console, another machine or by hand from the Actions tab."""
-    workflow = settings.workflows.cd
+async def _active_runs(github, settings: Settings, operation: str) -> list:
+    """Active dispatched runs of ``operation``, oldest first. cd.yml names them
+    ``<operation> <targets|images> [<request_id>]``, so this sees runs started by another console,
+    another machine or by hand from the Actions tab."""
     try:
-        recent = await github.recent_dispatches(workflow)
+        recent = await github.recent_dispatches(settings.workflows.cd)
     except PermissionDenied as exc:  # cannot tell whether one runs: do not start another blind
         raise NotPermitted.from_denial(exc) from exc
     active = [r for r in recent if r.is_active and (r.display_title or "").startswith(f"{operation} ")]
-    if not active:
-        return
-    run = min(active, key=lambda r: r.created_at)  # the one that got there first
+    return sorted(active, key=lambda r: r.id)  # run ids grow: the first is the one that got there first
+
+
+def _named(run, workflow: str) -> str:
     where = f" ({run.html_url})" if run.html_url else ""
+    return f"{run.name or workflow} run #{run.run_number}{where} started by {run.actor or 'someone'}"
+
+
+async def refuse_if_active(github, settings: Settings, operation: str) -> None:
+    """Raise AlreadyRunning when a dispatched run of ``operation`` is still active on GitHub."""
+    active = await _active_runs(github, settings, operation)
+    if active:
+        run = active[0]
+        raise AlreadyRunning(
+            f"A {operation} is already {run.status.replace('_', ' ')}: {_named(run, settings.workflows.cd)}; "
+            "follow it (ghaecr-console shows it in Runs) or wait for it to end before starting another — nothing was changed."
+        )
+
+
+async def yield_to_earlier(github, settings: Settings, operation: str, dispatched: Dispatched) -> None:
+    """Two consoles that checked at the same moment both dispatch: the later run cancels itself
+    before it can act (dispatched jobs start after a runner is assigned, or wait for review)."""
+    earlier = [r for r in await _active_runs(github, settings, operation) if r.id < dispatched.run_id]
+    if not earlier:
+        return
+    first = earlier[0]
+    try:
+        await github.cancel_run(dispatched.run_id)
+    except ConsoleError as exc:
+        raise ActionError(
+            f"Another {operation} ({_named(first, settings.workflows.cd)}) started at the same moment and run "
+            f"{dispatched.run_id} could not be cancelled ({exc}); cancel it now at {dispatched.html_url or 'the Actions tab'}."
+        ) from exc
     raise AlreadyRunning(
-        f"A {operation} is already {run.status.replace('_', ' ')}: {run.name or workflow} run #{run.run_number}{where} "
-        f"started by {run.actor or 'someone'}; follow it (ghaecr-console shows it in Runs) or wait for it to end "
-        "before starting another — nothing was changed."
+        f"Another {operation} started at the same moment: {_named(first, settings.workflows.cd)}; this one "
+        f"(run {dispatched.run_id}) was cancelled before it ran — follow that one (ghaecr-console shows it in Runs)."
     )
 
 

@@ -13,6 +13,7 @@ ROUTE_PERMISSIONS = {
     "jobs": "actions=read",
     "logs": "actions=read",
     "dispatch": "actions=write",
+    "cancel": "actions=write",
     "pending": "actions=read",
     "review": "deployments=write",
     "environments": "environments=read",

@@ -24,6 +24,7 @@ RUN_STATUSES = {"queued", "in_progress", "completed", "waiting", "requested", "p
 class Simulator(Protocol):
     def review(self, run: Run, environments: list[str], approve: bool, comment: str) -> list[DeploymentRec]: ...
     def dispatch(self, workflow: str, ref: str, inputs: dict[str, str]) -> Run: ...
+    def cancel(self, run: Run) -> None: ...
 
 
 def _api(request: Request) -> str:
@@ -246,6 +247,16 @@ async def review_pending(request: Request, run: Run) -> Reply:
     return Reply(200, [ser.deployment(api, st, d) for d in created], counted=True)
 
 
+@repo_route(locked=False)
+@run_route
+async def cancel_run(request: Request, run: Run) -> Reply:
+    if run.status == "completed":
+        return error(409, "Cannot cancel a workflow run that is completed.")
+    sim: Simulator = request.app.state.simulator
+    sim.cancel(run)
+    return Reply(202, {})
+
+
 # --- dispatch ------------------------------------------------------------------------------------
 
 
@@ -363,6 +374,7 @@ def build_app(state: GitHubState, faults: Faults, simulator: Simulator | None) -
         Route(R + "/actions/runs", endpoint(list_repo_runs, kind="runs")),
         Route(R + "/actions/runs/{run_id}", endpoint(get_run, kind="runs")),
         Route(R + "/actions/runs/{run_id}/jobs", endpoint(list_jobs, kind="jobs")),
+        Route(R + "/actions/runs/{run_id}/cancel", endpoint(cancel_run, kind="cancel"), methods=["POST"]),
         Route(R + "/actions/runs/{run_id}/pending_deployments", endpoint(get_pending, kind="pending")),
         Route(R + "/actions/runs/{run_id}/pending_deployments", endpoint(review_pending, kind="review"), methods=["POST"]),
         Route(R + "/actions/jobs/{job_id}/logs", endpoint(job_logs, kind="logs")),

@@ -45,6 +45,7 @@ class Simulator:
         self._rng = random.Random(f"{seed}:live")
         self._tasks: set[asyncio.Task] = set()
         self._reviews: dict[tuple[int, str], asyncio.Future] = {}  # (run id, environment) -> approved?
+        self._run_tasks: dict[int, asyncio.Task] = {}  # dispatched run id -> its task (for cancel)
         self._waiting: dict[tuple[int, str], list] = {}  # (run id, environment) -> [(job, JobSpec)]
         self.gate_dispatch = False  # dispatched rollback/prune jobs wait for production review too
         self._deployments: dict[int, DeploymentRec] = {}  # job id -> its deployment
@@ -74,10 +75,11 @@ class Simulator:
 
     # --- on the loop ---------------------------------------------------------------------------
 
-    def _spawn(self, coro) -> None:
+    def _spawn(self, coro) -> asyncio.Task:
         task = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._finished)
+        return task
 
     def _finished(self, task: asyncio.Task) -> None:
         self._tasks.discard(task)
@@ -170,8 +172,33 @@ class Simulator:
         run = self._new_run(workflow, "workflow_dispatch", ref, commit, self.st.user, pipeline.dispatch_title(inputs))
         run.inputs = dict(inputs)
         targets = self._dispatch_targets(inputs)
-        self._spawn(execute(self.st, RunClock(self.clock), run, pipeline.cd_dispatch(targets, inputs), self))
+        self._run_tasks[run.id] = self._spawn(execute(self.st, RunClock(self.clock), run, pipeline.cd_dispatch(targets, inputs), self))
         return run
+
+    def cancel(self, run: Run) -> None:
+        """Cancel a run (the cancel API): its task stops where it is; unfinished jobs and steps end
+        ``cancelled``, and nothing waits for review any more."""
+        self.call(self._cancel, run)
+
+    def _cancel(self, run: Run) -> None:
+        task = self._run_tasks.pop(run.id, None)
+        if task is not None:
+            task.cancel()
+        now = self.clock.now()
+        with self.st.lock:
+            for env in run.pending:
+                self._waiting.pop((run.id, env), None)
+                future = self._reviews.pop((run.id, env), None)
+                if future is not None and not future.done():
+                    future.cancel()
+            run.pending = []
+            for job in run.jobs:
+                for step in job.steps:
+                    if step.status != "completed":
+                        step.status, step.conclusion = "completed", "cancelled"
+                if job.status != "completed":
+                    job.status, job.conclusion, job.completed_at = "completed", "cancelled", now
+            run.status, run.conclusion, run.updated_at = "completed", "cancelled", now
 
     def _dispatch_targets(self, inputs: dict[str, str]) -> tuple[str, ...]:
         named = pipeline.split_list(inputs.get("targets"))

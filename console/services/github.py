@@ -314,6 +314,12 @@ class GitHubService:
                 return None
             await asyncio.sleep(0.5)
 
+    async def cancel_run(self, run_id: int) -> None:
+        await self._call(
+            "POST", f"{self._r}/actions/runs/{run_id}/cancel", f"cancel run {run_id}",
+            not_found=f"Run {run_id} not found in {self.repo}.",
+        )
+
     # --- environments, deployments, commits -----------------------------------------------------
 
     async def environments(self) -> list[Environment]:

@@ -76,3 +76,38 @@ def test_a_finished_run_of_the_operation_does_not_block(sandbox, capsys):
 
     assert dispatches(sandbox) == 2
     assert ecr_tags(sandbox)["latest-minimal"] == tags["previous-minimal"]
+
+
+def test_two_machines_that_check_at_the_same_moment_leave_one_run(sandbox_factory, capsys, monkeypatch):
+    """The other machine's dispatch lands between this console's check and its dispatch: the later
+    run (this one) cancels itself before it acts; the earlier one goes on."""
+    from console.services.github import GitHubService
+
+    sb = sandbox_factory(gate_dispatch=True)
+    real = GitHubService.recent_dispatches
+    other: list[int] = []
+
+    async def check_then_race(self, workflow):
+        runs = await real(self, workflow)
+        if not other:  # right after this console's check passed
+            other.append(dispatch_elsewhere(sb, {**cd_inputs("rollback", "other", targets="runtime"),
+                                                 "request_id": "gc-racer0001"}))
+        return runs
+
+    monkeypatch.setattr(GitHubService, "recent_dispatches", check_then_race)
+    tags = ecr_tags(sb)
+    capsys.readouterr()
+
+    assert main(["rollback", "minimal", "--yes"]) == 1
+
+    line = one_line(capsys.readouterr().err)
+    first = sb.run(other[0])
+    assert "Another rollback started at the same moment" in line and f"run #{first.run_number}" in line
+    assert "was cancelled before it ran" in line
+    ours = next(r for r in sb.state.runs.values() if r.event == "workflow_dispatch" and r.id != first.id)
+    assert (ours.status, ours.conclusion) == ("completed", "cancelled")
+    assert sb.run(first.id).status in ("queued", "in_progress", "waiting")  # the earlier one goes on
+    assert ecr_tags(sb) == tags
+    assert main(["audit", "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)[0]
+    assert (record["outcome"], record["run_id"]) == ("refused", ours.id)

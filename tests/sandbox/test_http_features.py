@@ -106,6 +106,19 @@ def test_fault_forbidden_answers_like_a_token_without_the_permission(sandbox, gh
     assert gh.post(url, json={"ref": "main", "inputs": {"operation": "prune"}}).status_code == 204
 
 
+def test_cancel_stops_a_dispatched_run_like_github(sandbox, gh):
+    sandbox.pause()  # the run stays queued until cancelled
+    started = gh.post("/repos/acme/shop/actions/workflows/cd.yml/dispatches",
+                      json={"ref": "main", "inputs": {"operation": "prune"}, "return_run_details": True})
+    run_id = started.json()["workflow_run_id"]
+    assert gh.post(f"{RUNS}/{run_id}/cancel").status_code == 202
+    run = gh.get(f"{RUNS}/{run_id}").json()
+    assert (run["status"], run["conclusion"]) == ("completed", "cancelled")
+    again = gh.post(f"{RUNS}/{run_id}/cancel")
+    assert again.status_code == 409 and "completed" in again.json()["message"]
+    sandbox.resume()
+
+
 def test_fault_fail_next_5xx_counts_down(sandbox, gh):
     sandbox.faults.fail_next_5xx = 2
     assert [gh.get("/user").status_code for _ in range(3)] == [502, 502, 200]

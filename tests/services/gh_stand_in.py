@@ -42,6 +42,9 @@ class RecordingSimulator:
                   ref, SHA, "octo-operator", title, now, now, status="queued")
         return self.state.add_run(run)
 
+    def cancel(self, run) -> None:
+        run.status, run.conclusion = "completed", "cancelled"
+
     def review(self, run, environments, approve, comment):
         run.pending = []
         run.status = "in_progress" if approve else "completed"
