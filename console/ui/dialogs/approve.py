@@ -87,8 +87,9 @@ class ApproveScreen(ActionScreen):
             if not ok:
                 self.cancelled(record)
                 return
-            self.start(f"A {verb}", lambda: approve_action.review(self.ctx, preview, approve=approve, comment=comment,
-                                                                  report=self.report), self._done)
+            self.start("An approval" if approve else "A rejection",
+                       lambda: approve_action.review(self.ctx, preview, approve=approve, comment=comment,
+                                                     report=self.report), self._done)
 
         self.app.push_screen(
             ConfirmModal(f"{verb.capitalize()} {', '.join(envs)} for run {preview.run.id}?", approval_panel(preview, self.now()),

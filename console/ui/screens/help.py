@@ -14,7 +14,7 @@ from console.ui.keys import APP_BINDINGS, HELP_NOTES, TABLE_KEYS, key_for
 
 def help_table(keymap: dict[str, str], extra: list[Binding]) -> Table:
     table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=True)
-    table.add_column(style="bold cyan", no_wrap=True, min_width=10)
+    table.add_column(style="bold cyan", min_width=6, max_width=10)  # "Tab / Shift+Tab" wraps, not the text
     table.add_column(ratio=1)
     table.add_column(style="dim", no_wrap=True)  # the binding id, for the config file's [keys] table
     for binding in [*APP_BINDINGS, *extra]:
