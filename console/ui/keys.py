@@ -70,10 +70,11 @@ HELP_NOTES = {
 }
 
 TABLE_KEYS = [
-    ("↑ ↓ / j k", "Move the cursor"),
-    ("PgUp PgDn, g G", "Page, top, bottom (images and logs)"),
+    ("↑ ↓  j k", "Move the cursor"),
+    ("PgUp PgDn", "Page up / down"),
+    ("g G", "Top, bottom (images and logs)"),
     ("Enter", "Open the selected run"),
-    ("Tab / Shift+Tab", "Next / previous panel"),
+    ("Tab S-Tab", "Next / previous panel (S-Tab: Shift+Tab)"),
     ("ctrl+p", "Command palette: every console command, runs and targets by name"),
 ]
 
