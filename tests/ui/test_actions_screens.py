@@ -237,3 +237,16 @@ async def test_someone_who_cannot_approve_is_told_why_and_offered_nothing(consol
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmModal)
     assert writes(sb) == []
+
+
+async def test_a_keep_count_that_keeps_everything_says_so_and_offers_no_prune(console_app):
+    app, sb = console_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("P")
+        await until(pilot, lambda: isinstance(app.screen, PruneScreen) and app.screen.plan is not None)
+        screen = app.screen
+        assert not screen.plan.delete and not screen.query_one("#items", SelectionList).display
+        assert "Nothing to delete" in str(screen.query_one("#summary", Static).render())
+        assert screen.query_one("#execute", Button).disabled
+    assert writes(sb) == []
