@@ -91,7 +91,7 @@ def _print_status(console: Console, snapshot: Snapshot) -> None:
     for column in ("environment", "target", "version", "digest", "since"):
         table.add_column(column)
     for state in snapshot.states:
-        table.add_row(state.environment, state.target, state.label, short_digest(state.digest), ago(state.pushed_at, now))
+        table.add_row(state.environment, state.target, state.label, short_digest(state.digest), ago(state.since, now))
     console.print(table if snapshot.states else "No targets found in ECR yet: push to main to build the first images.")
     runs = Table(title="Recent runs", title_justify="left")
     for column in ("workflow", "#", "status", "ref", "actor", "when"):

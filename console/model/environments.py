@@ -82,6 +82,19 @@ class TargetState:
     commit: str | None = None  # the build's commit (from its sha-<commit>-<target> tag), if any
 
     @property
+    def since(self) -> datetime | None:
+        """When the environment got this image: its last successful deployment, if newer than the push."""
+        times = [t for t in (self.pushed_at, self._deployed_at) if t is not None]
+        return max(times, default=None)
+
+    @property
+    def _deployed_at(self) -> datetime | None:
+        if self.deployment is None:
+            return None
+        done = [s.created_at for s in self.deployment.statuses if s.state == "success"]
+        return max(done, default=self.deployment.created_at)
+
+    @property
     def label(self) -> str:
         """The version, else the short build commit, else '-'."""
         return self.version or (f"sha {self.commit[:7]}" if self.commit else "-")

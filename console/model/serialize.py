@@ -54,6 +54,7 @@ def state_json(state: TargetState) -> dict[str, Any]:
         "version": state.version,
         "commit": state.commit,
         "pushed_at": iso(state.pushed_at),
+        "since": iso(state.since),
         "deployment": deployment_json(state.deployment),
     }
 

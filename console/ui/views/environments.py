@@ -50,7 +50,7 @@ class EnvironmentsView(View):
                            "bold" if state.digest else "dim italic")
             rows.append((f"{state.environment}:{state.target}",
                          (state.environment, state.target, version, short_digest(state.digest),
-                          ago(state.pushed_at, now), rollback)))
+                          ago(state.since, now), rollback)))
         replace_rows(self.query_one("#env-targets", DataTable), rows)
         self._deployments = {str(d.id): d for d in snapshot.deployments}
         self.set_class(not snapshot.deployments, "-empty")

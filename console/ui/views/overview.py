@@ -52,7 +52,7 @@ def state_cell(state: TargetState | None, snapshot: Snapshot, now: datetime) -> 
     if deployment is not None:
         run = deployment_run(deployment, snapshot.runs)
         via = f" · {run_label(run)}" if run else (f" · by {deployment.creator}" if deployment.creator else "")
-    text.append(f"\n{ago(state.pushed_at, now)}{via}", "italic")
+    text.append(f"\n{ago(state.since, now)}{via}", "italic")
     return text
 
 
