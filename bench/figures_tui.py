@@ -103,7 +103,7 @@ def figure_tui(figure: str, benv: BenchEnv, scratch: Path, quick: bool,
             if name == "scroll":
                 note += f"; {data['lines_per_scroll_key']:.1f} table lines painted per key"
             else:
-                note += f"; {data['total_rows']:,} rows filtered per key"
+                note += f"; filtering a table of {data['total_rows']:,} rows"
             paused = "paused" in label
             rows.append(Row(f"5. key -> repaint, {label} ({scale})", f"p50 {seconds(p50)}, p95 {seconds(p95)}",
                             "", None, "p95 <= 50 ms" if not paused else "(diagnostic)",
