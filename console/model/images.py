@@ -14,6 +14,7 @@ longest first; :func:`discover_targets` finds them from the pointer tags.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -81,6 +82,12 @@ def discover_targets(tags: list[str] | tuple[str, ...] | set[str]) -> tuple[str,
 
 def parse_tag(tag: str, targets: tuple[str, ...] | list[str]) -> TagInfo:
     """Interpret one tag against the known targets (longest target name wins)."""
+    # Memoised: grouping, versions and "untargeted" each parse every tag of a 10,000-image listing.
+    return _parse_tag(tag, tuple(targets))
+
+
+@functools.lru_cache(maxsize=65_536)
+def _parse_tag(tag: str, targets: tuple[str, ...]) -> TagInfo:
     for prefix, kind in (
         ("latest-", TagKind.LATEST),
         ("previous-", TagKind.PREVIOUS),

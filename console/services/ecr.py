@@ -178,11 +178,11 @@ class EcrService:
             images = []
             for page in paginator.paginate(repositoryName=self.repository, PaginationConfig={"PageSize": PAGE_SIZE}):
                 images.extend(_to_image(d) for d in page.get("imageDetails", ()))
+            # Sorted here, in the worker thread: on 10,000 images the sort would block the event loop.
+            images.sort(key=lambda i: (i.pushed_at, i.digest), reverse=True)
             return images
 
-        images = await self._run("DescribeImages", listing)
-        images.sort(key=lambda i: (i.pushed_at, i.digest), reverse=True)
-        return images
+        return await self._run("DescribeImages", listing)
 
     async def get_manifests(self, refs: list[str]) -> dict[str, Manifest]:
         """Manifests for tags or digests in ONE batch_get_image call; refs ECR lacks are left out."""
@@ -262,6 +262,10 @@ def _to_image(detail: dict[str, Any]) -> Image:
     pushed = detail.get("imagePushedAt")
     if not isinstance(pushed, datetime):
         pushed = datetime.fromtimestamp(float(pushed or 0), tz=timezone.utc)
+    else:
+        # botocore hands out dateutil ``tzlocal`` datetimes: every comparison (sorting 10,000 images)
+        # would call dateutil. UTC compares natively and prints the same instant everywhere.
+        pushed = pushed.astimezone(timezone.utc)
     return Image(
         digest=detail["imageDigest"],
         tags=tuple(sorted(detail.get("imageTags") or ())),
