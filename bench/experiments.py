@@ -22,6 +22,9 @@ from __future__ import annotations
 
 import os
 
+# The ones that touch what ``images --json`` runs (the others would only add their imports to it).
+CLI_EXPERIMENTS = ("ecr", "tagcache", "compactjson")
+
 
 def apply_from_env() -> list[str]:
     names = [n for n in os.environ.get("BENCH_EXPERIMENT", "").split(",") if n]

@@ -24,7 +24,10 @@ def _mb(sample_list: list[Sample]) -> float:
 
 
 def figure_images(benv: BenchEnv, scratch: Path, repeats: int, experiment: str = "") -> tuple[list[Row], dict]:
+    from bench.experiments import CLI_EXPERIMENTS
+
     env = child_env(benv.env(), scratch)
+    experiment = ",".join(n for n in experiment.split(",") if n in CLI_EXPERIMENTS)
     if experiment:
         env["BENCH_EXPERIMENT"] = experiment
     commands = {
