@@ -38,8 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 async def status_command(args: argparse.Namespace, backend, settings: Settings) -> int:
     snapshot: Snapshot = await backend.snapshot()
     if args.json:
-        json.dump(status_json(snapshot), sys.stdout, indent=2)
-        print()
+        _print_json(status_json(snapshot))
         return 0
     console = Console()
     _print_status(console, snapshot)
@@ -56,7 +55,7 @@ async def images_command(args: argparse.Namespace, _backend, settings: Settings)
     states = target_states(images, targets, environments=settings.environments)
     if args.json:
         payload = {"repository": settings.ecr_repository, **images_json(images, targets, states)}
-        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+        _print_json(payload)
         return 0
     console = Console()
     if not images:
@@ -75,6 +74,12 @@ async def images_command(args: argparse.Namespace, _backend, settings: Settings)
             )
         console.print(table)
     return 0
+
+
+def _print_json(payload: dict) -> None:
+    """Indented for a person at a terminal; compact for a pipe (the fast encoder: 10,000 images)."""
+    indent = 2 if sys.stdout.isatty() else None
+    sys.stdout.write(json.dumps(payload, indent=indent) + "\n")
 
 
 def _print_status(console: Console, snapshot: Snapshot) -> None:
