@@ -100,10 +100,10 @@ def time_first_load(app: GhaecrApp, backend: Backend) -> dict:
     phases: dict[str, float] = {}
     snapshot = backend.snapshot
 
-    async def timed_snapshot():
+    async def timed_snapshot(**kwargs):
         started = time.perf_counter()
         try:
-            return await snapshot()
+            return await snapshot(**kwargs)
         finally:
             phases.setdefault("snapshot_s", time.perf_counter() - started)
 

@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from console.model.images import Image, find_by_tag, group_by_target, image_build_sha, image_version
+from console.model.images import (
+    Image,
+    TagKind,
+    find_by_tag,
+    group_by_target,
+    image_build_sha,
+    image_version,
+    parse_tag,
+)
 
 STAGING = "staging"
 PRODUCTION = "production"
@@ -171,3 +180,38 @@ def staging_ahead(images: list[Image] | tuple[Image, ...], target: str) -> bool:
     staging = find_by_tag(images, f"staging-{target}")
     prod = find_by_tag(images, f"latest-{target}")
     return staging is not None and (prod is None or staging.digest != prod.digest)
+
+
+def version_key(version: str) -> tuple:
+    """Order release versions: v1.10.0 after v1.9.0, and a pre-release (v1.2.0-rc1) before its release."""
+    core, sep, suffix = version.lstrip("v").partition("-")
+    numbers = tuple(int(n) if n.isdigit() else 0 for n in core.split("+")[0].split("."))
+    return (numbers + (0,) * (3 - len(numbers)), not sep, suffix)
+
+
+def releases_behind_by_tags(tag_digests: Mapping[str, str], targets: tuple[str, ...]) -> dict[str, int]:
+    """Drift from tags alone (tag -> digest, as ``list_images`` gives): per target, how many release
+    versions are newer, by version order, than the one production (``latest-<target>``) runs. No
+    production: every release; production on an unreleased build: every release of another digest."""
+    releases: dict[str, list[tuple[str, str]]] = {t: [] for t in targets}
+    for tag, digest in tag_digests.items():
+        info = parse_tag(tag, targets)
+        if info.kind is TagKind.RELEASE and info.version and info.target in releases:
+            releases[info.target].append((info.version, digest))
+    behind: dict[str, int] = {}
+    for target, found in releases.items():
+        prod = tag_digests.get(f"latest-{target}")
+        prod_versions = [version_key(v) for v, d in found if d == prod]
+        if prod is None:
+            behind[target] = len(found)
+        elif not prod_versions:
+            behind[target] = sum(1 for _, d in found if d != prod)
+        else:
+            newest = max(prod_versions)
+            behind[target] = sum(1 for v, d in found if d != prod and version_key(v) > newest)
+    return behind
+
+
+def tag_digests(images: list[Image] | tuple[Image, ...]) -> dict[str, str]:
+    """tag -> digest of a listing (a tag names one image)."""
+    return {tag: image.digest for image in images for tag in image.tags}

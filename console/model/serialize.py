@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from console.model.environments import Deployment, PendingApproval, RateLimit, TargetState, releases_behind, staging_ahead
+from console.model.environments import Deployment, PendingApproval, RateLimit, TargetState, staging_ahead
 from console.model.images import Image, group_by_target, image_version, untargeted
 from console.model.runs import WorkflowRun
 from console.model.snapshot import Snapshot
@@ -101,6 +101,7 @@ def running_where(states: tuple[TargetState, ...]) -> dict[str, list[str]]:
 
 def status_json(snapshot: Snapshot) -> dict[str, Any]:
     environments: dict[str, dict[str, Any]] = {}
+    behind = snapshot.releases_behind()
     for state in snapshot.states:
         environments.setdefault(state.environment, {})[state.target] = state_json(state)
     return {
@@ -111,7 +112,7 @@ def status_json(snapshot: Snapshot) -> dict[str, Any]:
         "environments": environments,
         "drift": {
             t: {
-                "production_releases_behind": releases_behind(snapshot.images, snapshot.targets, t),
+                "production_releases_behind": behind[t],
                 "staging_differs_from_production": staging_ahead(snapshot.images, t),
             }
             for t in snapshot.targets

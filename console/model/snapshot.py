@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from console.model.environments import Deployment, PendingApproval, RateLimit, TargetState
+from console.model.environments import (
+    Deployment,
+    PendingApproval,
+    RateLimit,
+    TargetState,
+    releases_behind_by_tags,
+    tag_digests,
+)
 from console.model.images import Image
 from console.model.runs import WorkflowRun
 
@@ -23,6 +30,16 @@ class Snapshot:
     deployments: tuple[Deployment, ...] = ()
     rate_limit: RateLimit | None = None
     errors: tuple[str, ...] = field(default=())  # partial failures, one sentence each
+    # False after the TUI's cheap first load: ``images`` holds only the pointer-tagged images (the
+    # full listing follows); ``behind`` (drift per target) is complete either way.
+    images_complete: bool = True
+    behind: tuple[tuple[str, int], ...] = ()
+
+    def releases_behind(self) -> dict[str, int]:
+        """Production drift per target: release versions newer than what production runs."""
+        if self.behind or not self.targets:
+            return dict(self.behind)
+        return releases_behind_by_tags(tag_digests(self.images), self.targets)
 
     def runs_of(self, workflow: str) -> tuple[WorkflowRun, ...]:
         return tuple(r for r in self.runs if r.workflow == workflow)

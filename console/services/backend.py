@@ -14,6 +14,7 @@ A failure of one GitHub part (e.g. no permission to read deployments) lands in
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -22,7 +23,7 @@ import httpx
 from console.config import Settings
 from console.errors import AuthError, ConsoleError, NetworkError, RateLimited
 from console.model import Deployment, Image, PendingApproval, Snapshot, WorkflowRun
-from console.model.environments import target_states
+from console.model.environments import releases_behind_by_tags, tag_digests, target_states
 from console.model.images import discover_targets
 from console.services.ecr import EcrService
 from console.services.github import GitHubService
@@ -60,17 +61,27 @@ class Backend:
     async def aclose(self) -> None:
         await self.github.aclose()
 
-    async def snapshot(self, *, reuse_images: tuple[Image, ...] | None = None) -> Snapshot:
+    async def snapshot(self, *, reuse_images: tuple[Image, ...] | None = None, pointers_only: bool = False) -> Snapshot:
         """``reuse_images``: skip the ECR listing and use these (the console's fast GitHub-only polls
-        while a deployment waits for approval; ECR is still listed once per refresh interval)."""
+        while a deployment waits for approval; ECR is still listed once per refresh interval).
+        ``pointers_only``: the cheap first load: tags plus the pointer-tagged images, enough for the
+        states and drift; ``images_complete`` is False and ``with_all_images`` completes it."""
         workflows = self.settings.workflows.all()
+        if reuse_images is not None:
+            ecr_part = _given(list(reuse_images))
+        elif pointers_only:  # ``images`` are then (pointer images, tag -> digest)
+            ecr_part = self.ecr.pointer_images(self.settings.targets or ())
+        else:
+            ecr_part = self.ecr.list_images()
         parts: list[Any] = await asyncio.gather(
-            self.ecr.list_images() if reuse_images is None else _given(list(reuse_images)),
+            ecr_part,
             self.github.deployments(per_page=DEPLOYMENTS),
             *(self.github.list_runs(w, per_page=RUNS_PER_WORKFLOW) for w in workflows),
             return_exceptions=True,
         )
-        images = _ok_or_raise(parts[0])
+        cheap = pointers_only and reuse_images is None
+        listed = _ok_or_raise(parts[0])
+        images, tags = listed if cheap else (listed, tag_digests(listed))
         deployments_part, run_parts = parts[1], parts[2:]
         github_parts = [deployments_part, *run_parts]
         failures = [p for p in github_parts if isinstance(p, BaseException)]
@@ -86,20 +97,36 @@ class Backend:
         )
         deployments: list[Deployment] = [] if isinstance(deployments_part, BaseException) else deployments_part
         approvals, approval_errors = await self._approvals(runs)
-        targets = self.settings.targets or discover_targets({t for i in images for t in i.tags})
+        targets = tuple(self.settings.targets or discover_targets(set(tags)))
         self.snapshots += 1
         return Snapshot(
             repo=self.settings.repo,
             ecr_repository=self.settings.ecr_repository,
             fetched_at=datetime.now(timezone.utc),
-            targets=tuple(targets),
+            targets=targets,
             runs=tuple(runs),
             images=tuple(images),
-            states=target_states(images, tuple(targets), deployments, self.settings.environments),
+            states=target_states(images, targets, deployments, self.settings.environments),
             approvals=approvals,
             deployments=tuple(deployments),
             rate_limit=self.github.rate_limit,
             errors=tuple(dict.fromkeys(str(f) for f in (*failures, *approval_errors))),
+            images_complete=not cheap,
+            behind=tuple(releases_behind_by_tags(tags, targets).items()),
+        )
+
+    async def with_all_images(self, snapshot: Snapshot) -> Snapshot:
+        """``snapshot`` completed with the full ECR listing (after a ``pointers_only`` first load)."""
+        images = await self.ecr.list_images()
+        tags = tag_digests(images)
+        targets = tuple(self.settings.targets or discover_targets(set(tags)))
+        return replace(
+            snapshot,
+            targets=targets,
+            images=tuple(images),
+            states=target_states(images, targets, snapshot.deployments, self.settings.environments),
+            images_complete=True,
+            behind=tuple(releases_behind_by_tags(tags, targets).items()),
         )
 
     async def _approvals(

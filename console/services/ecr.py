@@ -6,6 +6,7 @@ Public API::
     ecr = EcrService("shop", session=boto3.Session(aws_access_key_id=..., ...))  # given credentials
     await ecr.describe_repository()          # -> repository URI
     await ecr.list_images()                  # -> list[Image], newest push first (paginated, 1000/page)
+    await ecr.pointer_images(targets)        # -> (pointer-tagged images, {tag: digest}): the cheap first look
     await ecr.get_manifests(["latest-a", "sha256:..."])   # -> {ref: Manifest} (one batch_get_image)
     await ecr.put_tag(manifest, "previous-a")             # -> RetagResult (one put_image, compare first)
     await ecr.retag("staging-a", "latest-a")  # -> RetagResult; no put when the tag already points there
@@ -31,7 +32,7 @@ from botocore.exceptions import ClientError
 
 from console.errors import AwsError, EcrImageNotFound
 from console.model import Image
-from console.model.images import is_digest
+from console.model.images import POINTER_PREFIXES, discover_targets, is_digest
 from console.services.ecr_errors import map_aws_error
 
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
@@ -183,6 +184,27 @@ class EcrService:
             return images
 
         return await self._run("DescribeImages", listing)
+
+    async def pointer_images(self, targets: tuple[str, ...] = ()) -> tuple[list[Image], dict[str, str]]:
+        """The cheap first look: every tag's digest (``list_images``, no details, paginated) and the
+        details of the pointer-tagged images only (one ``describe_images``). Returns (pointer images,
+        tag -> digest). ``targets``: empty means discover them from the tags."""
+
+        def listing(client: Any) -> tuple[list[Image], dict[str, str]]:
+            tags: dict[str, str] = {}
+            pages = client.get_paginator("list_images").paginate(
+                repositoryName=self.repository, filter={"tagStatus": "TAGGED"}, PaginationConfig={"PageSize": PAGE_SIZE}
+            )
+            for page in pages:
+                tags.update((i["imageTag"], i["imageDigest"]) for i in page.get("imageIds", ()) if "imageTag" in i)
+            wanted = [f"{p}{t}" for p in POINTER_PREFIXES for t in targets or discover_targets(tags) if f"{p}{t}" in tags]
+            if not wanted:
+                return [], tags
+            details = client.describe_images(repositoryName=self.repository, imageIds=[{"imageTag": t} for t in wanted])
+            images = {d["imageDigest"]: _to_image(d) for d in details.get("imageDetails", ())}
+            return sorted(images.values(), key=lambda i: (i.pushed_at, i.digest), reverse=True), tags
+
+        return await self._run("ListImages", listing)
 
     async def get_manifests(self, refs: list[str]) -> dict[str, Manifest]:
         """Manifests for tags or digests in ONE batch_get_image call; refs ECR lacks are left out."""

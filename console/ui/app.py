@@ -127,16 +127,22 @@ class GhaecrApp(App):
                                                exit_on_error=False)
 
     async def _load_snapshot(self, reuse_images: bool) -> None:
-        if reuse_images and self.snapshot is not None:
+        if reuse_images and self.snapshot is not None and self.snapshot.images_complete:
             snapshot = await self.backend.snapshot(reuse_images=self.snapshot.images)
         else:
             started = time.monotonic()
-            snapshot = await self.backend.snapshot()
+            # The first load is cheap (pointer tags only: the overview is complete); every image follows.
+            snapshot = await self.backend.snapshot(pointers_only=self.snapshot is None)
             self._listed_at = started
+        await self._show_snapshot(snapshot)
+        if not snapshot.images_complete:
+            await self._show_snapshot(await self.backend.with_all_images(snapshot))
+
+    async def _show_snapshot(self, snapshot: Snapshot) -> None:
         # Off the event loop: on 10,000 images this is real work. The overview first, then the table rows.
         prepared = await asyncio.to_thread(self._prepare, snapshot)
         self.post_message(SnapshotLoaded(snapshot, prepared))
-        if prepared.image_rows is None:
+        if prepared.image_rows is None and snapshot.images_complete:
             self.post_message(ImagesPrepared(prepared, await asyncio.to_thread(self._preparer.rows, prepared)))
 
     @on(SnapshotLoaded)
@@ -145,7 +151,9 @@ class GhaecrApp(App):
         self._notify_new_approvals(snapshot)
         self.snapshot, self.prepared, self._failures = snapshot, message.prepared, 0
         now = self.now()
-        self._set_data(loaded_at=now, refreshing=False, stale_reason=None, rate_limit=snapshot.rate_limit,
+        # Still refreshing until every image has arrived (the overview is already complete).
+        self._set_data(loaded_at=now, refreshing=not snapshot.images_complete, stale_reason=None,
+                       rate_limit=snapshot.rate_limit,
                        partial=snapshot.errors)
         self._draw()
         self._schedule(next_delay(snapshot, self.settings.refresh_seconds))

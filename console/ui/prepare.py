@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from rich.text import Text
 
 from console.model import PRODUCTION, STAGING, Image, Snapshot, TagKind
-from console.model.environments import releases_behind, staging_ahead
+from console.model.environments import staging_ahead
 from console.model.images import find_by_tag, group_by_target, parse_tag, untargeted
 from console.model.format import human_size, stamp
 from console.ui.widgets.virtual_table import Row
@@ -82,10 +82,10 @@ def summarize(snapshot: Snapshot) -> Prepared:
     strays = untargeted(snapshot.images, targets)
     if strays:
         groups[NO_TARGET] = tuple(sorted(strays, key=lambda i: i.pushed_at, reverse=True))
-    # Each target's own images are enough for its drift, and a third of the parsing.
+    # Each target's own images are enough for staging-vs-production, and a third of the parsing.
     return Prepared(
         image_count=len(snapshot.images),
-        behind={t: releases_behind(groups[t], targets, t) for t in targets},
+        behind=snapshot.releases_behind(),
         ahead={t: staging_ahead(groups[t], t) for t in targets},
         environments_of=envs,
         rollback_to={t: i for t in targets if (i := find_by_tag(groups[t], f"previous-{t}"))},

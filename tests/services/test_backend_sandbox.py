@@ -35,3 +35,21 @@ async def test_idle_refresh_costs_nothing_counted_and_one_listing(sandbox):
         assert set(backend.ecr.stats.by_operation) == {"DescribeImages"}
     finally:
         await backend.aclose()
+
+
+async def test_the_cheap_first_load_has_the_full_overview_and_completes_later(sandbox):
+    sandbox.wait_idle()
+    backend = Backend.from_settings(sandbox.settings(targets=None))  # targets discovered from the tags
+    try:
+        full = await backend.snapshot()
+        cheap = await backend.snapshot(pointers_only=True)
+        completed = await backend.with_all_images(cheap)
+    finally:
+        await backend.aclose()
+
+    assert not cheap.images_complete and len(cheap.images) < len(full.images)
+    assert all(any(t.startswith(("latest-", "previous-", "staging-")) for t in i.tags) for i in cheap.images)
+    assert cheap.targets == full.targets
+    assert cheap.states == full.states
+    assert cheap.releases_behind() == full.releases_behind()
+    assert completed.images_complete and completed.images == full.images and completed.states == full.states

@@ -112,7 +112,7 @@ class FakeBackend:
 
     reused: int = 0  # polls that reused the last ECR listing
 
-    async def snapshot(self, *, reuse_images=None) -> Snapshot:
+    async def snapshot(self, *, reuse_images=None, pointers_only=False) -> Snapshot:
         self.calls += 1
         if self.fail_with is not None:
             raise self.fail_with
@@ -120,6 +120,9 @@ class FakeBackend:
             self.reused += 1
             return replace(self.snap, images=reuse_images)
         return replace(self.snap)
+
+    async def with_all_images(self, snapshot: Snapshot) -> Snapshot:
+        return replace(snapshot, images_complete=True)
 
     async def aclose(self) -> None:
         pass

@@ -22,6 +22,7 @@ COLUMNS = [Column("Tags"), Column("Digest", 12), Column("Pushed (UTC)", 16), Col
            Column("Runs in", 12)]
 EMPTY = ("No images in ECR repository '{ecr}'. The CD workflow pushes sha-<commit>-<target> images on every "
          "push to main; check the repository name and region if you expected some.")
+LOADING = "Loading every image of ECR repository '{ecr}'… (the overview is already complete)."
 
 
 class ImagesView(View):
@@ -46,8 +47,9 @@ class ImagesView(View):
     def show(self, snapshot: Snapshot, prepared: Prepared, now: datetime) -> None:
         self._by_digest = {i.digest: i for i in snapshot.images}
         self._total = prepared.image_count
-        self.set_class(not snapshot.images, "-empty")
-        self.query_one("#images-empty", Static).update(EMPTY.format(ecr=snapshot.ecr_repository))
+        self.set_class(not snapshot.images or not snapshot.images_complete, "-empty")
+        message = EMPTY if snapshot.images_complete else LOADING
+        self.query_one("#images-empty", Static).update(message.format(ecr=snapshot.ecr_repository))
         if prepared.image_rows is not None and prepared.image_rows is not self._rows:  # else keep the table
             self._rows = prepared.image_rows
             self.table.set_rows(self._rows)
