@@ -9,11 +9,6 @@ machine in the same minute; none is used by the console itself.
   every tag of 10,000 images about three times each.
 - ``compactjson``: ``images --json`` / ``status --json`` without ``indent=2`` (indentation makes the
   json module fall back from its C encoder to the pure-Python one).
-- ``pointerfirst``: the first ``Backend.snapshot()`` builds the overview from ``list_images`` (digests
-  and tags only) and a ``describe_images`` of the pointer tags (latest/previous/staging per target)
-  instead of describing all 10,000 images. A timing probe for figure 3 only: drift in this first
-  snapshot is not computed from the releases, which a real implementation would do from the
-  release tags' versions.
 - ``filter``: VirtualTable narrows term by term with plain list comprehensions (no generator per
   row) and, while the filter only grows, scans the rows the previous filter kept instead of all.
 """
@@ -127,37 +122,5 @@ def _compactjson() -> None:
     json.dumps = lambda obj, *args, indent=None, **kwargs: dumps(obj, *args, **kwargs)
 
 
-def _pointerfirst() -> None:
-    from console.model.images import POINTER_PREFIXES, discover_targets
-    from console.services import ecr as ecr_module
-    from console.services.backend import Backend
-
-    original = Backend.snapshot
-
-    async def snapshot(self, *, reuse_images=None):
-        if reuse_images is not None or getattr(self, "_bench_listed", False):
-            return await original(self, reuse_images=reuse_images)
-        self._bench_listed = True
-        repository, configured = self.ecr.repository, self.settings.targets
-
-        def pointers(client):
-            tags: set[str] = set()
-            for page in client.get_paginator("list_images").paginate(
-                    repositoryName=repository, filter={"tagStatus": "TAGGED"}):
-                tags.update(i["imageTag"] for i in page.get("imageIds", ()) if "imageTag" in i)
-            targets = configured or discover_targets(tags)
-            wanted = [f"{p}{t}" for p in POINTER_PREFIXES for t in targets if f"{p}{t}" in tags]
-            if not wanted:
-                return []
-            details = client.describe_images(repositoryName=repository,
-                                             imageIds=[{"imageTag": t} for t in wanted])["imageDetails"]
-            return list({d["imageDigest"]: ecr_module._to_image(d) for d in details}.values())
-
-        images = await self.ecr._run("ListImages", pointers)
-        return await original(self, reuse_images=tuple(images))
-
-    Backend.snapshot = snapshot
-
-
-EXPERIMENTS = {"pointerfirst": _pointerfirst, "filter": _filter, "ecr": _ecr, "tagcache": _tagcache,
+EXPERIMENTS = {"filter": _filter, "ecr": _ecr, "tagcache": _tagcache,
                "compactjson": _compactjson}
