@@ -15,6 +15,7 @@ import time
 from collections import Counter
 
 from bench.environment import BenchEnv
+from bench.fast_clock import accelerated_refresh
 from bench.report import Row
 
 IDLE_SECONDS = 300.0
@@ -68,67 +69,35 @@ async def backend_loop(benv: BenchEnv) -> dict:
             "routes": dict(routes), "ecr": ecr, "listings": _listings(ecr), "simulated": IDLE_SECONDS}
 
 
-class _FastTime:
-    """``time`` as the app module sees it: real time plus the part of every timer delay the bench
-    skipped. The app measures how old its ECR listing is with ``time.monotonic``, so that clock must
-    run with the accelerated timers; it is also the clock the idle minutes are counted on."""
-
-    def __init__(self) -> None:
-        self.skipped = 0.0
-
-    def monotonic(self) -> float:
-        return time.monotonic() + self.skipped
-
-    def __getattr__(self, name: str):
-        return getattr(time, name)
-
-
 async def app_loop(benv: BenchEnv, simulated: float) -> dict:
-    import console.ui.app as app_module
     from console.services.backend import Backend
     from console.ui.app import GhaecrApp
 
     settings = benv.settings()
     backend = Backend.from_settings(settings)
     app = GhaecrApp(backend, settings)
-    scheduled: list[float] = []
-    original = app_module.next_delay
-    clock = _FastTime()
-
-    def accelerated(*args, **kwargs) -> float:
-        delay = original(*args, **kwargs)
-        scheduled.append(delay)
-        clock.skipped += delay - delay / SPEEDUP  # the app's clock jumps by what the bench skips
-        return delay / SPEEDUP
-
-    app_module.next_delay = accelerated
-    real_time = getattr(app_module, "time", None)
-    if real_time is time:
-        app_module.time = clock
     requests = benv.sandbox.state.requests
     try:
-        async with app.run_test(size=(120, 40)) as pilot:
-            deadline = time.monotonic() + 240
-            while app.snapshot is None and time.monotonic() < deadline:
-                await pilot.pause(0.01)
-            loaded = backend.snapshots
-            mark, ecr_before = len(requests), dict(backend.ecr.stats.by_operation)
-            simulated_start = clock.monotonic()
-            while clock.monotonic() - simulated_start < simulated and time.monotonic() < deadline:
-                await pilot.pause(0.02)
-            # Let the poll that was due at the 5-minute mark finish, then stop counting.
-            while app.data.refreshing and time.monotonic() < deadline:
-                await pilot.pause(0.01)
-            refreshes = backend.snapshots - loaded
-            counted, not_modified, routes = github_counts(list(requests[mark:]))
-            ecr_after = backend.ecr.stats.by_operation
-            ecr = {op: ecr_after.get(op, 0) - ecr_before.get(op, 0) for op in ecr_after}
-            intervals = sorted(set(scheduled))
-            elapsed = clock.monotonic() - simulated_start
+        with accelerated_refresh(SPEEDUP) as clock:
+            async with app.run_test(size=(120, 40)) as pilot:
+                deadline = time.monotonic() + 240
+                while app.snapshot is None and time.monotonic() < deadline:
+                    await pilot.pause(0.01)
+                loaded = backend.snapshots
+                mark, ecr_before = len(requests), dict(backend.ecr.stats.by_operation)
+                simulated_start = clock.monotonic()
+                while clock.monotonic() - simulated_start < simulated and time.monotonic() < deadline:
+                    await pilot.pause(0.02)
+                # Let the poll that was due at the 5-minute mark finish, then stop counting.
+                while app.data.refreshing and time.monotonic() < deadline:
+                    await pilot.pause(0.01)
+                refreshes = backend.snapshots - loaded
+                counted, not_modified, routes = github_counts(list(requests[mark:]))
+                ecr_after = backend.ecr.stats.by_operation
+                ecr = {op: ecr_after.get(op, 0) - ecr_before.get(op, 0) for op in ecr_after}
+                intervals = sorted(set(clock.delays))
+                elapsed = clock.monotonic() - simulated_start
     finally:
-        app_module.next_delay = original
-        if real_time is time:
-            app_module.time = real_time
         await backend.aclose()
     return {"refreshes": refreshes, "intervals": intervals, "simulated": elapsed, "counted": counted,
             "not_modified": not_modified,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import time
 
-import console.ui.app as app_module
+from bench.fast_clock import accelerated_refresh
 from console.services.backend import Backend
 from console.ui.app import GhaecrApp
 
@@ -16,60 +16,36 @@ SPEEDUP = 100.0
 SIMULATED = 120.0  # seconds of idle console
 
 
-class _FastClock:
-    """``time`` for the app module: real time plus the timer delays the test skipped."""
-
-    def __init__(self) -> None:
-        self.skipped = 0.0
-
-    def monotonic(self) -> float:
-        return time.monotonic() + self.skipped
-
-    def __getattr__(self, name: str):
-        return getattr(time, name)
-
-
-async def test_an_idle_console_polling_fast_lists_ecr_once_per_interval_and_spends_no_rate_limit(sandbox, monkeypatch):
+async def test_an_idle_console_polling_fast_lists_ecr_once_per_interval_and_spends_no_rate_limit(sandbox):
     sandbox.wait_idle()
     sandbox.pause()
     settings = sandbox.settings()  # refresh_seconds: the default 30
-    clock = _FastClock()
-    delays: list[float] = []
-    next_delay = app_module.next_delay
-
-    def accelerated(*args, **kwargs) -> float:
-        delay = next_delay(*args, **kwargs)
-        delays.append(delay)
-        clock.skipped += delay - delay / SPEEDUP
-        return delay / SPEEDUP
-
-    monkeypatch.setattr(app_module, "next_delay", accelerated)
-    monkeypatch.setattr(app_module, "time", clock)
     backend = Backend.from_settings(settings)
     app = GhaecrApp(backend, settings, now=sandbox.clock.now)
     try:
-        async with app.run_test(size=(120, 40)) as pilot:
-            deadline = time.monotonic() + 60
-            while app.snapshot is None:
-                assert time.monotonic() < deadline
-                await pilot.pause(0.02)
-            assert app.snapshot.approvals, "the seeded release should be waiting (the loop polls fast)"
-            mark = len(sandbox.state.requests)
-            listings = backend.ecr.stats.by_operation.get("DescribeImages", 0)
-            polls = backend.snapshots
-            start = clock.monotonic()
-            while clock.monotonic() - start < SIMULATED:
-                assert time.monotonic() < deadline, "the refresh loop stalled"
-                await pilot.pause(0.02)
-            while app.data.refreshing:
-                await pilot.pause(0.02)
-            idle = sandbox.state.requests[mark:]
-            listed = backend.ecr.stats.by_operation.get("DescribeImages", 0) - listings
-            polled = backend.snapshots - polls
+        with accelerated_refresh(SPEEDUP) as clock:
+            async with app.run_test(size=(120, 40)) as pilot:
+                deadline = time.monotonic() + 60
+                while app.snapshot is None:
+                    assert time.monotonic() < deadline
+                    await pilot.pause(0.02)
+                assert app.snapshot.approvals, "the seeded release should be waiting (the loop polls fast)"
+                mark = len(sandbox.state.requests)
+                listings = backend.ecr.stats.by_operation.get("DescribeImages", 0)
+                polls = backend.snapshots
+                start = clock.monotonic()
+                while clock.monotonic() - start < SIMULATED:
+                    assert time.monotonic() < deadline, "the refresh loop stalled"
+                    await pilot.pause(0.02)
+                while app.data.refreshing:
+                    await pilot.pause(0.02)
+                idle = sandbox.state.requests[mark:]
+                listed = backend.ecr.stats.by_operation.get("DescribeImages", 0) - listings
+                polled = backend.snapshots - polls
     finally:
         await backend.aclose()
 
-    assert min(delays) < settings.refresh_seconds  # it did poll fast while the approval waited
+    assert min(clock.delays) < settings.refresh_seconds  # it did poll fast while the approval waited
     assert polled >= SIMULATED / settings.refresh_seconds * 2
     assert [r for r in idle if r.counted] == []
     assert listed <= math.ceil((clock.monotonic() - start) / settings.refresh_seconds) + 1
