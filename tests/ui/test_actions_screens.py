@@ -70,6 +70,14 @@ async def open_rollback(pilot, target: str | None) -> RollbackScreen:
     return pilot.app.screen
 
 
+async def open_prune(pilot) -> PruneScreen:
+    """Press P and wait for the prune plan."""
+    app = pilot.app
+    await pilot.press("P")
+    await until(pilot, lambda: isinstance(app.screen, PruneScreen) and app.screen.plan is not None)
+    return app.screen
+
+
 async def test_rollback_then_again_to_a_chosen_version(console_app, audit_log):
     app, sb = console_app()
     before = ecr_tags(sb)
@@ -132,9 +140,7 @@ async def test_prune_deletes_exactly_the_checked_images(console_app, audit_log):
     app, sb = console_app()
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
-        await pilot.press("P")
-        await until(pilot, lambda: isinstance(app.screen, PruneScreen) and app.screen.plan is not None)
-        screen = app.screen
+        screen = await open_prune(pilot)
         keep = screen.query_one("#keep", Input)
         keep.value = "3"
         keep.focus()
@@ -243,9 +249,7 @@ async def test_a_keep_count_that_keeps_everything_says_so_and_offers_no_prune(co
     app, sb = console_app()
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
-        await pilot.press("P")
-        await until(pilot, lambda: isinstance(app.screen, PruneScreen) and app.screen.plan is not None)
-        screen = app.screen
+        screen = await open_prune(pilot)
         assert not screen.plan.delete and not screen.query_one("#items", SelectionList).display
         assert "Nothing to delete" in str(screen.query_one("#summary", Static).render())
         assert screen.query_one("#execute", Button).disabled
