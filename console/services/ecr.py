@@ -24,16 +24,20 @@ import json
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import boto3
+import botocore.session
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from botocore.utils import parse_timestamp
 
 from console.errors import AwsError, EcrImageNotFound
 from console.model import Image
 from console.model.images import POINTER_PREFIXES, discover_targets, is_digest
 from console.services.ecr_errors import map_aws_error
+
+if TYPE_CHECKING:
+    import boto3
 
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 OCI_INDEX = "application/vnd.oci.image.index.v1+json"
@@ -133,14 +137,17 @@ class EcrService:
         # Built lazily in a worker thread: session setup reads files and may hit credential providers.
         with self._lock:
             if self._client is None:
-                session = self._session or boto3.Session(profile_name=self.profile, region_name=self.region)
                 config = Config(
                     retries={"mode": "adaptive", "max_attempts": self.max_attempts},
                     connect_timeout=5,
                     read_timeout=30,
                     max_pool_connections=20,
                 )
-                client = session.client("ecr", region_name=self.region, endpoint_url=self.endpoint_url, config=config)
+                options = dict(region_name=self.region, endpoint_url=self.endpoint_url, config=config)
+                if self._session is not None:
+                    client = self._session.client("ecr", **options)
+                else:
+                    client = _new_session(self.profile).create_client("ecr", **options)
                 client.meta.events.register("before-call.ecr", self._on_call)
                 self.region = self.region or client.meta.region_name
                 self._client = client
@@ -280,14 +287,31 @@ class EcrService:
         return DeleteResult(deleted=tuple(deleted), failed=tuple(failed))
 
 
+def utc_timestamp(value: Any) -> datetime:
+    """botocore's timestamp parser, in UTC. ECR sends epoch seconds; botocore's default builds a
+    dateutil ``tzlocal`` per value (half of parsing a 10,000-image page) and every later comparison
+    (sorting) calls back into dateutil. UTC is native and prints the same instant everywhere."""
+    if isinstance(value, (int, float)):
+        return datetime.fromtimestamp(value, timezone.utc)
+    return parse_timestamp(value).astimezone(timezone.utc)
+
+
+def _new_session(profile: str | None) -> botocore.session.Session:
+    """A botocore session (boto3's credential chain, profiles and endpoint variables are botocore's;
+    importing boto3 itself would add s3transfer, ~25 ms of start-up no ECR call uses)."""
+    core = botocore.session.get_session()
+    if profile:
+        core.set_config_variable("profile", profile)
+    core.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=utc_timestamp)
+    return core
+
+
 def _to_image(detail: dict[str, Any]) -> Image:
     pushed = detail.get("imagePushedAt")
     if not isinstance(pushed, datetime):
         pushed = datetime.fromtimestamp(float(pushed or 0), tz=timezone.utc)
-    else:
-        # botocore hands out dateutil ``tzlocal`` datetimes: every comparison (sorting 10,000 images)
-        # would call dateutil. UTC compares natively and prints the same instant everywhere.
-        pushed = pushed.astimezone(timezone.utc)
+    elif pushed.tzinfo is not timezone.utc:
+        pushed = pushed.astimezone(timezone.utc)  # a caller's own session: botocore's tzlocal (see utc_timestamp)
     return Image(
         digest=detail["imageDigest"],
         tags=tuple(sorted(detail.get("imageTags") or ())),

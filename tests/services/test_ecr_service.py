@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from datetime import datetime, timezone
+
 import boto3
 import pytest
 
@@ -27,6 +30,21 @@ async def test_list_images_maps_tags_dates_sizes_and_media_types(ecr_endpoint):
     assert by_digest[new].size_bytes > 0
     assert by_digest[new].pushed_at.tzinfo is not None
     assert ecr.stats.by_operation == {"DescribeImages": 1}
+
+
+async def test_push_dates_are_utc_whatever_the_local_time_zone(ecr_endpoint, monkeypatch):
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        before = datetime.now(timezone.utc).replace(microsecond=0)
+        push(ecr_endpoint, "tz1", "latest-runtime")
+        [image] = await service(ecr_endpoint).list_images()
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+    assert image.pushed_at.tzinfo is timezone.utc  # prints as +00:00 in --json, on every machine
+    assert before <= image.pushed_at <= datetime.now(timezone.utc)
 
 
 async def test_listing_many_images_uses_the_paginator_once(ecr_endpoint):
