@@ -142,19 +142,27 @@ def has_tag_kind(image: Image, kind: TagKind, targets: tuple[str, ...] | list[st
     return any(parse_tag(t, targets).kind is kind for t in image.tags)
 
 
+def partition_by_target(
+    images: list[Image] | tuple[Image, ...], targets: tuple[str, ...] | list[str]
+) -> tuple[dict[str, tuple[Image, ...]], tuple[Image, ...]]:
+    """(images per target, images with no target tag), newest push first, in one pass over the tags."""
+    groups: dict[str, list[Image]] = {t: [] for t in targets}
+    strays: list[Image] = []
+    for image in images:
+        target = image_target(image, targets)
+        (strays if target is None else groups[target]).append(image)
+    return {t: _newest_first(imgs) for t, imgs in groups.items()}, tuple(strays)
+
+
+def _newest_first(images: list[Image]) -> tuple[Image, ...]:
+    return tuple(sorted(images, key=lambda i: (i.pushed_at, i.digest), reverse=True))
+
+
 def group_by_target(
     images: list[Image] | tuple[Image, ...], targets: tuple[str, ...] | list[str]
 ) -> dict[str, tuple[Image, ...]]:
     """Images per target, newest push first. Images with no target tag are left out."""
-    groups: dict[str, list[Image]] = {t: [] for t in targets}
-    for image in images:
-        target = image_target(image, targets)
-        if target is not None:
-            groups[target].append(image)
-    return {
-        t: tuple(sorted(imgs, key=lambda i: (i.pushed_at, i.digest), reverse=True))
-        for t, imgs in groups.items()
-    }
+    return partition_by_target(images, targets)[0]
 
 
 def find_by_tag(images: list[Image] | tuple[Image, ...], tag: str) -> Image | None:

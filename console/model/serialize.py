@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from console.model.environments import Deployment, PendingApproval, RateLimit, TargetState, staging_ahead
-from console.model.images import Image, group_by_target, image_version, untargeted
+from console.model.images import Image, image_version, partition_by_target
 from console.model.runs import WorkflowRun
 from console.model.snapshot import Snapshot
 
@@ -128,11 +128,9 @@ def images_json(
     images: list[Image] | tuple[Image, ...], targets: tuple[str, ...], states: tuple[TargetState, ...] = ()
 ) -> dict[str, Any]:
     where = running_where(states)
+    groups, strays = partition_by_target(images, targets)
     return {
-        "targets": {
-            t: [image_json(i, targets, where) for i in group]
-            for t, group in group_by_target(images, targets).items()
-        },
-        "untargeted": [image_json(i, targets, where) for i in untargeted(images, targets)],
+        "targets": {t: [image_json(i, targets, where) for i in group] for t, group in groups.items()},
+        "untargeted": [image_json(i, targets, where) for i in strays],
         "total": len(images),
     }

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from console.model import PRODUCTION, STAGING, Image, Snapshot, TagKind
 from console.model.environments import staging_ahead
-from console.model.images import find_by_tag, group_by_target, parse_tag, untargeted
+from console.model.images import find_by_tag, parse_tag, partition_by_target
 from console.model.format import human_size, stamp
 from console.ui.widgets.virtual_table import Row
 
@@ -78,10 +78,10 @@ def summarize(snapshot: Snapshot) -> Prepared:
         if state.digest:
             environments_of.setdefault(state.digest, []).append(state.environment)
     envs = {d: tuple(e) for d, e in environments_of.items()}
-    groups = dict(group_by_target(snapshot.images, targets))
-    strays = untargeted(snapshot.images, targets)
+    by_target, strays = partition_by_target(snapshot.images, targets)
+    groups = dict(by_target)
     if strays:
-        groups[NO_TARGET] = tuple(sorted(strays, key=lambda i: i.pushed_at, reverse=True))
+        groups[NO_TARGET] = strays
     # Each target's own images are enough for staging-vs-production, and a third of the parsing.
     return Prepared(
         image_count=len(snapshot.images),
