@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import functools
+import gc
 import json
 import sys
 from datetime import datetime, timezone
@@ -35,6 +37,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     images.set_defaults(handler=images_command, wiring="settings")
 
 
+def one_shot(handler):
+    """For commands that build a burst of long-lived objects (10,000 images), print them and exit:
+    the cyclic collector would only re-scan them (~15 % of `images --json`'s CPU), so it is paused
+    for the command. Reference counting still frees everything; the TUI and the action commands,
+    which follow runs for minutes, keep the collector."""
+
+    @functools.wraps(handler)
+    async def paused(*args, **kwargs):
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return await handler(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    return paused
+
+
+@one_shot
 async def status_command(args: argparse.Namespace, backend, settings: Settings) -> int:
     snapshot: Snapshot = await backend.snapshot()
     if args.json:
@@ -45,6 +67,7 @@ async def status_command(args: argparse.Namespace, backend, settings: Settings) 
     return 0
 
 
+@one_shot
 async def images_command(args: argparse.Namespace, _backend, settings: Settings) -> int:
     # Only ECR: no GitHub client, so this is as cheap as listing the repository by hand.
     from console.services.ecr import EcrService
