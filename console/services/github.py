@@ -31,6 +31,10 @@ from console.services.github_errors import RetryPolicy, map_github_error, reset_
 
 DEFAULT_BASE_URL = "https://api.github.com"
 DISPATCH_PAGE = 20  # newest workflow_dispatch runs read to find a dispatched run or an active one
+# A deployment whose newest status is one of these gets no further status (GitHub's auto_inactive
+# only turns a *success* into inactive), so its statuses are read once, not on every refresh.
+SETTLED_STATES = frozenset({"inactive", "failure", "error"})
+SETTLED_KEEP = 500
 _ID_RE = re.compile(r"/\d+(?=/|$)")
 
 
@@ -105,6 +109,7 @@ class GitHubService:
         self.find_run_timeout = find_run_timeout
         self._user: str | None = None
         self.cache = EtagCache()
+        self._settled: dict[int, list] = {}  # deployment id -> statuses that can no longer change
         self._api_host = httpx.URL(self.base_url).host
         self._gh = _GitHub(
             token or None,
@@ -335,14 +340,22 @@ class GitHubService:
 
         async def with_statuses(d: dict) -> Deployment | None:
             try:
-                async with limit:
-                    statuses = await self.deployment_statuses(int(d["id"]))
+                statuses = self._settled.get(int(d["id"]))
+                if statuses is None:
+                    async with limit:
+                        statuses = await self.deployment_statuses(int(d["id"]))
+                    if statuses and statuses[0].state in SETTLED_STATES:
+                        self._settled[int(d["id"])] = statuses
                 return gp.parse_deployment(d, statuses)
             except gp.PARSE_ERRORS:
                 self.stats.skipped += 1
                 return None
 
-        return [d for d in await asyncio.gather(*(with_statuses(d) for d in raw)) if d is not None]
+        deployments = [d for d in await asyncio.gather(*(with_statuses(d) for d in raw)) if d is not None]
+        if len(self._settled) > SETTLED_KEEP:  # keep the newest: ids grow
+            for old in sorted(self._settled)[: len(self._settled) - SETTLED_KEEP]:
+                del self._settled[old]
+        return deployments
 
     async def deployment_statuses(self, deployment_id: int, per_page: int = 10) -> list:
         try:

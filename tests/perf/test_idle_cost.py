@@ -5,6 +5,7 @@ EcrService.stats — no wall time involved."""
 from __future__ import annotations
 
 from console.services.backend import Backend
+from console.services.github import SETTLED_STATES
 
 IDLE_REFRESHES = 4
 
@@ -47,5 +48,24 @@ async def test_the_rate_limit_budget_shown_does_not_drop_while_idle(sandbox):
         for _ in range(IDLE_REFRESHES):
             await backend.snapshot()
         assert sandbox.state.ratelimit_used == used
+    finally:
+        await backend.aclose()
+
+
+async def test_an_idle_refresh_rereads_only_the_deployments_that_can_still_change(sandbox):
+    sandbox.wait_idle()
+    sandbox.pause()
+    backend = Backend.from_settings(sandbox.settings())
+    try:
+        first = await backend.snapshot()
+        open_ids = {d.id for d in first.deployments if d.state not in SETTLED_STATES}
+        assert len(open_ids) < len(first.deployments), "the seed should hold finished (inactive/failed) deployments"
+        mark = len(sandbox.state.requests)
+
+        again = await backend.snapshot()
+
+        reread = {int(r.path.split("/")[-2]) for r in sandbox.state.requests[mark:] if r.path.endswith("/statuses")}
+        assert reread == open_ids
+        assert again.deployments == first.deployments  # the settled ones still carry their statuses
     finally:
         await backend.aclose()
