@@ -173,8 +173,3 @@ def tag_digest(images: list[Image] | tuple[Image, ...], tag: str) -> str | None:
     """The digest ``tag`` names, or None when no image carries it."""
     image = find_by_tag(images, tag)
     return image.digest if image else None
-
-
-def untargeted(images: list[Image] | tuple[Image, ...], targets: tuple[str, ...]) -> tuple[Image, ...]:
-    """Images with no tag that names a target (untagged, or foreign tags)."""
-    return tuple(i for i in images if image_target(i, targets) is None)
