@@ -72,7 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             sandbox = _start_sandbox()
         if getattr(args, "wiring", "backend") == "none":
             return args.handler(args)
-        settings = load_settings(args)
+        # `images` reads ECR only: no token, so no `gh auth token` subprocess either.
+        settings = load_settings(args, needs_token=getattr(args, "wiring", "backend") != "settings")
         if args.command is None:
             return _run_tui(settings)
         return asyncio.run(_run_command(args, settings))
@@ -97,11 +98,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             sandbox.stop()
 
 
-def load_settings(args: argparse.Namespace, env: dict[str, str] | None = None) -> Settings:
+def load_settings(args: argparse.Namespace, env: dict[str, str] | None = None, *, needs_token: bool = True) -> Settings:
     env = dict(os.environ if env is None else env)
     flags = {k: v for k, v in vars(args).items() if v is not None}
     repo = flags.get("repo") or env.get("GHAECR_REPO") or detect_repo_from_git()
-    return build_settings(flags, env, read_config_file(), git_repo=repo, token=detect_token(env))
+    token = detect_token(env) if needs_token else None
+    return build_settings(flags, env, read_config_file(), git_repo=repo, token=token)
 
 
 async def _run_command(args: argparse.Namespace, settings: Settings) -> int:

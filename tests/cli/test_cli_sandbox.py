@@ -78,6 +78,27 @@ def test_no_aws_credentials(sandbox, capsys, monkeypatch, tmp_path):
     assert "credentials" in one_line(err).lower()
 
 
+def test_images_needs_no_github_login_and_does_not_ask_gh(sandbox, capsys, monkeypatch, tmp_path):
+    """`images` reads ECR only; `status` still asks the GitHub CLI for a token when none is set."""
+    token = os.environ["GH_TOKEN"]
+    asked = tmp_path / "gh-was-asked"
+    gh = tmp_path / "gh"
+    gh.write_text(f"#!/bin/sh\ntouch {asked}\necho {token}\n")
+    gh.chmod(0o755)
+    monkeypatch.delenv("GH_TOKEN")
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
+
+    code, out, err = run(["images", "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["total"] > 0
+    assert not asked.exists()
+
+    code, _, err = run(["status", "--json"], capsys)
+    assert code == 0, err
+    assert asked.exists()
+
+
 @pytest.mark.parametrize("command", ["images", "status"])
 def test_ecr_repository_that_does_not_exist(sandbox, capsys, command):
     code, _, err = run(["--ecr-repo", "no-such-repo", command], capsys)
