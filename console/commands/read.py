@@ -9,9 +9,6 @@ import json
 import sys
 from datetime import datetime, timezone
 
-from rich.console import Console
-from rich.table import Table
-
 from console.config import Settings
 from console.model.environments import target_states
 from console.model.format import ago, human_size
@@ -61,9 +58,8 @@ async def status_command(args: argparse.Namespace, backend, settings: Settings) 
     snapshot: Snapshot = await backend.snapshot()
     if args.json:
         _print_json(status_json(snapshot))
-        return 0
-    console = Console()
-    _print_status(console, snapshot)
+    else:
+        _print_status(snapshot)
     return 0
 
 
@@ -80,23 +76,30 @@ async def images_command(args: argparse.Namespace, _backend, settings: Settings)
         payload = {"repository": settings.ecr_repository, **images_json(images, targets, states)}
         _print_json(payload)
         return 0
+    _print_images(settings, images, targets, states, args.limit)
+    return 0
+
+
+def _print_images(settings: Settings, images, targets: tuple[str, ...], states, limit: int) -> None:
+    from rich.console import Console  # the tables only: `--json` does not pay for rich's import
+    from rich.table import Table
+
     console = Console()
     if not images:
         console.print(f"ECR repository [b]{settings.ecr_repository}[/b] holds no images yet: push to main to build the first.")
-        return 0
+        return
     where = running_where(states)
     now = datetime.now(timezone.utc)
     for target, group in group_by_target(images, targets).items():
         table = Table(title=f"{target} ({len(group)} images)", title_justify="left", expand=False)
         for column in ("digest", "version", "tags", "pushed", "size", "runs in"):
             table.add_column(column)
-        for image in group[: args.limit]:
+        for image in group[:limit]:
             table.add_row(
                 short_digest(image.digest), image_version(image, targets) or "-", ", ".join(sorted(image.tags)),
                 ago(image.pushed_at, now), human_size(image.size_bytes), ", ".join(where.get(image.digest, [])) or "-",
             )
         console.print(table)
-    return 0
 
 
 def _print_json(payload: dict) -> None:
@@ -105,7 +108,11 @@ def _print_json(payload: dict) -> None:
     sys.stdout.write(json.dumps(payload, indent=indent) + "\n")
 
 
-def _print_status(console: Console, snapshot: Snapshot) -> None:
+def _print_status(snapshot: Snapshot) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
     now = datetime.now(timezone.utc)
     console.print(f"[b]{snapshot.repo}[/b]  ECR [b]{snapshot.ecr_repository}[/b]")
     if snapshot.approvals:

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from console.cli import main
-from console.commands import actions as commands
+from console.commands import operate as commands
 from console.model import Image
 from console.model.environments import running_digests, target_states
 from console.model.plans import plan_prune
