@@ -138,6 +138,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--experiment", default="", metavar="NAMES",
                         help="figures 1 and 3 also time the console with these candidate fixes (bench/experiments.py)")
     args = parser.parse_args(argv)
+    from bench.experiments import EXPERIMENTS
+
+    unknown = [n for n in args.experiment.split(",") if n and n not in EXPERIMENTS]
+    if unknown:
+        parser.error(f"unknown experiment(s) {', '.join(unknown)}; known: {', '.join(EXPERIMENTS) or 'none yet'}")
     console = Console(width=max(Console().width, 180))
     scales = ("small", "large") if args.scale == "all" else (args.scale,)
     rows: list[Row] = []
