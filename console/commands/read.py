@@ -55,7 +55,8 @@ def one_shot(handler):
 
 @one_shot
 async def status_command(args: argparse.Namespace, backend, settings: Settings) -> int:
-    snapshot: Snapshot = await backend.snapshot()
+    # The pointer-tagged images are all that status shows (states, drift): no full listing.
+    snapshot: Snapshot = await backend.snapshot(pointers_only=True)
     if args.json:
         _print_json(status_json(snapshot))
     else:

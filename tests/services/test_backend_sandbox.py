@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from console.model.serialize import status_json
 from console.services.backend import Backend
 
 
@@ -52,4 +53,9 @@ async def test_the_cheap_first_load_has_the_full_overview_and_completes_later(sa
     assert cheap.targets == full.targets
     assert cheap.states == full.states
     assert cheap.releases_behind() == full.releases_behind()
+    # `status` uses the cheap load: what it prints must not depend on it
+    moment = {"fetched_at", "rate_limit"}
+    assert {k: v for k, v in status_json(cheap).items() if k not in moment} == {
+        k: v for k, v in status_json(full).items() if k not in moment
+    }
     assert completed.images_complete and completed.images == full.images and completed.states == full.states
