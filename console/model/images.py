@@ -88,6 +88,11 @@ def parse_tag(tag: str, targets: tuple[str, ...] | list[str]) -> TagInfo:
 
 @functools.lru_cache(maxsize=65_536)
 def _parse_tag(tag: str, targets: tuple[str, ...]) -> TagInfo:
+    if tag.startswith("sha-"):  # most tags are builds; no pointer or release tag starts like this
+        build = BUILD_RE.match(tag)
+        if build and build["target"] in targets:
+            return TagInfo(tag, TagKind.BUILD, build["target"], sha=build["sha"])
+        return TagInfo(tag, TagKind.OTHER, None)
     for prefix, kind in (
         ("latest-", TagKind.LATEST),
         ("previous-", TagKind.PREVIOUS),
@@ -95,9 +100,6 @@ def _parse_tag(tag: str, targets: tuple[str, ...]) -> TagInfo:
     ):
         if tag.startswith(prefix) and tag[len(prefix) :] in targets:
             return TagInfo(tag, kind, tag[len(prefix) :])
-    build = BUILD_RE.match(tag)
-    if build and build["target"] in targets:
-        return TagInfo(tag, TagKind.BUILD, build["target"], sha=build["sha"])
     for target in sorted(targets, key=len, reverse=True):
         suffix = "-" + target
         if tag.endswith(suffix):
@@ -126,8 +128,11 @@ def image_versions(image: Image, targets: tuple[str, ...] | list[str]) -> tuple[
 
 
 def image_version(image: Image, targets: tuple[str, ...] | list[str]) -> str | None:
-    versions = image_versions(image, targets)
-    return versions[0] if versions else None
+    for tag in image.tags:  # a loop, not image_versions(): runs for each of 10,000 images in --json
+        info = parse_tag(tag, targets)
+        if info.kind is TagKind.RELEASE and info.version:
+            return info.version
+    return None
 
 
 def image_build_sha(image: Image, targets: tuple[str, ...] | list[str]) -> str | None:
