@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import sys
 import traceback
@@ -60,6 +61,17 @@ def build_parser() -> argparse.ArgumentParser:
         if name not in ("config", "sandbox"):
             _global_flags(sub, suppress=True)
     return parser
+
+
+def entry() -> None:
+    """The ``ghaecr-console`` executable (and ``python -m console``): main(), then exit.
+
+    gc.freeze() first: the interpreter's last collection would otherwise scan everything still
+    alive (~40 ms after listing 10,000 images) only to find nothing; reference counting, the
+    flushed streams and the closed files need no collector."""
+    code = main()
+    gc.freeze()
+    sys.exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
