@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from dataclasses import dataclass, field
@@ -41,6 +42,11 @@ class BenchEnv:
         large = {"images": LARGE_IMAGES, "runs": LARGE_RUNS, "targets": LARGE_TARGETS}
         self.sandbox = Sandbox(**({} if self.scale == "small" else large))
         self.sandbox.start()
+        # The servers run in this process and the seeded state (10,000 images, 1,000 runs) lives as
+        # long as they do: frozen, the collector no longer re-scans it while a timed request is
+        # served (it added up to ~0.15 s of spread to moto's 0.95 s describe_images).
+        gc.collect()
+        gc.freeze()
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto logs a line per request
         # In-process figures (idle, rollback) build services like the CLI does: from the environment.
         os.environ.update({k: v for k, v in self.env().items() if k.startswith("AWS_")})
