@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 from datetime import datetime, timezone
 
 from rich.console import Console
@@ -51,3 +52,17 @@ def screen_text(app) -> str:
 def cells(table) -> list[list[str]]:
     """A DataTable's rows as plain strings."""
     return [[str(getattr(c, "plain", c)) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def until(pilot, condition, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out; status: {status(pilot.app)!r}")
+        await pilot.pause(0.05)
+    await pilot.pause()  # let the layout settle before the next click
+
+
+def status(app) -> str:
+    screen = next((s for s in reversed(app.screen_stack) if hasattr(s, "status_text")), None)
+    return screen.status_text if screen else ""

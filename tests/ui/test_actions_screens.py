@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from textual.widgets import Button, DataTable, Input, SelectionList, Static
 
@@ -11,7 +9,7 @@ from console.actions.audit import AUDIT_FILE, AuditLog
 from console.config import state_dir
 from console.ui.dialogs import ApproveScreen, AuditScreen, ConfirmModal, PruneScreen, RollbackScreen
 from tests.actions.helpers import dispatched_runs, dispatches, ecr_digests, ecr_tags, writes
-from tests.ui.helpers import loaded, screen_text
+from tests.ui.helpers import loaded, screen_text, status, until
 
 SIZE = (160, 50)
 
@@ -25,20 +23,6 @@ def _fast_polling(monkeypatch):
 def audit_log() -> AuditLog:
     """The test's private audit log (tests/conftest.py points GHAECR_CONSOLE_STATE_DIR at a temp dir)."""
     return AuditLog(state_dir() / AUDIT_FILE)
-
-
-async def until(pilot, condition, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out; status: {status(pilot.app)!r}")
-        await pilot.pause(0.05)
-    await pilot.pause()  # let the layout settle before the next click
-
-
-def status(app) -> str:
-    screen = next((s for s in reversed(app.screen_stack) if hasattr(s, "status_text")), None)
-    return screen.status_text if screen else ""
 
 
 async def click(pilot, selector: str) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from console.actions.audit import AuditLog
 from console.ui.screenshots import sample_audit
-from tests.ui.helpers import loaded, settle
+from tests.ui.helpers import loaded, settle, until
 from tests.ui.test_snapshots import LARGE, SMALL, view
 
 
@@ -27,6 +27,8 @@ async def prune_keeping_three(pilot) -> None:
     """The prune screen with its keep count lowered to 3 (the seed history keeps everything at 10)."""
     await view("P")(pilot)
     await pilot.press("3", "enter")  # the keep field has the focus, its text selected
+    # Enter re-plans in a worker that may not exist yet when press() returns: wait for its plan.
+    await until(pilot, lambda: getattr(pilot.app.screen, "plan", None) is not None and pilot.app.screen.plan.keep == 3)
     await settle(pilot)
 
 
