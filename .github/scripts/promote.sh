@@ -5,7 +5,8 @@
 # latest-<target>. A re-run is a no-op. Nothing is pulled, pushed or rebuilt.
 # Env: ECR_REPOSITORY, DEPLOY_TARGETS, TARGETS (comma list or "all"), HEAD_SHA, VERSION,
 # STAGED_DIGEST (optional, one target only: the digest staging reported testing; must match).
-# Outputs: digest / previous (single target) and digest_<target> / previous_<target>.
+# Outputs: digest / previous / image_url (single target; image_url is the promoted digest's AWS
+# console page, the production environment url) and digest_<target> / previous_<target>.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=SCRIPTDIR/lib/common.sh
@@ -68,6 +69,7 @@ for target in "${chosen[@]}"; do
   if [[ ${#chosen[@]} -eq 1 ]]; then
     output digest "$digest"
     output previous "$previous"
+    ecr_output_image_url "$digest"
   fi
   summary "| ${target} | \`${digest}\` | \`${previous:-none}\` |"
 done

@@ -2,7 +2,8 @@
 # Roll targets back, each to its OWN previous-<target> (default) or <TO_VERSION>-<target>: never
 # one target's digest onto another. previous-<target> is left alone, so a re-run is a no-op.
 # Env: ECR_REPOSITORY, DEPLOY_TARGETS, TARGETS (comma list or "all"), TO_VERSION (optional).
-# Outputs: from_<target>, to_<target> (and from / to with a single target).
+# Outputs: from_<target>, to_<target> (and from / to / image_url with a single target; image_url is
+# the AWS console page of what production now runs, the environment url).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=SCRIPTDIR/lib/common.sh
@@ -43,6 +44,7 @@ for target in "${chosen[@]}"; do
   if [[ ${#chosen[@]} -eq 1 ]]; then
     output from "$from"
     output to "${to[$target]}"
+    ecr_output_image_url "${to[$target]}"
   fi
   summary "| ${target} | \`${from:-none}\` | \`${to[$target]}\` |"
 done

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Staging: point staging-<target> at the digest CD pushed and smoke-tested for a commit.
 # Env: ECR_REPOSITORY, DEPLOY_TARGETS, TARGET, HEAD_SHA, IMAGE_DIGEST.
+# Outputs: digest, image_url (its AWS console page: the staging environment url).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=SCRIPTDIR/lib/common.sh
@@ -21,4 +22,5 @@ ecr_load_state
 ecr_put_tag "$digest" "staging-${chosen}"
 ecr_expect "staging-${chosen}" "$digest" "$build_tag" "$digest"
 output digest "$digest"
+ecr_output_image_url "$digest"
 summary "| ${chosen} | \`${build_tag}\` | \`${digest}\` |"

@@ -98,6 +98,24 @@ def test_stage_points_staging_at_the_tested_digest(registry):
     assert wrong.returncode != 0 and "not the tested" in wrong.errors[0]
 
 
+def aws_console_url(digest: str) -> str:
+    """The AWS console page of a digest in the test repository (moto's account, the test region)."""
+    return (f"https://us-east-1.console.aws.amazon.com/ecr/repositories/private/123456789012/shop/_/image/{digest}"
+            "/details?region=us-east-1")
+
+
+def test_each_deploy_script_names_the_digest_it_moved_in_image_url(registry, released):
+    # image_url becomes the job's environment url, which the console reads the deployed image from.
+    old, new = released
+    staged = registry.run("stage.sh", TARGET="runtime", HEAD_SHA=SHA_B, IMAGE_DIGEST=new["runtime"])
+    promoted = registry.run("promote.sh", TARGETS="runtime", HEAD_SHA=SHA_B, VERSION="v1.1.0")
+    rolled_back = registry.run("rollback.sh", TARGETS="runtime")
+    for result, digest in ((staged, new["runtime"]), (promoted, new["runtime"]), (rolled_back, old["runtime"])):
+        assert result.returncode == 0, result.stderr
+        assert result.outputs["image_url"] == aws_console_url(digest)
+    assert old["runtime"] != new["runtime"]
+
+
 def test_rollback_is_per_target_with_each_targets_own_previous(registry):
     prev = {
         "minimal": registry.push("prev-minimal", build_tag(SHA_A, "minimal"), "v1.0.0-minimal", "previous-minimal",

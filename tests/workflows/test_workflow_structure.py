@@ -161,6 +161,22 @@ def test_cd_automatic_rollback_is_per_target(workflows):
     assert "outputs" not in production  # no matrix-wide output for a leg to overwrite
 
 
+def test_cd_deploy_jobs_record_the_deployed_image_as_the_environment_url(workflows):
+    # GitHub stores environment.url as the deployment status's environment_url: the console reads
+    # which digest (so which target) each deployment shipped from it.
+    cd = jobs(workflows["cd.yml"])
+    writers = {"staging": {"stage": "stage.sh"},
+               "production": {"autorollback": "rollback.sh", "promote": "promote.sh"},  # after a rollback, its image
+               "rollback": {"rollback": "rollback.sh"}}
+    for job_id, scripts in writers.items():
+        job = cd[job_id]
+        outputs = " || ".join(f"steps.{step_id}.outputs.image_url" for step_id in scripts)
+        assert job["environment"]["url"] == "${{ " + outputs + " }}", job_id
+        by_id = {s.get("id"): s for s in steps(job)}
+        for step_id, script in scripts.items():
+            assert by_id[step_id]["run"] == f".github/scripts/{script}", (job_id, step_id)
+
+
 def test_cd_jobs_that_touch_production_need_the_environment_and_queue(workflows):
     cd = jobs(workflows["cd.yml"])
     for job_id in ("production", "cleanup", "rollback", "prune"):

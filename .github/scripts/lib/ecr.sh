@@ -10,6 +10,7 @@
 # DIGEST_PUSHED: digest -> push time (epoch seconds), for cleanup's newest-first order.
 # shellcheck disable=SC2034
 declare -gA TAG_DIGEST=() DIGEST_TAGS=() DIGEST_PUSHED=()
+ECR_REGISTRY_ID="" # the account id owning the repository, as describe-images reports it
 export AWS_PAGER="" # AWS CLI v2 would page long output
 ECR_WORK="$(mktemp -d)"
 trap 'rm -rf "$ECR_WORK"' EXIT
@@ -39,9 +40,10 @@ ecr_load_state() {
   local -a taglist
   TAG_DIGEST=() DIGEST_TAGS=() DIGEST_PUSHED=()
   listing="$(aws_ecr describe-images --output text \
-    --query "imageDetails[].[join('|', [imageDigest, join(',', imageTags || \`[]\`), to_string(imagePushedAt)])]")"
-  while IFS='|' read -r digest tags pushed; do
+    --query "imageDetails[].[join('|', [imageDigest, join(',', imageTags || \`[]\`), to_string(imagePushedAt), registryId])]")"
+  while IFS='|' read -r digest tags pushed registry; do
     [[ -n "$digest" && "$digest" != "None" ]] || continue
+    ECR_REGISTRY_ID="$registry"
     DIGEST_TAGS["$digest"]="${tags:+$tags,}"
     # shellcheck disable=SC2034 # read by cleanup.sh
     DIGEST_PUSHED["$digest"]="$(epoch_seconds "$pushed")"
@@ -140,6 +142,18 @@ ecr_expect() {
       die "verification failed: ${1} names '${TAG_DIGEST[$1]:-nothing}', expected ${2}"
     shift 2
   done
+}
+
+# ecr_output_image_url DIGEST -> step output image_url: the AWS console page of DIGEST. The deploy
+# jobs use it as their environment url, which GitHub keeps on the deployment status
+# (environment_url): that is how the console tells which image, so which target, a deployment shipped.
+ecr_output_image_url() {
+  local digest="$1" region="${AWS_REGION:-${AWS_DEFAULT_REGION:-}}"
+  # Both end up in $GITHUB_OUTPUT: a stray newline would forge another output.
+  [[ "$region" =~ ^[a-z0-9-]+$ ]] || die "no usable AWS region (AWS_REGION is '$(safe "$region")')"
+  [[ "$ECR_REGISTRY_ID" =~ ^[0-9]{12}$ ]] ||
+    die "ECR reported no registry id for repository '${ECR_REPOSITORY}' (got '$(safe "$ECR_REGISTRY_ID")')"
+  output image_url "https://${region}.console.aws.amazon.com/ecr/repositories/private/${ECR_REGISTRY_ID}/${ECR_REPOSITORY}/_/image/${digest}/details?region=${region}"
 }
 
 # Protected images carry a pointer tag: what an environment runs or may roll back to.
