@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -12,6 +13,7 @@ from console.model.images import (
     find_by_tag,
     group_by_target,
     image_build_sha,
+    image_target,
     image_version,
     parse_tag,
 )
@@ -22,6 +24,21 @@ PRODUCTION = "production"
 # Which pointer tag says what an environment runs.
 ENVIRONMENT_TAG_PREFIX = {STAGING: "staging-", PRODUCTION: "latest-"}
 
+# The bundled CD jobs set their environment url to the AWS console page of the digest they deployed
+# (.github/scripts/lib/ecr.sh, ecr_output_image_url); GitHub keeps it as the status's environment_url.
+_URL_DIGEST = re.compile(r"/image/(sha256:[0-9a-f]{64})/")
+
+
+def ecr_image_url(region: str, registry_id: str, repository: str, digest: str) -> str:
+    """The AWS console page of an image, as the deploy scripts write it."""
+    return (f"https://{region}.console.aws.amazon.com/ecr/repositories/private/{registry_id}/{repository}"
+            f"/_/image/{digest}/details?region={region}")
+
+
+def digest_in_url(url: str) -> str | None:
+    found = _URL_DIGEST.search(url)
+    return found.group(1) if found else None
+
 
 @dataclass(frozen=True)
 class DeploymentStatus:
@@ -30,6 +47,7 @@ class DeploymentStatus:
     creator: str = ""
     description: str = ""
     log_url: str = ""  # usually the workflow run URL
+    environment_url: str = ""  # the bundled workflows: the AWS console page of the deployed digest
 
 
 @dataclass(frozen=True)
@@ -48,6 +66,12 @@ class Deployment:
     @property
     def state(self) -> str:
         return self.statuses[0].state if self.statuses else "pending"
+
+    @property
+    def digest(self) -> str | None:
+        """The image this deployment shipped, from its newest status naming one (None: not recorded,
+        e.g. a workflow without the environment url, or a job that failed before deploying)."""
+        return next((d for s in self.statuses if (d := digest_in_url(s.environment_url))), None)
 
 
 @dataclass(frozen=True)
@@ -156,6 +180,21 @@ def last_successful_deployment(
 ) -> Deployment | None:
     done = [d for d in deployments if d.environment == environment and d.state == "success"]
     return max(done, key=lambda d: d.created_at, default=None)
+
+
+def deployment_targets(
+    deployments: list[Deployment] | tuple[Deployment, ...],
+    images: list[Image] | tuple[Image, ...],
+    targets: tuple[str, ...],
+) -> dict[int, str | None]:
+    """Deployment id -> the target whose image it shipped (by the tag contract on the image with its
+    digest); None when no digest was recorded or that image is no longer listed (pruned)."""
+    by_digest = {image.digest: image for image in images}
+    found: dict[int, str | None] = {}
+    for deployment in deployments:
+        image = by_digest.get(deployment.digest or "")
+        found[deployment.id] = image_target(image, targets) if image else None
+    return found
 
 
 def running_digests(states: tuple[TargetState, ...]) -> frozenset[str]:

@@ -168,6 +168,7 @@ def parse_status(d: dict) -> DeploymentStatus:
         creator=login(d.get("creator")),
         description=str(d.get("description") or ""),
         log_url=str(d.get("log_url") or d.get("target_url") or ""),
+        environment_url=str(d.get("environment_url") or ""),
     )
 
 

@@ -38,6 +38,23 @@ def test_deployment_payload_as_json_string():
     assert dep.run_id == 55 and dep.environment == "" and dep.state == "pending"
 
 
+def test_deployment_digest_comes_from_the_newest_status_with_an_image_url():
+    # The bundled CD jobs set environment.url to the deployed image's AWS console page; GitHub serves
+    # it as environment_url on the final status, and later statuses (inactive) may carry none.
+    digest = "sha256:" + "c" * 64
+    url = f"https://eu-west-1.console.aws.amazon.com/ecr/repositories/private/123456789012/shop/_/image/{digest}/details"
+    raw = [{"state": "inactive", "created_at": "2026-01-02T00:00:00Z", "environment_url": ""},
+           {"state": "success", "created_at": "2026-01-01T00:05:00Z", "environment_url": url},
+           {"state": "in_progress", "created_at": "2026-01-01T00:00:00Z"}]
+    statuses = [gp.parse_status(d) for d in raw]
+    assert statuses[1].environment_url == url and statuses[2].environment_url == ""
+    dep = gp.parse_deployment({"id": 1, "created_at": "2026-01-01T00:00:00Z"}, statuses)
+    assert dep.state == "inactive" and dep.digest == digest
+    other = gp.parse_status({"state": "success", "created_at": "2026-01-01T00:05:00Z",
+                             "environment_url": "https://shop.example.com/"})  # some other workflow's url
+    assert gp.parse_deployment({"id": 2, "created_at": "2026-01-01T00:00:00Z"}, [other]).digest is None
+
+
 def _failed(status: int, headers: dict[str, str], body: dict) -> RequestFailed:
     request = httpx.Request("POST", "https://api.github.com/repos/acme/shop/actions/runs/1/pending_deployments")
     return RequestFailed(Response(httpx.Response(status, headers=headers, json=body, request=request), dict))
