@@ -17,6 +17,8 @@ from datetime import datetime
 
 import boto3
 
+from console.model.environments import ecr_image_url
+
 DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
 LAYER = "application/vnd.docker.image.rootfs.diff.tar.gzip"
 CONFIG = "application/vnd.docker.container.image.v1+json"
@@ -63,6 +65,11 @@ def account_id() -> str:
     from moto.core.models import DEFAULT_ACCOUNT_ID
 
     return os.environ.get("MOTO_ACCOUNT_ID", DEFAULT_ACCOUNT_ID)
+
+
+def image_url(region: str, repository: str, digest: str) -> str:
+    """What cd.yml's deploy jobs record as their environment url: the image's AWS console page."""
+    return ecr_image_url(region, account_id(), repository, digest)
 
 
 def backend(region: str):

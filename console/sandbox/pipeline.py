@@ -30,6 +30,7 @@ class JobSpec:
     deployment: bool = True  # `deployment: false`: no deployment record for the environment
     when: str = "success"
     fails_on: str | None = None  # name of the step that fails (seeded failures)
+    target: str | None = None  # the matrix leg's target (deploy jobs: whose image the deployment ships)
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def cd_staging(targets: tuple[str, ...], sha: str) -> RunSpec:
             StepSpec("Move staging-<target>", 3, (), action=f"move_staging:{t}"),
             StepSpec("Record that staging tested this digest", 1, (f"staging/{t}: success",)),
         ]),
-    ], environment="staging") for t in targets)
+    ], environment="staging", target=t) for t in targets)
     return RunSpec((staging, (_notify(),)))
 
 
@@ -131,7 +132,7 @@ def cd_release(targets: tuple[str, ...], version: str, *, smoke_fails: bool = Fa
                      when=f"failure:{smoke}"),
             StepSpec("Release-notes line for this target", 1, (f"- {t}: {version}",)),
         ]),
-    ], environment="production", fails_on=smoke if smoke_fails else None) for t in targets)
+    ], environment="production", fails_on=smoke if smoke_fails else None, target=t) for t in targets)
     notes = _job("Release notes", [StepSpec("Publish the release", 3, (f"Release {version} published",))])
     cleanup = _job("Cleanup old images", _aws([
         StepSpec("Delete images beyond the newest releases (never latest-/previous-/staging-)", 6, (), action="cleanup"),
@@ -149,7 +150,7 @@ def cd_dispatch(targets: tuple[str, ...], inputs: dict[str, str]) -> RunSpec:
         work = tuple(_job(f"rollback ({t})", _aws([
             StepSpec("Move latest-<target> back", 4, (), action=f"rollback:{t}"),
             _smoke("Smoke-test what production now runs", "production", False),
-        ]), environment="production") for t in targets)
+        ]), environment="production", target=t) for t in targets)
     verify = _job("verify", [StepSpec("Every step of the operation succeeded", 1, (), action="verify")], when="always")
     return RunSpec(((validate,), work, (verify,), (_notify(),)))
 

@@ -60,6 +60,7 @@ class Planned:
     spec: Callable[[], pipeline.RunSpec]  # built only for runs inside the history window
     outputs: Callable[[str], list[str]]
     deploy_ref: str | None = None  # its environment jobs make deployments of this ref
+    deployed: dict[str, str] | None = None  # target -> the digest its deploy job ships
 
 
 @dataclass
@@ -108,7 +109,8 @@ def environments(st: GitHubState, anchor: datetime) -> None:
 
 
 def build(st: GitHubState, *, seed: int, targets: tuple[str, ...], images: int | None, runs: int | None,
-          anchor: datetime) -> History:
+          anchor: datetime, image_url: Callable[[str], str]) -> History:
+    """``image_url``: digest -> the environment url a deploy job records (see ``ecr_seed.image_url``)."""
     rng = random.Random(seed)
     per_target = -(-images // len(targets)) if images else 0
     count = max(DEFAULT_COMMITS, int(per_target / 0.85) + 20, int((runs or 0) / 2.2) + 8)  # ~10% fail CI
@@ -140,17 +142,17 @@ def build(st: GitHubState, *, seed: int, targets: tuple[str, ...], images: int |
         seeds += built
         plans.append(Planned(c.date + timedelta(minutes=5), "cd.yml", "workflow_run", "main", c, c.author,
                              pipeline.staging_title(c.message), partial(pipeline.cd_staging, targets, c.sha),
-                             _staging_output(built), "main"))
+                             _staging_output(built), "main", _digests(built)))
         if i in releases:
             version = releases[i]
             for img in built:
                 img.tags.append(f"{version}-{img.target}")
             plans.append(Planned(c.date + timedelta(hours=3), "cd.yml", "push", version, c, "octo-operator",
                                  pipeline.release_title(version), partial(pipeline.cd_release, targets, version),
-                                 _release_output(version, built), version))
+                                 _release_output(version, built), version, _digests(built)))
     _pointer_tags(seeds, commits, releases, targets)
     _security(plans, commits, anchor)
-    _materialize(st, plans, runs)
+    _materialize(st, plans, runs, image_url)
     kept = _images_window(seeds, images)
     return History(kept, (PENDING_RELEASE, commits[pending_at]), commits[-1])
 
@@ -195,6 +197,10 @@ def _security(plans: list[Planned], commits: list[Commit], anchor: datetime) -> 
                              partial(pipeline.security, fails=day == scans[-1]), lambda a: []))
 
 
+def _digests(built: list[ImageSeed]) -> dict[str, str]:
+    return {b.target: b.digest for b in built}
+
+
 def _staging_output(built: list[ImageSeed]) -> Callable[[str], list[str]]:
     by_target = {b.target: b for b in built}
 
@@ -223,7 +229,7 @@ def _release_output(version: str, built: list[ImageSeed]) -> Callable[[str], lis
     return out
 
 
-def _materialize(st: GitHubState, plans: list[Planned], limit: int | None) -> None:
+def _materialize(st: GitHubState, plans: list[Planned], limit: int | None, image_url: Callable[[str], str]) -> None:
     plans.sort(key=lambda p: p.created_at)
     if limit is not None:
         plans = plans[-limit:]
@@ -237,16 +243,20 @@ def _materialize(st: GitHubState, plans: list[Planned], limit: int | None) -> No
         materialize(st, run, spec, p.outputs)
         if p.deploy_ref is None:
             continue
-        makes_deployment = {js.name for stage in spec.stages for js in stage if js.environment and js.deployment}
+        makes_deployment = {js.name: js for stage in spec.stages for js in stage if js.environment and js.deployment}
         for job in run.jobs:
             if job.name in makes_deployment and job.conclusion in ("success", "failure"):
+                # A seeded leg fails, if ever, before its deploy step: only a success names an image.
+                digest = (p.deployed or {}).get(makes_deployment[job.name].target or "")
+                url = image_url(digest) if digest and job.conclusion == "success" else ""
                 add_deployment(st, job.environment, p.deploy_ref, p.commit.sha, job.started_at, run, job, p.actor,
-                               job.conclusion, job.completed_at)
+                               job.conclusion, job.completed_at, url)
     # Numbering continues from the history (run_number is per workflow, and grows).
 
 
 def add_deployment(st: GitHubState, env: str, ref: str, sha: str, at: datetime, run: Run, job,
-                   creator: str, final: str | None, final_at: datetime | None) -> DeploymentRec:
+                   creator: str, final: str | None, final_at: datetime | None,
+                   environment_url: str = "") -> DeploymentRec:
     """A deployment as an environment-gated job makes one, with queued/in_progress/(final) statuses."""
     url = f"{HTML}/{st.full_name}/actions/runs/{run.id}/job/{job.id}"
     with st.lock:
@@ -255,17 +265,20 @@ def add_deployment(st: GitHubState, env: str, ref: str, sha: str, at: datetime, 
         dep.statuses.append(DeploymentStatusRec(st.new_id(STATUS_ID_BASE), "in_progress", at, "", url))
         st.deployments[dep.id] = dep
         if final:
-            finish_deployment(st, dep, final, final_at or at)
+            finish_deployment(st, dep, final, final_at or at, environment_url=environment_url)
         return dep
 
 
-def finish_deployment(st: GitHubState, dep: DeploymentRec, state: str, at: datetime, description: str = "") -> None:
-    """Final status. Like GitHub's ``auto_inactive``, a success marks the environment's earlier successful
-    deployments inactive, except in production (a ``production_environment`` keeps its history)."""
+def finish_deployment(st: GitHubState, dep: DeploymentRec, state: str, at: datetime, description: str = "",
+                      environment_url: str = "") -> None:
+    """Final status, carrying the job's environment url (GitHub sets it when the job ends). Like GitHub's
+    ``auto_inactive``, a success marks the environment's earlier successful deployments inactive, except
+    in production (a ``production_environment`` keeps its history)."""
     url = dep.statuses[-1].log_url if dep.statuses else ""
     with st.lock:
         if state == "success" and dep.environment != "production":
             for other in st.active_deployments.pop(dep.environment, []):
                 other.statuses.append(DeploymentStatusRec(st.new_id(STATUS_ID_BASE), "inactive", at, "", url))
             st.active_deployments[dep.environment] = [dep]
-        dep.statuses.append(DeploymentStatusRec(st.new_id(STATUS_ID_BASE), state, at, description, url))
+        dep.statuses.append(DeploymentStatusRec(st.new_id(STATUS_ID_BASE), state, at, description, url,
+                                                environment_url=environment_url))

@@ -209,7 +209,7 @@ def deployment_status(api: str, st: GitHubState, d: DeploymentRec, s: Deployment
         "environment": d.environment,
         "target_url": s.log_url,
         "log_url": s.log_url,
-        "environment_url": "",
+        "environment_url": s.environment_url,
         "created_at": iso(s.created_at),
         "updated_at": iso(s.created_at),
         "deployment_url": url,

@@ -8,6 +8,7 @@ import threading
 import time
 import urllib.request
 from dataclasses import replace
+from functools import partial
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -87,7 +88,8 @@ class Sandbox:
         self.timings["moto"] = time.perf_counter() - t0
         self.clock = SimClock(self.anchor, self.speed)
         history = seed.build(self.state, seed=self.seed, targets=self.targets, images=self.images, runs=self.runs,
-                             anchor=self.clock.anchor)
+                             anchor=self.clock.anchor,
+                             image_url=partial(ecr_seed.image_url, self.region, self.ecr_repository))
         self.timings["history"] = time.perf_counter() - t0
         ecr_seed.create_repository(self.ecr_endpoint_url, self.region, self.ecr_repository)
         ecr_seed.install(self.region, self.ecr_repository, history.images)

@@ -48,7 +48,10 @@ class Simulator:
         self._run_tasks: dict[int, asyncio.Task] = {}  # dispatched run id -> its task (for cancel)
         self._waiting: dict[tuple[int, str], list] = {}  # (run id, environment) -> [(job, JobSpec)]
         self.gate_dispatch = False  # dispatched rollback/prune jobs wait for production review too
-        self._deployments: dict[int, DeploymentRec] = {}  # job id -> its deployment
+        self._deployments: dict[int, tuple[DeploymentRec, str | None]] = {}  # job id -> its deployment, target
+        # (run id, target) -> the digest that leg's last deploy step left the environment on (the
+        # scripts' image_url output, which cd.yml makes the job's environment url).
+        self._deployed: dict[tuple[int, str], str] = {}
         self._boto = None
 
     # --- entry points from any thread -------------------------------------------------------
@@ -155,7 +158,7 @@ class Simulator:
             for env in environments:
                 for job, spec in self._waiting.pop((run.id, env), []):
                     if approve and spec.deployment:
-                        created.append(self._deploy(run, job, self.clock.now()))
+                        created.append(self._deploy(run, job, spec, self.clock.now()))
         for env in environments:
             future = self._reviews.pop((run.id, env), None)
             if future is not None and not future.done():
@@ -211,10 +214,10 @@ class Simulator:
 
     # --- runner hooks --------------------------------------------------------------------------
 
-    def _deploy(self, run: Run, job: Job, at: datetime) -> DeploymentRec:
+    def _deploy(self, run: Run, job: Job, spec: JobSpec, at: datetime) -> DeploymentRec:
         dep = add_deployment(self.st, job.environment or "", run.head_branch or "main", run.head_sha, at, run, job,
                              run.actor, None, None)
-        self._deployments[job.id] = dep
+        self._deployments[job.id] = (dep, spec.target)
         return dep
 
     def _gated(self, run: Run, spec: JobSpec) -> bool:
@@ -229,7 +232,7 @@ class Simulator:
         if not self._gated(run, spec):
             if spec.deployment:
                 with self.st.lock:
-                    self._deploy(run, job, clock.now())
+                    self._deploy(run, job, spec, clock.now())
             return True
         env = spec.environment or ""
         key = (run.id, env)
@@ -253,9 +256,11 @@ class Simulator:
         return approved
 
     def job_done(self, run: Run, job: Job, ok: bool, clock: RunClock) -> None:
-        dep = self._deployments.pop(job.id, None)
+        dep, target = self._deployments.pop(job.id, (None, None))
         if dep is not None:
-            finish_deployment(self.st, dep, "success" if ok else "failure", clock.now())
+            digest = self._deployed.pop((run.id, target), None) if target else None
+            url = ecr_seed.image_url(self.region, self.repository, digest) if digest else ""
+            finish_deployment(self.st, dep, "success" if ok else "failure", clock.now(), environment_url=url)
 
     async def act(self, run: Run, job: Job, action: str, clock: RunClock) -> list[str]:
         kind, _, arg = action.partition(":")
@@ -277,6 +282,7 @@ class Simulator:
 
     async def _do_move_staging(self, run: Run, target: str, clock: RunClock) -> list[str]:
         result = await self.ecr.retag(f"sha-{run.head_sha}-{target}", f"staging-{target}")
+        self._record_deployed(run, {target: result.digest})
         return [f"staging-{target} -> {result.digest}" + ("" if result.changed else " (unchanged)")]
 
     async def _do_resolve(self, run: Run, target: str, clock: RunClock) -> list[str]:
@@ -292,17 +298,19 @@ class Simulator:
             outcomes = await ecr_ops.promote(self.ecr, [target], version, lambda t: f"sha-{run.head_sha}-{t}")
         except ConsoleError as exc:
             raise StepFailed(f"##[error]{exc}") from None
+        self._record_deployed(run, {o.target: o.digest for o in outcomes})
         return [f"previous-{o.target} := {o.previous_digest or '-'}; {version}-{o.target} and latest-{o.target} := "
                 f"{o.digest}" for o in outcomes]
 
     async def _do_auto_rollback(self, run: Run, target: str, clock: RunClock) -> list[str]:
-        return await self._rollback([target], None)
+        return await self._rollback(run, [target], None)
 
-    async def _rollback(self, targets, to_version: str | None) -> list[str]:
+    async def _rollback(self, run: Run, targets, to_version: str | None) -> list[str]:
         try:
             outcomes = await ecr_ops.rollback(self.ecr, list(targets), to_version or None)
         except ConsoleError as exc:
             raise StepFailed(f"##[error]{exc}") from None
+        self._record_deployed(run, {o.target: o.to_digest for o in outcomes})
         return [f"latest-{o.target}: {o.from_digest or '-'} -> {o.to_digest} ({o.to_ref})"
                 + ("" if o.changed else " (already there)") for o in outcomes]
 
@@ -322,7 +330,11 @@ class Simulator:
         return [f"{run.inputs.get('operation')}: {what} [{run.inputs.get('request_id') or 'no request id'}]"]
 
     async def _do_rollback(self, run: Run, target: str, clock: RunClock) -> list[str]:
-        return await self._rollback([target], run.inputs.get("to_version"))
+        return await self._rollback(run, [target], run.inputs.get("to_version"))
+
+    def _record_deployed(self, run: Run, digests: dict[str, str]) -> None:
+        for target, digest in digests.items():
+            self._deployed[(run.id, target)] = digest
 
     async def _do_prune(self, run: Run, _: str, clock: RunClock) -> list[str]:
         return await self._prune(pipeline.split_list(run.inputs.get("digests")))

@@ -94,6 +94,7 @@ class DeploymentStatusRec:
     description: str = ""
     log_url: str = ""
     creator: str = BOT
+    environment_url: str = ""  # the job's environment url (cd.yml: the deployed image's AWS console page)
 
 
 @dataclass

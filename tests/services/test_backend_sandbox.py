@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from console.model.environments import deployment_targets
+from console.model.images import tag_digest
 from console.model.serialize import status_json
 from console.services.backend import Backend
 
@@ -59,3 +61,23 @@ async def test_the_cheap_first_load_has_the_full_overview_and_completes_later(sa
         k: v for k, v in status_json(full).items() if k not in moment
     }
     assert completed.images_complete and completed.images == full.images and completed.states == full.states
+
+
+async def test_history_deployments_name_the_target_of_the_digest_they_shipped(sandbox):
+    # GitHub makes one deployment per matrix leg; only the digest in each one's environment url tells
+    # the legs apart. The seed (the v1.4.0 release) and the simulator (a new staging) both record it.
+    sha = sandbox.push_main("Add gift cards")
+    sandbox.wait_idle()
+    backend = Backend.from_settings(sandbox.settings())
+    try:
+        snap = await backend.snapshot()
+    finally:
+        await backend.aclose()
+
+    targets = deployment_targets(snap.deployments, snap.images, snap.targets)
+    staging = [d for d in snap.deployments if d.sha == sha]
+    release = [d for d in snap.deployments if d.ref == "v1.4.0" and d.environment == "production"]
+    for deployments, tag in ((staging, "staging-{}"), (release, "v1.4.0-{}")):
+        assert sorted(targets[d.id] for d in deployments) == ["minimal", "runtime"]
+        for d in deployments:
+            assert d.digest == tag_digest(snap.images, tag.format(targets[d.id]))
