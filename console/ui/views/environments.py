@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
 from console.model import PRODUCTION, Deployment, Snapshot
+from console.model.environments import deployment_targets
 from console.model.images import image_version, short_digest
 from console.model.format import ago
 from console.ui.format import status_text, web_base
@@ -32,7 +33,9 @@ class EnvironmentsView(View):
         yield running
         yield Static("No deployments recorded yet: the CD workflow creates one per staging and production "
                      "deploy.", id="env-empty", classes="empty")
-        history = row_table(("Env", 10), ("Status", 11), ("Ref", 12), ("SHA", 7), ("By", 13),
+        # Target tells apart the one-per-target deployments of a release; narrower Ref and By make
+        # room for it at 80 columns.
+        history = row_table(("Env", 10), ("Target", 7), ("Status", 11), ("Ref", 8), ("SHA", 7), ("By", 9),
                             ("When", 11), ("Description", 0), id="deployments")
         history.border_title = "Deployment history"
         yield history
@@ -55,9 +58,10 @@ class EnvironmentsView(View):
         self._deployments = {str(d.id): d for d in snapshot.deployments}
         self.set_class(not snapshot.deployments, "-empty")
         history = sorted(snapshot.deployments, key=lambda d: d.created_at, reverse=True)
+        targets = deployment_targets(history, snapshot.images, snapshot.targets)
         replace_rows(self.query_one("#deployments", DataTable),
-                     ((str(d.id), (d.environment, status_text(d.state), d.ref, d.sha[:7], d.creator,
-                                   ago(d.created_at, now), d.description)) for d in history))
+                     ((str(d.id), (d.environment, targets[d.id] or "-", status_text(d.state), d.ref, d.sha[:7],
+                                   d.creator, ago(d.created_at, now), d.description)) for d in history))
 
     def _focused(self) -> str | None:
         focused = self.screen.focused
