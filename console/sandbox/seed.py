@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from functools import partial
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from console.sandbox import pipeline
@@ -60,7 +60,7 @@ class Planned:
     spec: Callable[[], pipeline.RunSpec]  # built only for runs inside the history window
     outputs: Callable[[str], list[str]]
     deploy_ref: str | None = None  # its environment jobs make deployments of this ref
-    deployed: dict[str, str] | None = None  # target -> the digest its deploy job ships
+    deployed: dict[str, str] = field(default_factory=dict)  # target -> the digest its deploy job ships
 
 
 @dataclass
@@ -247,7 +247,7 @@ def _materialize(st: GitHubState, plans: list[Planned], limit: int | None, image
         for job in run.jobs:
             if job.name in makes_deployment and job.conclusion in ("success", "failure"):
                 # A seeded leg fails, if ever, before its deploy step: only a success names an image.
-                digest = (p.deployed or {}).get(makes_deployment[job.name].target or "")
+                digest = p.deployed.get(makes_deployment[job.name].target or "")
                 url = image_url(digest) if digest and job.conclusion == "success" else ""
                 add_deployment(st, job.environment, p.deploy_ref, p.commit.sha, job.started_at, run, job, p.actor,
                                job.conclusion, job.completed_at, url)

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from console.model.environments import digest_in_url
 from tests.sandbox.conftest import dispatch, job_log, review, tag_map
 
 TARGETS = ("minimal", "runtime")
+
+
+def deployed_digests(gh, sb, environment: str, count: int = 2) -> set[str | None]:
+    """The digests the newest deployments of an environment name in their environment url."""
+    newest = gh.get(f"/repos/{sb.repo}/deployments", params={"environment": environment, "per_page": count}).json()
+    return {digest_in_url(gh.get(f"/repos/{sb.repo}/deployments/{d['id']}/statuses").json()[0]["environment_url"])
+            for d in newest}
 
 
 def test_push_to_main_builds_and_moves_staging(sandbox, gh):
@@ -57,6 +65,7 @@ def test_approving_the_seeded_release_promotes_each_target_by_digest(sandbox, gh
     assert after["latest-minimal"] != after["latest-runtime"]  # never one target's digest on another
     production = gh.get(f"/repos/{sandbox.repo}/deployments", params={"environment": "production"}).json()[:2]
     assert [d["ref"] for d in production] == ["v1.5.0", "v1.5.0"]  # one per Production (<target>) job
+    assert deployed_digests(gh, sandbox, "production") == {after["latest-minimal"], after["latest-runtime"]}
     assert run.display_title == "Production v1.5.0"
     assert gh.get(f"/repos/{sandbox.repo}/actions/runs/{run_id}/pending_deployments").json() == []
 
@@ -89,6 +98,8 @@ def test_new_tag_waits_then_smoke_failure_rolls_back_automatically(sandbox, gh):
         assert after[f"latest-{t}"] == before[f"latest-{t}"]  # ... and was rolled back
     log = job_log(gh, sandbox, run_id, "Production (minimal)")
     assert "Smoke test failed" in log and "##[group]Run Roll this target back to previous-<target>" in log
+    # Like cd.yml's url after an automatic rollback: what each target runs again, not the failed release.
+    assert deployed_digests(gh, sandbox, "production") == {before["latest-minimal"], before["latest-runtime"]}
     assert {j.name: j.conclusion for j in run.jobs}["Cleanup old images"] == "skipped"
 
 
@@ -100,6 +111,7 @@ def test_dispatched_rollback_of_one_target_then_to_a_chosen_version(sandbox, gh)
     after = tag_map(sandbox)
     assert after["latest-minimal"] == before["previous-minimal"]
     assert after["latest-runtime"] == before["latest-runtime"]
+    assert deployed_digests(gh, sandbox, "production", 1) == {after["latest-minimal"]}  # rollback (minimal)
     run_id = dispatch(gh, sandbox, operation="rollback", targets="all", to_version="v1.2.0", request_id="gc-2")
     assert sandbox.wait_run(run_id).conclusion == "success"
     final = tag_map(sandbox)
