@@ -116,6 +116,20 @@ def test_each_deploy_script_names_the_digest_it_moved_in_image_url(registry, rel
     assert old["runtime"] != new["runtime"]
 
 
+@pytest.mark.parametrize(("region", "registry_id"), [("", "123456789012"), ("us-east-1", ""), ("us-east-1\nx=1", "123456789012")],
+                         ids=["no-region", "no-registry-id", "forged-region"])
+def test_an_image_url_that_cannot_be_built_warns_and_never_fails_the_deploy(tmp_path, region, registry_id):
+    """The tags have already moved when the url is written: a deploy must not fail over a link."""
+    outputs = tmp_path / "outputs"
+    snippet = ('. "$1/lib/common.sh"; ECR_REPOSITORY=shop; . "$1/lib/ecr.sh"; ECR_REGISTRY_ID="$3"; '
+               'ecr_output_image_url "sha256:$(printf "a%.0s" {1..64})"')
+    proc = subprocess.run(["bash", "-c", snippet, "-", str(SCRIPTS), region, registry_id], capture_output=True, text=True,
+                          check=False, env={"PATH": "/usr/bin:/bin", "AWS_REGION": region, "GITHUB_OUTPUT": str(outputs)})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("::warning::no environment url") and proc.stdout.count("\n") == 1
+    assert not outputs.exists() or "image_url" not in outputs.read_text()
+
+
 def test_rollback_is_per_target_with_each_targets_own_previous(registry):
     prev = {
         "minimal": registry.push("prev-minimal", build_tag(SHA_A, "minimal"), "v1.0.0-minimal", "previous-minimal",

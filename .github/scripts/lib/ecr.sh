@@ -147,12 +147,15 @@ ecr_expect() {
 # ecr_output_image_url DIGEST -> step output image_url: the AWS console page of DIGEST. The deploy
 # jobs use it as their environment url, which GitHub keeps on the deployment status
 # (environment_url): that is how the console tells which image, so which target, a deployment shipped.
+# Called after the tags moved: a URL it cannot build is a warning, never a failed deploy.
 ecr_output_image_url() {
   local digest="$1" region="${AWS_REGION:-${AWS_DEFAULT_REGION:-}}"
   # Both end up in $GITHUB_OUTPUT: a stray newline would forge another output.
-  [[ "$region" =~ ^[a-z0-9-]+$ ]] || die "no usable AWS region (AWS_REGION is '$(safe "$region")')"
-  [[ "$ECR_REGISTRY_ID" =~ ^[0-9]{12}$ ]] ||
-    die "ECR reported no registry id for repository '${ECR_REPOSITORY}' (got '$(safe "$ECR_REGISTRY_ID")')"
+  if [[ ! "$region" =~ ^[a-z0-9-]+$ || ! "$ECR_REGISTRY_ID" =~ ^[0-9]{12}$ ]]; then
+    printf '::warning::no environment url: region %s, registry id %s\n' \
+      "'$(safe "$region")'" "'$(safe "$ECR_REGISTRY_ID")'"
+    return 0
+  fi
   output image_url "https://${region}.console.aws.amazon.com/ecr/repositories/private/${ECR_REGISTRY_ID}/${ECR_REPOSITORY}/_/image/${digest}/details?region=${region}"
 }
 
