@@ -32,6 +32,16 @@ async def settle(pilot) -> None:
     except WorkerFailed:
         pass
     await pilot.pause()
+    steady_cursors(pilot.app)
+
+
+def steady_cursors(app) -> None:
+    """Hold text cursors visible: they blink every 0.5 s, so a screen captured after a slow step
+    (a loaded machine) would differ from one captured after a fast one — a snapshot flake seen in
+    the prune plan's keep field."""
+    for screen in app.screen_stack:
+        for field in screen.query("Input, TextArea"):
+            field.cursor_blink = False
 
 
 async def refreshed(pilot) -> None:
