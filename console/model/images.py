@@ -82,7 +82,7 @@ def discover_targets(tags: list[str] | tuple[str, ...] | set[str]) -> tuple[str,
 
 def parse_tag(tag: str, targets: tuple[str, ...] | list[str]) -> TagInfo:
     """Interpret one tag against the known targets (longest target name wins)."""
-    # Memoised: grouping, versions and "untargeted" each parse every tag of a 10,000-image listing.
+    # Memoised: grouping, versions and the environment columns each parse every tag of a 10,000-image listing.
     return _parse_tag(tag, tuple(targets))
 
 
@@ -118,17 +118,9 @@ def image_target(image: Image, targets: tuple[str, ...] | list[str]) -> str | No
     return None
 
 
-def image_versions(image: Image, targets: tuple[str, ...] | list[str]) -> tuple[str, ...]:
-    """Release versions carried by an image (normally zero or one)."""
-    return tuple(
-        info.version
-        for info in (parse_tag(t, targets) for t in image.tags)
-        if info.kind is TagKind.RELEASE and info.version
-    )
-
-
 def image_version(image: Image, targets: tuple[str, ...] | list[str]) -> str | None:
-    for tag in image.tags:  # a loop, not image_versions(): runs for each of 10,000 images in --json
+    """The release version an image carries (normally at most one), else None."""
+    for tag in image.tags:  # a plain loop: runs for each of 10,000 images in --json
         info = parse_tag(tag, targets)
         if info.kind is TagKind.RELEASE and info.version:
             return info.version
