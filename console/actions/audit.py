@@ -25,7 +25,6 @@ SUCCEEDED = "succeeded"
 FAILED = "failed"
 REFUSED = "refused"
 CANCELLED = "cancelled"
-DRY_RUN = "dry-run"
 
 
 @dataclass

@@ -16,10 +16,4 @@ _MODULES = ("console.commands.read", "console.commands.actions", "console.comman
 
 def register_all(subparsers: argparse._SubParsersAction) -> None:
     for name in _MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:  # a command module not written yet
-                continue
-            raise
-        module.register(subparsers)
+        importlib.import_module(name).register(subparsers)

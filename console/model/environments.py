@@ -11,7 +11,6 @@ from console.model.images import (
     Image,
     TagKind,
     find_by_tag,
-    group_by_target,
     image_build_sha,
     image_target,
     image_version,
@@ -81,7 +80,6 @@ class Environment:
     html_url: str = ""
     wait_timer_minutes: int = 0
     reviewers: tuple[str, ...] = ()
-    protected_branches_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -200,18 +198,6 @@ def deployment_targets(
 def running_digests(states: tuple[TargetState, ...]) -> frozenset[str]:
     """Digests some environment currently runs."""
     return frozenset(s.digest for s in states if s.digest)
-
-
-def releases_behind(
-    images: list[Image] | tuple[Image, ...], targets: tuple[str, ...], target: str
-) -> int:
-    """How many release images of ``target`` are newer than what production runs (drift)."""
-    groups = group_by_target(images, targets)
-    prod = find_by_tag(images, f"latest-{target}")
-    releases = [i for i in groups.get(target, ()) if image_version(i, targets)]
-    if prod is None:
-        return len(releases)
-    return sum(1 for i in releases if i.pushed_at > prod.pushed_at and i.digest != prod.digest)
 
 
 def staging_ahead(images: list[Image] | tuple[Image, ...], target: str) -> bool:

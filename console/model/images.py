@@ -135,10 +135,6 @@ def image_build_sha(image: Image, targets: tuple[str, ...] | list[str]) -> str |
     return None
 
 
-def has_tag_kind(image: Image, kind: TagKind, targets: tuple[str, ...] | list[str]) -> bool:
-    return any(parse_tag(t, targets).kind is kind for t in image.tags)
-
-
 def partition_by_target(
     images: list[Image] | tuple[Image, ...], targets: tuple[str, ...] | list[str]
 ) -> tuple[dict[str, tuple[Image, ...]], tuple[Image, ...]]:

@@ -83,13 +83,3 @@ def _duration(start: datetime | None, end: datetime | None) -> timedelta | None:
     if start is None or end is None:
         return None
     return max(end - start, timedelta(0))
-
-
-def latest_per_workflow(runs: list[WorkflowRun] | tuple[WorkflowRun, ...]) -> dict[str, WorkflowRun]:
-    """The newest run of each workflow file."""
-    latest: dict[str, WorkflowRun] = {}
-    for run in runs:
-        current = latest.get(run.workflow)
-        if current is None or run.created_at > current.created_at:
-            latest[run.workflow] = run
-    return latest

@@ -204,12 +204,6 @@ class GitHubService:
     async def check_repository(self) -> None:
         await self._json(self._r, f"read {self.repo}")
 
-    async def rate_limit_status(self) -> RateLimit | None:
-        """Ask ``/rate_limit`` (free) when no response has told us the budget yet."""
-        if self.rate_limit is None:
-            await self._call("GET", "/rate_limit", "read the rate limit")
-        return self.rate_limit
-
     # --- runs, jobs, logs -----------------------------------------------------------------------
 
     async def list_runs(

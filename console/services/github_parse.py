@@ -150,14 +150,12 @@ def parse_environment(d: dict) -> Environment:
             wait = int(rule.get("wait_timer") or 0)
         elif rule.get("type") == "required_reviewers":
             reviewers = reviewer_names(rule.get("reviewers"))
-    policy = d.get("deployment_branch_policy")
     return Environment(
         id=int(d["id"]),
         name=str(d["name"]),
         html_url=str(d.get("html_url") or ""),
         wait_timer_minutes=wait,
         reviewers=reviewers,
-        protected_branches_only=bool(isinstance(policy, dict) and policy.get("protected_branches")),
     )
 
 

@@ -339,24 +339,13 @@ class GhaecrApp(App):
         self._with_selection("copy", "Select an image, target or run first.", self.copy_to_clipboard,
                              "Copied {} (OSC 52: your terminal must allow clipboard access).")
 
-    # The write actions live in console.ui.dialogs (the actions engineer); loaded on first use.
     def _dialog(self, factory: str, *args: Any, writes: str | None = None) -> None:
         if writes and self.settings.read_only:
             self.notify(f"Read-only mode: {writes} is disabled (started with --read-only or read_only = true "
                         "in the config file).", severity="warning")
             return
-        try:
-            dialogs = importlib.import_module(DIALOGS)
-            make = getattr(dialogs, factory)
-        except ModuleNotFoundError as error:
-            if error.name != DIALOGS:
-                raise
-            make = None
-        except AttributeError:
-            make = None
-        if make is None:
-            self.notify("This action is not available yet in this build.", severity="warning")
-            return
+        # Imported on first use: the dialogs pull in the actions layer, which a read-only look never needs.
+        make = getattr(importlib.import_module(DIALOGS), factory)
         self.push_screen(make(self, *args))
 
     def action_approve(self) -> None:

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from console.errors import PlanError
-from console.model.environments import releases_behind, target_states
+from console.model.environments import releases_behind_by_tags, tag_digests, target_states
 from console.model.images import Image, TagKind, discover_targets, group_by_target, parse_tag
 from console.model.plans import plan_prune, plan_rollback
 
@@ -53,8 +53,8 @@ def test_environment_states_follow_pointer_tags():
 
 def test_drift_counts_newer_releases_than_production():
     newer = (*REGISTRY, img(5, "v1.3.0-runtime", day=5), img(6, "v1.4.0-runtime", day=6))
-    assert releases_behind(newer, TARGETS, "runtime") == 2
-    assert releases_behind(REGISTRY, TARGETS, "runtime") == 0
+    assert releases_behind_by_tags(tag_digests(newer), TARGETS)["runtime"] == 2
+    assert releases_behind_by_tags(tag_digests(REGISTRY), TARGETS)["runtime"] == 0
 
 
 def test_rollback_plan_is_per_target():

@@ -33,7 +33,6 @@ class RunDetailScreen(Screen):
         super().__init__()
         self.run = run
         self.jobs: dict[str, Job] = {}
-        self.log_job_id: int | None = None
         self._timer = None
 
     def compose(self) -> ComposeResult:
@@ -139,7 +138,6 @@ class RunDetailScreen(Screen):
         log = self.query_one("#log", LogView)
         failed = job.failed_step if job else None
         log.set_text(message.text, failed.name if failed else None)
-        self.log_job_id = message.job_id
         where = f" · opened at failed step '{failed.name}' (e)" if failed else ""
         log.border_title = f"Log of {job.name if job else message.job_id} · {len(log.lines)} lines{where}"
         log.focus()
