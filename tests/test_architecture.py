@@ -1,4 +1,4 @@
-"""The layer contract of DESIGN.md: ui -> actions -> services -> model, and Textual only in ui."""
+"""The layer contracts of docs/ARCHITECTURE.md: ui -> actions -> services -> model, and Textual only in ui."""
 
 from __future__ import annotations
 

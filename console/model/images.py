@@ -1,4 +1,4 @@
-"""ECR images and the tag contract (see DESIGN.md).
+"""ECR images and the tag contract (README.md, "The tag contract"; docs/ARCHITECTURE.md).
 
 | tag                       | kind       |
 |---------------------------|------------|
