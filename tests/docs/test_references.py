@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-# A repository path (``console/ui/app.py``, ``.github/workflows/cd.yml``) or an upper-case doc (``DESIGN.md``).
+# A repository path (``console/ui/app.py``, ``.github/workflows/cd.yml``) or an upper-case doc (``CONTRIBUTING.md``).
 REFERENCE = re.compile(
     r"(?<![\w/.$-])((?:\.?[\w-]+/)+[\w.-]+\.(?:md|py|ya?ml|toml|sh|tcss|json)|[A-Z][A-Z_]+\.md)\b"
 )
