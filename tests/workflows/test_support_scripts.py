@@ -174,14 +174,24 @@ def test_a_clean_scan_closes_the_issue(run_offline, fake_gh):
 
 def test_notification_payloads_carry_text_as_data(run_offline, tmp_path):
     out = tmp_path / "notify"
-    details = 'reason: "bad" deploy\n@everyone <!channel> `x`'
+    details = 'reason: "bad" deploy & co\n@everyone <!channel> <https://evil.example/x|the run> `x`'
     result = run_offline("notify-payload.sh", EVENT="rollback", STATUS="failure", TARGETS="runtime", DETAILS=details,
                          OUT_DIR=str(out), GITHUB_SERVER_URL="https://github.com", GITHUB_REPOSITORY="acme/shop", GITHUB_RUN_ID="77")
     assert result.returncode == 0, result.stderr
     slack = json.loads((out / "slack.json").read_text())
     discord = json.loads((out / "discord.json").read_text())
-    assert slack["text"] == f"❌ acme/shop rollback (runtime) failure\n{details}\nhttps://github.com/acme/shop/actions/runs/77"
-    assert discord == {"content": slack["text"], "allowed_mentions": {"parse": []}}
+    run_url = "https://github.com/acme/shop/actions/runs/77"
+    # Slack: the reason cannot mention a channel nor make a link; the run URL is the only link.
+    assert slack == {
+        "text": "❌ acme/shop rollback (runtime) failure\n"
+                'reason: "bad" deploy &amp; co\n@everyone &lt;!channel&gt; &lt;https://evil.example/x|the run&gt; `x`\n'
+                f"<{run_url}>",
+        "unfurl_links": False, "unfurl_media": False,
+    }
+    assert "<!channel>" not in slack["text"] and "<https://evil" not in slack["text"]
+    # Discord: the text as written, mentions disabled.
+    assert discord == {"content": f"❌ acme/shop rollback (runtime) failure\n{details}\n{run_url}",
+                       "allowed_mentions": {"parse": []}}
 
 
 class _Hook(BaseHTTPRequestHandler):
