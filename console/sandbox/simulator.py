@@ -53,6 +53,7 @@ class Simulator:
         # scripts' image_url output, which cd.yml makes the job's environment url).
         self._deployed: dict[tuple[int, str], str] = {}
         self._boto = None
+        self._promoted: dict[tuple[int, str], ecr_ops.PromoteOutcome] = {}  # (run id, target) -> its promotion
 
     # --- entry points from any thread -------------------------------------------------------
 
@@ -281,9 +282,14 @@ class Simulator:
         return [f"{image.tags[0]}: digest: {digest} size: {size}"]
 
     async def _do_move_staging(self, run: Run, target: str, clock: RunClock) -> list[str]:
-        result = await self.ecr.retag(f"sha-{run.head_sha}-{target}", f"staging-{target}")
+        try:
+            result = await ecr_ops.stage(self.ecr, target, run.head_sha, self.st.is_ancestor)
+        except ConsoleError as exc:
+            raise StepFailed(f"##[error]{exc}") from None
         self._record_deployed(run, {target: result.digest})
-        return [f"staging-{target} -> {result.digest}" + ("" if result.changed else " (unchanged)")]
+        if result.skipped:
+            return [f"##[notice]{result.skipped}"]
+        return [f"staging-{target} -> {result.digest}" + ("" if result.moved else " (unchanged)")]
 
     async def _do_resolve(self, run: Run, target: str, clock: RunClock) -> list[str]:
         ref = f"sha-{run.head_sha}-{target}"
@@ -299,11 +305,23 @@ class Simulator:
         except ConsoleError as exc:
             raise StepFailed(f"##[error]{exc}") from None
         self._record_deployed(run, {o.target: o.digest for o in outcomes})
+        self._promoted.update({(run.id, o.target): o for o in outcomes})
         return [f"previous-{o.target} := {o.previous_digest or '-'}; {version}-{o.target} and latest-{o.target} := "
                 f"{o.digest}" for o in outcomes]
 
     async def _do_auto_rollback(self, run: Run, target: str, clock: RunClock) -> list[str]:
-        return await self._rollback(run, [target], None)
+        """rollback.sh after a failed smoke test: undo this run's promotion, never go further back."""
+        promoted = self._promoted.pop((run.id, target), None)
+        if promoted is None:
+            return [f"##[notice]{target}: this run promoted nothing; nothing to roll back"]
+        try:
+            outcome = await ecr_ops.undo_promotion(self.ecr, target, promoted.digest, promoted.previous_digest)
+        except ConsoleError as exc:
+            raise StepFailed(f"##[error]{exc}") from None
+        if outcome is None:
+            return [f"##[notice]latest-{target} already ran {promoted.digest} before this release; not rolling back"]
+        self._record_deployed(run, {target: outcome.to_digest})
+        return [f"latest-{target}: {outcome.from_digest or '-'} -> {outcome.to_digest} ({outcome.to_ref})"]
 
     async def _rollback(self, run: Run, targets, to_version: str | None) -> list[str]:
         try:

@@ -179,6 +179,12 @@ class GitHubState:
     def commit_index(self, sha: str) -> int:
         return next(i for i, c in enumerate(self.commits) if c.sha == sha)
 
+    def is_ancestor(self, older: str, newer: str) -> bool:
+        """git merge-base --is-ancestor on main's linear history (a commit is its own ancestor)."""
+        with self.lock:
+            index = {c.sha: i for i, c in enumerate(self.commits)}
+        return older in index and newer in index and index[older] <= index[newer]
+
     def next_run_number(self, workflow: str) -> int:
         with self.lock:
             return 1 + max((r.run_number for r in self.runs.values() if r.workflow == workflow), default=0)

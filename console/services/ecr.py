@@ -8,6 +8,7 @@ Public API::
     await ecr.list_images()                  # -> list[Image], newest push first (paginated, 1000/page)
     await ecr.pointer_images(targets)        # -> (pointer-tagged images, {tag: digest}): the cheap first look
     await ecr.get_manifests(["latest-a", "sha256:..."])   # -> {ref: Manifest} (one batch_get_image)
+    await ecr.describe_digests(["sha256:..."])            # -> {digest: Image} (every tag; one call)
     await ecr.put_tag(manifest, "previous-a")             # -> RetagResult (one put_image, compare first)
     await ecr.retag("staging-a", "latest-a")  # -> RetagResult; no put when the tag already points there
     await ecr.delete(["sha256:..."])           # -> DeleteResult(deleted, failed), chunks of 100
@@ -224,6 +225,17 @@ class EcrService:
             ),
         )
         return _match_manifests(refs, response)
+
+    async def describe_digests(self, digests: list[str]) -> dict[str, Image]:
+        """Details (every tag, push date) of images known to exist, in ONE describe_images call."""
+        digests = list(dict.fromkeys(digests))
+        if not digests:
+            return {}
+        response = await self._run(
+            "DescribeImages",
+            lambda c: c.describe_images(repositoryName=self.repository, imageIds=[{"imageDigest": d} for d in digests]),
+        )
+        return {d["imageDigest"]: _to_image(d) for d in response.get("imageDetails", ())}
 
     # --- writes ---------------------------------------------------------------------------------
 

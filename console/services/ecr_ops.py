@@ -3,11 +3,24 @@
 All three work per target and never apply one target's digest to another. Only manifests move
 (batch_get_image + put_image), never layers.
 
-``await promote(ecr, targets, version, source_tag_of)`` -> ``list[PromoteOutcome]``
+``await promote(ecr, targets, version, source_tag_of, allow_older=False)`` -> ``list[PromoteOutcome]``
     Production promotion, per target T: ``previous-T`` := the old ``latest-T`` (written FIRST, skipped
     when latest-T is absent or already the new digest), then ``<version>-T``, then ``latest-T``, all to
     the digest of ``source_tag_of(T)`` (e.g. ``lambda t: f"staging-{t}"``). A release tag that already
-    names another digest is never moved (EcrError). 1 batch_get + at most 3 puts per target.
+    names another digest is never moved (EcrError). A version older than the one ``latest-T`` carries
+    (semver order, a pre-release below its release) is refused (PlanError) unless ``allow_older``:
+    a re-run of an old production run, or a queue that ran out of order, never goes backwards.
+    1 batch_get + 1 describe + at most 3 puts per target.
+
+``await stage(ecr, target, sha, is_ancestor=None)`` -> ``StageOutcome``
+    Move ``staging-T`` to ``sha-<sha>-T`` unless staging already runs a newer commit (then nothing
+    moves and ``skipped`` says why). ``is_ancestor(a, b)``: is commit a an ancestor of b (git's
+    answer); without it the build tags' push dates decide.
+
+``await undo_promotion(ecr, target, promoted, before)`` -> ``RollbackOutcome | None``
+    The automatic rollback after a failed production smoke test: back to ``previous-T`` only when the
+    promotion changed ``latest-T`` (``before`` != ``promoted``). Re-releasing what production already
+    ran and flaking must not roll back further: None, nothing moves.
 
 ``await rollback(ecr, plan_or_targets, to_version=None)`` -> ``list[RollbackOutcome]``
     Per target T: resolve ``previous-T`` (or ``<to_version>-T``), move ``latest-T`` there, read it back.
@@ -26,8 +39,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from console.errors import AwsError, EcrImageNotFound, PlanError
-from console.model import RollbackPlan
-from console.model.images import discover_targets
+from console.model import Image, RollbackPlan, RollbackStep
+from console.model.environments import version_key
+from console.model.images import BUILD_RE, discover_targets, image_version
 from console.model.plans import protection_reason
 from console.services.ecr import EcrService, RetagResult
 
@@ -51,6 +65,14 @@ class RollbackOutcome:
 
 
 @dataclass(frozen=True)
+class StageOutcome:
+    target: str
+    digest: str  # what staging-<target> names afterwards
+    moved: bool
+    skipped: str = ""  # why staging-<target> did not move (it runs a newer commit)
+
+
+@dataclass(frozen=True)
 class PruneResult:
     deleted: tuple[str, ...]
     kept: tuple[tuple[str, str], ...]  # (digest, why it was kept)
@@ -58,7 +80,8 @@ class PruneResult:
 
 
 async def promote(
-    ecr: EcrService, targets: Iterable[str], version: str, source_tag_of: Callable[[str], str]
+    ecr: EcrService, targets: Iterable[str], version: str, source_tag_of: Callable[[str], str], *,
+    allow_older: bool = False,
 ) -> list[PromoteOutcome]:
     outcomes = []
     for target in targets:
@@ -73,6 +96,8 @@ async def promote(
             raise AwsError(
                 f"Release tag {release} already names {found[release].digest}, not {new.digest}; release tags never move."
             )
+        if old is not None and old.digest != new.digest and not allow_older:
+            await _refuse_older(ecr, target, version, old.digest)
         retags = []
         if old is not None and old.digest != new.digest:  # previous- first, so a crash leaves a rollback target
             current_previous = found[previous].digest if previous in found else None
@@ -81,6 +106,63 @@ async def promote(
         retags.append(await ecr.put_tag(new, latest, current=old.digest if old else None))
         outcomes.append(PromoteOutcome(target, new.digest, old.digest if old else None, tuple(retags)))
     return outcomes
+
+
+async def _refuse_older(ecr: EcrService, target: str, version: str, live_digest: str) -> None:
+    """PlanError when production's ``latest-<target>`` carries a newer release than ``version``."""
+    live = (await ecr.describe_digests([live_digest])).get(live_digest)
+    running = image_version(live, (target,)) if live else None
+    if running and version_key(version) < version_key(running):
+        raise PlanError(
+            f"Refusing to promote {version} for '{target}': production runs {running}, which is newer; "
+            "roll back instead, or allow an older version explicitly."
+        )
+
+
+async def stage(
+    ecr: EcrService, target: str, sha: str, is_ancestor: Callable[[str, str], bool] | None = None
+) -> StageOutcome:
+    build, staging = f"sha-{sha}-{target}", f"staging-{target}"
+    found = await ecr.get_manifests([build, staging])
+    if build not in found:
+        raise EcrImageNotFound(f"Cannot stage '{target}': '{build}' does not exist in ECR repository '{ecr.repository}'.")
+    new, current = found[build], found.get(staging)
+    if current is not None and current.digest != new.digest:
+        images = await ecr.describe_digests([new.digest, current.digest])
+        newer = _newer_commit(images.get(current.digest), images.get(new.digest), target, sha, is_ancestor)
+        if newer:
+            return StageOutcome(target, current.digest, False,
+                                f"{staging} stays on {newer[:12]}, a newer commit than {sha[:12]}")
+    result = await ecr.put_tag(new, staging, current=current.digest if current else None)
+    return StageOutcome(target, new.digest, result.changed)
+
+
+def _newer_commit(live: Image | None, candidate: Image | None, target: str, sha: str,
+                  is_ancestor: Callable[[str, str], bool] | None) -> str | None:
+    """The commit staging runs when it is newer than ``sha``, else None."""
+    live_sha = _build_sha(live, target) if live else None
+    if live_sha is None or live_sha == sha:
+        return None
+    if is_ancestor is not None:
+        return live_sha if is_ancestor(sha, live_sha) else None
+    older = candidate is not None and live is not None and candidate.pushed_at < live.pushed_at
+    return live_sha if older else None
+
+
+def _build_sha(image: Image, target: str) -> str | None:
+    for tag in image.tags:
+        match = BUILD_RE.match(tag)
+        if match and match["target"] == target:
+            return match["sha"]
+    return None
+
+
+async def undo_promotion(ecr: EcrService, target: str, promoted: str, before: str | None) -> RollbackOutcome | None:
+    if before is None or before == promoted:
+        return None
+    step = RollbackStep(target, promoted, None, None, before, None, None, f"previous-{target}")
+    plan = RollbackPlan((step,), None)
+    return (await rollback(ecr, plan))[0]
 
 
 async def rollback(

@@ -113,3 +113,82 @@ async def test_prune_protects_targets_the_caller_did_not_name(ecr_endpoint, ecr)
     api = push(ecr_endpoint, "api", "v1.0.0-api-server", "staging-api-server")
     result = await ecr_ops.prune(ecr, [api], targets=())
     assert result.deleted == () and result.kept == ((api, "carries staging-api-server"),)
+
+
+# --- never backwards (the rules the scripts follow too) -------------------------------------------
+
+
+async def test_promote_refuses_a_version_older_than_production(ecr_endpoint, ecr):
+    d = seed_production(ecr_endpoint)  # production runs v2.0.0; staging holds a new build
+    with pytest.raises(PlanError, match=r"Refusing to promote v1\.5\.0 for 'minimal': production runs v2\.0\.0"):
+        await ecr_ops.promote(ecr, TARGETS, "v1.5.0", lambda t: f"staging-{t}")
+    tags = tags_of(ecr_endpoint)
+    assert tags["latest-minimal"] == d["v2-minimal"] and "v1.5.0-minimal" not in tags  # nothing moved
+
+
+async def test_a_pre_release_ranks_below_its_release(ecr_endpoint, ecr):
+    seed_production(ecr_endpoint)
+    with pytest.raises(PlanError, match="production runs v2.0.0"):
+        await ecr_ops.promote(ecr, ["runtime"], "v2.0.0-rc1", lambda t: f"staging-{t}")
+    # ... and v2.0.1-rc1 is above v2.0.0: promoted.
+    await ecr_ops.promote(ecr, ["runtime"], "v2.0.1-rc1", lambda t: f"staging-{t}")
+    assert tags_of(ecr_endpoint)["latest-runtime"] == tags_of(ecr_endpoint)["staging-runtime"]
+
+
+async def test_an_older_version_goes_out_only_when_explicitly_allowed(ecr_endpoint, ecr):
+    d = seed_production(ecr_endpoint)
+    await ecr_ops.promote(ecr, ["runtime"], "v1.9.0", lambda t: f"staging-{t}", allow_older=True)
+    tags = tags_of(ecr_endpoint)
+    assert tags["latest-runtime"] == d["v3-runtime"] and tags["previous-runtime"] == d["v2-runtime"]
+
+
+async def test_staging_never_moves_to_an_older_commit(ecr_endpoint, ecr):
+    old_sha, new_sha = "a" * 40, "b" * 40
+    old = push(ecr_endpoint, "old", f"sha-{old_sha}-runtime")
+    new = push(ecr_endpoint, "new", f"sha-{new_sha}-runtime", "staging-runtime")
+    history = [old_sha, new_sha]
+
+    def is_ancestor(a: str, b: str) -> bool:
+        return history.index(a) <= history.index(b)
+
+    # A re-run of the old commit's staging run: nothing moves, the step says why.
+    outcome = await ecr_ops.stage(ecr, "runtime", old_sha, is_ancestor)
+    assert not outcome.moved and "a newer commit" in outcome.skipped
+    assert tags_of(ecr_endpoint)["staging-runtime"] == new
+    # A newer commit moves it forward.
+    newest = "c" * 40
+    history.append(newest)
+    newest_digest = push(ecr_endpoint, "newest", f"sha-{newest}-runtime")
+    outcome = await ecr_ops.stage(ecr, "runtime", newest, is_ancestor)
+    assert outcome.moved and tags_of(ecr_endpoint)["staging-runtime"] == newest_digest
+    assert old in tags_of(ecr_endpoint).values()  # the old build stays, untouched
+
+
+async def test_without_git_the_push_dates_order_the_commits(ecr_endpoint, ecr):
+    from datetime import datetime, timedelta, timezone
+
+    from console.sandbox.ecr_seed import set_pushed_at
+
+    old_sha, new_sha = "a" * 40, "b" * 40
+    old = push(ecr_endpoint, "old", f"sha-{old_sha}-runtime")
+    new = push(ecr_endpoint, "new", f"sha-{new_sha}-runtime", "staging-runtime")
+    now = datetime.now(timezone.utc)
+    set_pushed_at(REGION, REPO, old, now - timedelta(hours=2))
+    set_pushed_at(REGION, REPO, new, now - timedelta(hours=1))
+    outcome = await ecr_ops.stage(ecr, "runtime", old_sha)
+    assert not outcome.moved and tags_of(ecr_endpoint)["staging-runtime"] == new
+
+
+async def test_no_automatic_rollback_when_the_release_did_not_change_production(ecr_endpoint, ecr):
+    d = seed_production(ecr_endpoint)
+    # Re-releasing the digest production already runs: previous- is left alone, and a smoke flake
+    # must not roll back to it (that would go further back than before the release).
+    [outcome] = await ecr_ops.promote(ecr, ["runtime"], "v2.0.1", lambda t: f"latest-{t}")
+    assert outcome.previous_digest == outcome.digest == d["v2-runtime"]
+    assert await ecr_ops.undo_promotion(ecr, "runtime", outcome.digest, outcome.previous_digest) is None
+    assert tags_of(ecr_endpoint)["latest-runtime"] == d["v2-runtime"]
+    # A release that did change production is undone, to exactly what ran before.
+    [outcome] = await ecr_ops.promote(ecr, ["runtime"], "v3.0.0", lambda t: f"staging-{t}")
+    undone = await ecr_ops.undo_promotion(ecr, "runtime", outcome.digest, outcome.previous_digest)
+    assert undone is not None and undone.to_digest == d["v2-runtime"]
+    assert tags_of(ecr_endpoint)["latest-runtime"] == d["v2-runtime"]
