@@ -364,6 +364,7 @@ class Simulator:
             raise StepFailed(f"##[error]{exc}") from None
         lines = [f"deleted {d}" for d in result.deleted]
         lines += [f"kept {d}: {why}" for d, why in result.kept]
+        lines += [f"already gone {d}" for d in result.gone]
         lines += [f"##[error]failed {d}: {why}" for d, why in result.failed]
         lines.append(f"{len(result.deleted)} deleted, {len(result.kept)} kept, {len(result.failed)} failed")
         if result.failed:

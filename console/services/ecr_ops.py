@@ -30,7 +30,8 @@ All three work per target and never apply one target's digest to another. Only m
 ``await prune(ecr, digests, targets=(), running=frozenset())`` -> ``PruneResult``
     Re-lists the repository (one listing), re-checks each given digest with
     ``protection_reason`` at delete time, deletes only the unprotected ones and reports
-    ``deleted``, ``kept`` ((digest, reason)) and ``failed`` ((digest, reason)).
+    ``deleted``, ``kept`` ((digest, reason)), ``failed`` ((digest, reason)) and ``gone`` (digests that
+    were already deleted: like prune.sh, not a failure, so a re-run succeeds).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from console.model import Image, RollbackPlan, RollbackStep
 from console.model.environments import version_key
 from console.model.images import BUILD_RE, discover_targets, image_version
 from console.model.plans import protection_reason
-from console.services.ecr import EcrService, RetagResult
+from console.services.ecr import EcrService, Manifest, RetagResult
 
 
 @dataclass(frozen=True)
@@ -77,27 +78,19 @@ class PruneResult:
     deleted: tuple[str, ...]
     kept: tuple[tuple[str, str], ...]  # (digest, why it was kept)
     failed: tuple[tuple[str, str], ...]  # (digest, reason)
+    gone: tuple[str, ...] = ()  # already deleted (an earlier run): not a failure, so a re-run succeeds
 
 
 async def promote(
     ecr: EcrService, targets: Iterable[str], version: str, source_tag_of: Callable[[str], str], *,
     allow_older: bool = False,
 ) -> list[PromoteOutcome]:
+    # Check every target before moving anything, as promote.sh does: no half-promoted release.
+    checked = [await _check_promotion(ecr, target, version, source_tag_of(target), allow_older) for target in targets]
     outcomes = []
-    for target in targets:
-        source = source_tag_of(target)
+    for target, new, found in checked:
         latest, previous, release = f"latest-{target}", f"previous-{target}", f"{version}-{target}"
-        found = await ecr.get_manifests([source, latest, previous, release])
-        if source not in found:
-            raise EcrImageNotFound(f"Cannot promote '{target}': '{source}' does not exist in ECR repository '{ecr.repository}'.")
-        new = found[source]
         old = found.get(latest)
-        if release in found and found[release].digest != new.digest:
-            raise AwsError(
-                f"Release tag {release} already names {found[release].digest}, not {new.digest}; release tags never move."
-            )
-        if old is not None and old.digest != new.digest and not allow_older:
-            await _refuse_older(ecr, target, version, old.digest)
         retags = []
         if old is not None and old.digest != new.digest:  # previous- first, so a crash leaves a rollback target
             current_previous = found[previous].digest if previous in found else None
@@ -106,6 +99,25 @@ async def promote(
         retags.append(await ecr.put_tag(new, latest, current=old.digest if old else None))
         outcomes.append(PromoteOutcome(target, new.digest, old.digest if old else None, tuple(retags)))
     return outcomes
+
+
+async def _check_promotion(
+    ecr: EcrService, target: str, version: str, source: str, allow_older: bool
+) -> tuple[str, Manifest, dict[str, Manifest]]:
+    """(target, the manifest to promote, the manifests of its pointer and release tags) or an error."""
+    release = f"{version}-{target}"
+    found = await ecr.get_manifests([source, f"latest-{target}", f"previous-{target}", release])
+    if source not in found:
+        raise EcrImageNotFound(f"Cannot promote '{target}': '{source}' does not exist in ECR repository '{ecr.repository}'.")
+    new = found[source]
+    if release in found and found[release].digest != new.digest:
+        raise AwsError(
+            f"Release tag {release} already names {found[release].digest}, not {new.digest}; release tags never move."
+        )
+    old = found.get(f"latest-{target}")
+    if old is not None and old.digest != new.digest and not allow_older:
+        await _refuse_older(ecr, target, version, old.digest)
+    return target, new, found
 
 
 async def _refuse_older(ecr: EcrService, target: str, version: str, live_digest: str) -> None:
@@ -174,17 +186,20 @@ async def rollback(
         wanted = [
             (t, f"{to_version}-{t}" if to_version else f"previous-{t}", None) for t in plan_or_targets
         ]
-    outcomes = []
+    # Resolve every target before moving anything, as rollback.sh does: all or nothing.
+    resolved = []
     for target, ref, expected in wanted:
-        latest = f"latest-{target}"
-        found = await ecr.get_manifests([ref, latest])  # call 1
+        found = await ecr.get_manifests([ref, f"latest-{target}"])  # call 1 per target
+        resolved.append((target, ref, found))
         if ref not in found:
             raise PlanError(f"Cannot roll back '{target}': {ref} does not exist in ECR repository '{ecr.repository}'.")
-        to = found[ref]
-        if expected is not None and to.digest != expected:
+        if expected is not None and found[ref].digest != expected:
             raise PlanError(
-                f"Cannot roll back '{target}': {ref} now names {to.digest[:19]}, not the planned {expected[:19]}; preview again."
+                f"Cannot roll back '{target}': {ref} now names {found[ref].digest[:19]}, not the planned {expected[:19]}; preview again."
             )
+    outcomes = []
+    for target, ref, found in resolved:
+        latest, to = f"latest-{target}", found[ref]
         before = found[latest].digest if latest in found else None
         result = await ecr.put_tag(to, latest, current=before)  # call 2 (skipped when already there)
         check = await ecr.get_manifests([latest])  # call 3: read back what production now names
@@ -207,11 +222,12 @@ async def prune(
     all_targets = tuple(sorted(set(targets) | set(discover_targets([t for i in images.values() for t in i.tags]))))
     kept: list[tuple[str, str]] = []
     failed: list[tuple[str, str]] = []
+    gone: list[str] = []
     to_delete = []
     for digest in digests:
         image = images.get(digest)
         if image is None:
-            failed.append((digest, "no longer in the repository"))
+            gone.append(digest)
             continue
         reason = protection_reason(image, all_targets, running)
         if reason:
@@ -221,4 +237,4 @@ async def prune(
     result = await ecr.delete(to_delete) if to_delete else None
     deleted = result.deleted if result else ()
     failed.extend(result.failed if result else ())
-    return PruneResult(deleted=tuple(deleted), kept=tuple(kept), failed=tuple(failed))
+    return PruneResult(deleted=tuple(deleted), kept=tuple(kept), failed=tuple(failed), gone=tuple(gone))
