@@ -1,0 +1,215 @@
+"""One truth, two paths: the deploy scripts (bash + the AWS CLI, what the bundled workflows run) and
+``console.services.ecr_ops`` (Python, what direct mode and the sandbox simulator run) must leave ECR in
+the same state when given the same registry and the same request.
+
+A :class:`Case` is a registry (``Img`` rows, seeded into a freshly reset moto server), the script with
+its environment, and the Python call. :func:`run_both` seeds the registry, runs the script, reads every
+repository back, resets, seeds the same registry again, runs the Python call, reads it back, and returns
+both :class:`Outcome` s. ``check(case)`` asserts they agree on the final tags and digests and on whether
+the operation succeeded, and that the result is the one the case expects (so two paths that both do
+nothing cannot pass).
+
+To add a case, write a function in ``test_differential.py`` (or a new ``test_*.py`` here) that builds a
+``Case``; the ``differ`` fixture runs it. Digests are known before seeding (``digest("seed")``), so a
+case can name them in its inputs (``DIGESTS``) and its expectations.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import urllib.request
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import boto3
+
+from console.services.ecr import EcrService
+from tests.workflows.conftest import run_script
+
+REGION = "us-east-1"
+ACCOUNT = "123456789012"  # moto's default account
+REPO = "shop"
+TARGETS = ("minimal", "runtime")
+OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
+OCI_INDEX = "application/vnd.oci.image.index.v1+json"
+BASE_TIME = 1_760_000_000  # push times are BASE_TIME + Img.pushed (seconds)
+
+# repository -> digest -> its tags. Untagged images are kept (an empty set), so a delete shows.
+State = dict[str, dict[str, frozenset[str]]]
+
+
+@dataclass(frozen=True)
+class Img:
+    """One image to seed: a unique manifest named by ``seed``, its tags, its push time (seconds after
+    BASE_TIME; later = newer) and its repository. ``children``: seeds of images this one lists, making
+    it a multi-platform index (OCI image index) instead of an image manifest."""
+
+    seed: str
+    tags: tuple[str, ...] = ()
+    pushed: int = 0
+    repository: str = REPO
+    children: tuple[str, ...] = ()
+
+
+def manifest(seed: str, children: tuple[str, ...] = ()) -> tuple[str, str]:
+    """(body, media type) of the image named ``seed``: the same bytes every time it is asked for."""
+    if children:
+        doc: dict = {
+            "schemaVersion": 2,
+            "mediaType": OCI_INDEX,
+            "manifests": [
+                {"mediaType": OCI_MANIFEST, "digest": digest(child), "size": len(manifest(child)[0]),
+                 "platform": {"architecture": f"arch{n}", "os": "linux"}}
+                for n, child in enumerate(children)
+            ],
+        }
+        return json.dumps(doc, indent=2), OCI_INDEX
+    doc = {
+        "schemaVersion": 2,
+        "mediaType": OCI_MANIFEST,
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "size": 1000 + len(seed),
+                   "digest": "sha256:" + hashlib.sha256(f"config-{seed}".encode()).hexdigest()},
+        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "size": 5000 + len(seed),
+                    "digest": "sha256:" + hashlib.sha256(f"layer-{seed}".encode()).hexdigest()}],
+    }
+    return json.dumps(doc, indent=2), OCI_MANIFEST
+
+
+def digest(seed: str, children: tuple[str, ...] = ()) -> str:
+    """The digest ECR gives the image named ``seed`` (sha256 of its manifest bytes)."""
+    return "sha256:" + hashlib.sha256(manifest(seed, children)[0].encode()).hexdigest()
+
+
+class Repos:
+    """The Python side's view of the registry: ``repos()`` is the EcrService of ``shop``,
+    ``repos("other")`` of another repository (the two-repository layout)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def __call__(self, repository: str = REPO) -> EcrService:
+        session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
+        return EcrService(repository, region=REGION, endpoint_url=self.url, session=session)
+
+
+PythonCall = Callable[[Repos], Awaitable[object]]
+
+
+@dataclass(frozen=True)
+class Case:
+    """The same request for both paths.
+
+    ``script`` runs with ``env`` on top of the workflow tests' defaults (ECR_REPOSITORY=shop,
+    DEPLOY_TARGETS=minimal,runtime, dummy credentials, AWS_ENDPOINT_URL_ECR=moto). ``python`` is
+    awaited with a :class:`Repos`; raising means failure, as a non-zero exit does for the script.
+    ``expect_ok``: whether the operation must succeed. ``expect_tags``: tag -> seed (or None: the tag
+    must not exist) that must hold afterwards; ``expect_gone``: seeds whose image must be deleted.
+    """
+
+    name: str
+    images: tuple[Img, ...]
+    script: str
+    env: Mapping[str, str]
+    python: PythonCall
+    expect_ok: bool = True
+    expect_tags: Mapping[str, str | None] = field(default_factory=dict)
+    expect_gone: tuple[str, ...] = ()
+
+    def repositories(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys([REPO, *(i.repository for i in self.images)]))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ok: bool
+    state: State
+    detail: str  # the script's ::error:: lines or the Python exception, for the failure message
+
+
+class Differ:
+    """Runs cases against one moto server (its state is reset before each side)."""
+
+    def __init__(self, moto_url: str, tmp: Path) -> None:
+        self.url = moto_url
+        self.tmp = tmp
+        self.client = boto3.client("ecr", endpoint_url=moto_url, region_name=REGION,
+                                   aws_access_key_id="testing", aws_secret_access_key="testing")
+
+    # --- the registry -------------------------------------------------------------------------
+
+    def seed(self, case: Case) -> None:
+        urllib.request.urlopen(urllib.request.Request(f"{self.url}/moto-api/reset", method="POST"), timeout=10).read()
+        for repository in case.repositories():
+            self.client.create_repository(repositoryName=repository)
+        by_seed = {i.seed: i for i in case.images}
+        for image in sorted(case.images, key=lambda i: bool(i.children)):  # children before their index
+            body, media_type = manifest(image.seed, image.children)
+            for tag in image.tags or (None,):
+                extra = {"imageTag": tag} if tag else {}
+                self.client.put_image(repositoryName=image.repository, imageManifest=body, imageManifestMediaType=media_type,
+                                      imageDigest=digest(image.seed, image.children), **extra)
+        self._stamp_push_times(case, by_seed)
+
+    def _stamp_push_times(self, case: Case, by_seed: Mapping[str, Img]) -> None:
+        # moto stamps each push with the current second; the cases need a known order.
+        from moto.backends import get_backend
+
+        wanted = {(i.repository, digest(i.seed, i.children)): BASE_TIME + i.pushed for i in by_seed.values()}
+        backend = get_backend("ecr")[ACCOUNT][REGION]
+        for repository in case.repositories():
+            for image in backend.repositories[repository].images:
+                image.image_pushed_at = wanted.get((repository, image.get_image_digest()), BASE_TIME)
+
+    def state(self, case: Case) -> State:
+        out: State = {}
+        for repository in case.repositories():
+            pages = self.client.get_paginator("describe_images").paginate(repositoryName=repository)
+            out[repository] = {d["imageDigest"]: frozenset(d.get("imageTags", ()))
+                               for page in pages for d in page["imageDetails"]}
+        return out
+
+    # --- the two paths ------------------------------------------------------------------------
+
+    def run_bash(self, case: Case) -> Outcome:
+        self.seed(case)
+        result = run_script(case.script, self.tmp, self.url, **case.env)
+        detail = "\n".join(result.errors) or result.stderr.strip()[-500:]
+        return Outcome(result.returncode == 0, self.state(case), detail)
+
+    def run_python(self, case: Case) -> Outcome:
+        self.seed(case)
+        try:
+            asyncio.run(case.python(Repos(self.url)))
+        except Exception as exc:  # noqa: BLE001 - a failure is an outcome to compare, not a test error
+            return Outcome(False, self.state(case), f"{type(exc).__name__}: {exc}")
+        return Outcome(True, self.state(case), "")
+
+    def check(self, case: Case) -> tuple[Outcome, Outcome]:
+        bash, python = self.run_bash(case), self.run_python(case)
+        assert bash.state == python.state, f"{case.name}: the paths disagree\n{describe_difference(bash, python)}"
+        assert bash.ok == python.ok, (
+            f"{case.name}: script ok={bash.ok} ({bash.detail}), ecr_ops ok={python.ok} ({python.detail})"
+        )
+        assert bash.ok == case.expect_ok, f"{case.name}: expected ok={case.expect_ok}; script: {bash.detail}"
+        tags = {tag: d for images in bash.state.values() for d, tagset in images.items() for tag in tagset}
+        seeds = {digest(i.seed, i.children): i.seed for i in case.images}
+        for tag, seed in case.expect_tags.items():
+            assert seeds.get(tags.get(tag, ""), tags.get(tag)) == seed, f"{case.name}: {tag} names {tags.get(tag)}"
+        present = {seeds.get(d) for images in bash.state.values() for d in images}
+        for seed in case.expect_gone:
+            assert seed not in present, f"{case.name}: {seed} was not deleted"
+        return bash, python
+
+
+def describe_difference(bash: Outcome, python: Outcome) -> str:
+    lines = [f"script ok={bash.ok} {bash.detail}", f"ecr_ops ok={python.ok} {python.detail}"]
+    for repository in sorted(set(bash.state) | set(python.state)):
+        a, b = bash.state.get(repository, {}), python.state.get(repository, {})
+        for d in sorted(set(a) | set(b)):
+            if a.get(d) != b.get(d):
+                lines.append(f"{repository} {d[:19]}: script {sorted(a.get(d, ())) if d in a else 'absent'}"
+                             f" / ecr_ops {sorted(b.get(d, ())) if d in b else 'absent'}")
+    return "\n".join(lines)
