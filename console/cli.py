@@ -32,6 +32,23 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
+class _Version(argparse.Action):
+    """``--version``: ours, plus the libraries whose behaviour a bug report depends on (read only when asked)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        def of(name: str) -> str:
+            try:
+                return version(name)
+            except PackageNotFoundError:
+                return "not installed"
+
+        libraries = ", ".join(f"{name} {of(name)}" for name in ("textual", "githubkit", "botocore"))
+        print(f"{PROG} {__version__} ({libraries}; Python {sys.version.split()[0]})")
+        parser.exit(0)
+
+
 def _global_flags(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     """Flags accepted before or after the subcommand (subparsers use SUPPRESS so they don't reset them)."""
     default: Any = argparse.SUPPRESS if suppress else None
@@ -53,12 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Operator console for GitHub Actions -> AWS ECR pipelines. With no command, opens the console.",
     )
-    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the versions of this program and of the libraries it runs on")
     _global_flags(parser, suppress=False)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     register_all(subparsers)
     for name, sub in subparsers.choices.items():
-        if name not in ("config", "sandbox"):
+        if name not in ("config", "sandbox", "completion"):
             _global_flags(sub, suppress=True)
     return parser
 

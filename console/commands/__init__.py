@@ -11,7 +11,8 @@ from __future__ import annotations
 import argparse
 import importlib
 
-_MODULES = ("console.commands.read", "console.commands.actions", "console.commands.config_cmd", "console.commands.sandbox_cmd")
+_MODULES = ("console.commands.read", "console.commands.actions", "console.commands.config_cmd", "console.commands.sandbox_cmd",
+            "console.commands.completion")
 
 
 def register_all(subparsers: argparse._SubParsersAction) -> None:
