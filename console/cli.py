@@ -77,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, sub in subparsers.choices.items():
         if name not in ("config", "sandbox", "completion"):
             _global_flags(sub, suppress=True)
+    parser.set_defaults(root_parser=parser)  # for `completion`, which describes the whole parser
     return parser
 
 

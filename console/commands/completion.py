@@ -24,9 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _completion(args: argparse.Namespace) -> int:
-    from console.cli import build_parser  # the whole parser, built the same way main() builds it
-
-    parser = build_parser()
+    parser = args.root_parser  # the whole parser, as main() built it
     if args.shell == "fish":
         print(fish_script(parser))
     else:
