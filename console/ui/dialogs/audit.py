@@ -10,10 +10,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from console.actions.audit import AuditLog, AuditRecord
 from console.actions.render import audit_action, audit_change, audit_where, outcome_style, short_time
+from console.ui.widgets.footer import KeyFooter
 
 
 def detail(record: AuditRecord) -> Text:
@@ -44,7 +45,7 @@ class AuditScreen(Screen):
         yield Static("Audit log", classes="title")
         yield DataTable(id="records", cursor_type="row", zebra_stripes=True)
         yield Static("", id="detail")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, RichLog, Static
+from textual.widgets import Button, Input, RichLog, Static
 
 from console.actions import ActionContext
 from console.actions.audit import AuditLog
@@ -27,6 +27,7 @@ from console.config import Settings
 from console.errors import ConsoleError
 from console.ui.dialogs.compact import compact_controls
 from console.ui.dialogs.confirm import ConfirmModal
+from console.ui.widgets.footer import KeyFooter
 
 
 class ActionScreen(Screen):
@@ -77,7 +78,7 @@ class ActionScreen(Screen):
         """Status line, progress log and key footer: the bottom of every action screen."""
         yield Static("", id="status")
         yield RichLog(id="progress", wrap=True, markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     @on(Button.Pressed, "#close")
     def _close_pressed(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Header, TabbedContent, TabPane
+from textual.widgets import Header, TabbedContent, TabPane
 
 from console.model import Snapshot
 from console.ui.keys import VIEWS
@@ -15,6 +15,7 @@ from console.ui.views.environments import EnvironmentsView
 from console.ui.views.images import ImagesView
 from console.ui.views.overview import OverviewView
 from console.ui.views.runs import RunsView
+from console.ui.widgets.footer import KeyFooter
 from console.ui.widgets.status_bar import StatusBar
 
 VIEW_CLASSES: dict[str, type[View]] = {
@@ -41,7 +42,7 @@ class MainScreen(Screen):
                 with TabPane(f"{key} {VIEW_CLASSES[name].title}", id=f"tab-{name}"):
                     yield VIEW_CLASSES[name](id=f"view-{name}")
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeyFooter()
 
     def show_data(self, snapshot: Snapshot, prepared: Prepared) -> None:
         self._data = (snapshot, prepared)

@@ -8,13 +8,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from console.model import Job, WorkflowRun
 from console.model.format import ago, span
 from console.ui.format import run_label, run_status, status_text
 from console.ui.messages import JobsLoaded, LogLoaded
 from console.ui.refresh import FAST_SECONDS
+from console.ui.widgets.footer import KeyFooter
 from console.ui.widgets.log_view import LogView
 from console.ui.widgets.tables import replace_rows, row_table, selected_key
 
@@ -51,7 +52,7 @@ class RunDetailScreen(Screen):
             log = LogView(id="log")
             log.border_title = "Log: select a job and press Enter or l"
             yield log
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._summarize()
