@@ -15,6 +15,7 @@ case "$STATUS" in
   success) icon="✅" ;;
   failure) icon="❌" ;;
   cancelled) icon="⚪" ;;
+  waiting) icon="⏳" ;;
   *) icon="ℹ️" ;;
 esac
 run_url="${GITHUB_SERVER_URL:-https://github.com}/${GITHUB_REPOSITORY:-unknown/unknown}/actions/runs/${GITHUB_RUN_ID:-0}"

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Roll targets back, each to its OWN previous-<target> (default) or <TO_VERSION>-<target>: never
 # one target's digest onto another. previous-<target> is left alone, so a re-run is a no-op.
-# Env: ECR_REPOSITORY, DEPLOY_TARGETS, TARGETS (comma list or "all"), TO_VERSION (optional).
-# Outputs: from_<target>, to_<target> (and from / to / image_url with a single target; image_url is
-# the AWS console page of what production now runs, the environment url).
+# Works in the production repository (PRODUCTION_REPOSITORY, else ECR_REPOSITORY). REASON (why:
+# the operator's words, or the failed smoke test) is recorded in the log, the summary and an output.
+# Env: ECR_REPOSITORY, PRODUCTION_REPOSITORY, PRODUCTION_REGISTRY_ID (optional), ECR_REGISTRY,
+# DEPLOY_TARGETS, TARGETS (comma list or "all"), TO_VERSION (optional), REASON (optional).
+# Outputs: from_<target>, to_<target>, reason (and from / to / image / image_url with a single
+# target; image is registry/repository@digest, image_url the AWS console page of what production
+# now runs, the environment url).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=SCRIPTDIR/lib/common.sh
@@ -16,7 +20,10 @@ mapfile -t chosen < <(resolve_targets "${TARGETS:-}" "$DEPLOY_TARGETS")
 
 # shellcheck source=SCRIPTDIR/lib/ecr.sh
 . "$here/lib/ecr.sh"
+ecr_use_production
 ecr_load_state
+reason="$(printf '%s' "${REASON:-}" | tr -d '`\r' | tr '\n' ' ' | cut -c1-300)"
+reason="${reason:-no reason given}"
 
 declare -A to=()
 for target in "${chosen[@]}"; do # resolve every target first: all or nothing
@@ -44,9 +51,12 @@ for target in "${chosen[@]}"; do
   if [[ ${#chosen[@]} -eq 1 ]]; then
     output from "$from"
     output to "${to[$target]}"
+    output image "$(registry_host)/${ECR_REPOSITORY}@${to[$target]}"
     ecr_output_image_url "${to[$target]}"
   fi
   summary "| ${target} | \`${from:-none}\` | \`${to[$target]}\` |"
 done
 ecr_expect "${expect[@]}"
-log "rolled back ${chosen[*]}"
+output reason "$reason"
+summary "" "Reason: ${reason}"
+log "rolled back ${chosen[*]}: ${reason}"

@@ -33,8 +33,27 @@ def test_staging_gate_returns_the_digest_staging_tested(run_offline, fake_gh):
     write(fake_gh.env["GH_STATUSES"], pages)
     result = run_offline("staging-gate.sh", path_prefix=fake_gh.path, HEAD_SHA=SHA, TARGET="runtime", **fake_gh.env)
     assert result.returncode == 0, result.stderr
-    assert result.outputs == {"digest": DIGEST}
+    assert result.outputs == {"digest": DIGEST, "digests": f"runtime={DIGEST}"}
     assert fake_gh.calls() == [f"api --paginate repos/acme/shop/commits/{SHA}/statuses?per_page=100"]
+
+
+def test_release_preflight_needs_every_targets_staging_status_before_anyone_reviews(run_offline, fake_gh):
+    """The preflight job (no environment) runs this for all targets: one missing status fails the
+    release before the production legs exist, so nothing waits for review and nothing is promoted."""
+    other = "sha256:" + "e" * 64
+    write(fake_gh.env["GH_STATUSES"], [status("staging/runtime", "success", f"smoke-tested {DIGEST}")])
+    missing = run_offline("staging-gate.sh", path_prefix=fake_gh.path, HEAD_SHA=SHA, TARGETS="all", **fake_gh.env)
+    assert missing.returncode == 1
+    assert missing.errors == [
+        f"::error::commit {SHA} never passed staging for 'minimal' (commit status staging/minimal: none); "
+        "push it to main and let CD staging finish first"
+    ]
+    assert missing.outputs == {}  # no digests: the production legs' `if` cannot pass
+    write(fake_gh.env["GH_STATUSES"], [status("staging/runtime", "success", f"smoke-tested {DIGEST}"),
+                                       status("staging/minimal", "success", f"smoke-tested {other}")])
+    both = run_offline("staging-gate.sh", path_prefix=fake_gh.path, HEAD_SHA=SHA, TARGETS="all", **fake_gh.env)
+    assert both.returncode == 0, both.stderr
+    assert both.outputs == {"digests": f"minimal={other},runtime={DIGEST}"}
 
 
 @pytest.mark.parametrize(

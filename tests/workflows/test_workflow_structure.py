@@ -131,33 +131,78 @@ def test_cd_smoke_tests_run_on_the_pushed_digest(workflows):
     cd = jobs(workflows["cd.yml"])
     smoke = {job_id: s for job_id, job in cd.items() for s in steps(job) if s.get("run") == ".github/scripts/smoke.sh"}
     assert smoke["staging"]["env"]["IMAGE_REF"] == "${{ steps.push.outputs.image }}"
-    assert smoke["production"]["env"]["IMAGE_REF"].endswith("@${{ steps.promote.outputs.digest }}")
-    assert smoke["rollback"]["env"]["IMAGE_REF"].endswith("@${{ steps.rollback.outputs.to }}")
+    assert smoke["production"]["env"]["IMAGE_REF"] == "${{ steps.promote.outputs.image }}"
+    assert smoke["rollback"]["env"]["IMAGE_REF"] == "${{ steps.rollback.outputs.image }}"
 
 
-def test_cd_production_is_behind_the_environment_and_promotes_the_tagged_commit(workflows):
+def test_cd_staging_scans_and_attests_the_pushed_digest_before_staging_moves(workflows):
+    staging = steps(jobs(workflows["cd.yml"])["staging"])
+    order = [s.get("uses", s.get("run", "")).split("@")[0] for s in staging]
+    scan = next(s for s in staging if "trivy-action" in s.get("uses", ""))
+    assert scan["with"]["image-ref"] == "${{ steps.push.outputs.image }}"  # registry@sha256:… just pushed
+    assert scan["with"]["severity"] == "HIGH,CRITICAL" and scan["with"]["ignore-unfixed"] is True
+    assert scan["with"]["exit-code"] == "1"
+    assert (ROOT / scan["with"]["trivyignores"]).is_file()
+    attest = next(s for s in staging if "attest-build-provenance" in s.get("uses", ""))
+    assert attest["with"]["subject-digest"] == "${{ steps.push.outputs.digest }}"
+    assert jobs(workflows["cd.yml"])["staging"]["permissions"]["attestations"] == "write"
+    assert order.index(".github/scripts/push-build.sh") < order.index("aquasecurity/trivy-action")
+    assert order.index("aquasecurity/trivy-action") < order.index(".github/scripts/stage.sh")
+    assert order.index("actions/attest-build-provenance") < order.index(".github/scripts/stage.sh")
+
+
+def production_jobs(cd: dict) -> dict[str, dict]:
+    return {job_id: job for job_id, job in jobs(cd).items() if (job.get("environment") or {}).get("name") == "production"}
+
+
+def test_every_production_job_on_a_tag_needs_the_preflight_and_none_needs_another(workflows):
     cd = workflows["cd.yml"]
-    assert cd["on"]["push"] == {"tags": ["v*"]}
-    production = jobs(cd)["production"]
-    assert production["environment"]["name"] == "production"
-    assert "refs/tags/v" in production["if"]
-    by_id = {s.get("id"): s for s in steps(production)}
+    assert cd["on"]["push"] == {"tags": ["v[0-9]*"]}
+    prod = production_jobs(cd)
+    assert set(prod) == {"production", "rollback"}
+    on_tag = {job_id: job for job_id, job in prod.items() if "github.event_name == 'push'" in job["if"]}
+    assert set(on_tag) == {"production"}
+    for job_id, job in on_tag.items():
+        assert "preflight" in job["needs"], job_id
+        assert "needs.preflight.outputs.promote == 'true'" in job["if"], job_id
+    for job_id, job in prod.items():
+        needs = job.get("needs", [])
+        assert not set([needs] if isinstance(needs, str) else needs) & set(prod), f"{job_id} needs a production job"
+
+
+def test_the_preflight_asks_for_no_review_and_checks_every_target_and_the_version(workflows):
+    preflight = jobs(workflows["cd.yml"])["preflight"]
+    assert "environment" not in preflight and "concurrency" not in preflight
+    by_id = {s.get("id"): s for s in steps(preflight)}
     assert by_id["gate"]["run"] == ".github/scripts/staging-gate.sh"
-    promote = by_id["promote"]
+    assert by_id["gate"]["env"]["TARGETS"] == "all"
+    assert by_id["order"]["run"] == ".github/scripts/release-order.sh"
+    assert by_id["order"]["env"]["STAGED_DIGESTS"] == "${{ steps.gate.outputs.digests }}"
+    assert preflight["outputs"]["promote"] == "${{ steps.order.outputs.promote }}"
+
+
+def test_cd_production_promotes_the_digests_the_preflight_checked(workflows):
+    production = jobs(workflows["cd.yml"])["production"]
+    assert production["environment"]["name"] == "production"
+    promote = next(s for s in steps(production) if s.get("id") == "promote")
     assert promote["run"] == ".github/scripts/promote.sh"
-    assert promote["env"]["HEAD_SHA"] == "${{ steps.commit.outputs.sha }}"
-    assert promote["env"]["STAGED_DIGEST"] == "${{ steps.gate.outputs.digest }}"
+    assert promote["env"]["HEAD_SHA"] == "${{ needs.preflight.outputs.commit }}"
+    assert promote["env"]["STAGED_DIGESTS"] == "${{ needs.preflight.outputs.digests }}"
     assert promote["env"]["VERSION"] == "${{ github.ref_name }}"
     assert not any("build-push-action" in s.get("uses", "") or "docker push" in s.get("run", "") for s in steps(production))
+    upload = next(s for s in steps(production) if "upload-artifact" in s.get("uses", ""))
+    assert upload["with"]["overwrite"] is True  # a re-run replaces its fragment instead of failing (409)
 
 
-def test_cd_automatic_rollback_is_per_target(workflows):
+def test_cd_automatic_rollback_is_per_target_and_never_undoes_a_no_op(workflows):
     production = jobs(workflows["cd.yml"])["production"]
     assert production["strategy"]["matrix"]["target"] == list(TARGETS)
     assert production["strategy"]["fail-fast"] is False
     rollback = next(s for s in steps(production) if s.get("run") == ".github/scripts/rollback.sh")
     assert "steps.smoke.outcome == 'failure'" in rollback["if"]
-    assert rollback["env"] == {"TARGETS": "${{ matrix.target }}"}  # this leg's target, its own previous-
+    assert "steps.promote.outputs.moved == 'true'" in rollback["if"]  # same digest as before: nothing to undo
+    assert rollback["env"]["TARGETS"] == "${{ matrix.target }}"  # this leg's target, its own previous-
+    assert "smoke test" in rollback["env"]["REASON"]
     assert "outputs" not in production  # no matrix-wide output for a leg to overwrite
 
 
@@ -177,14 +222,20 @@ def test_cd_deploy_jobs_record_the_deployed_image_as_the_environment_url(workflo
             assert by_id[step_id]["run"] == f".github/scripts/{script}", (job_id, step_id)
 
 
-def test_cd_jobs_that_touch_production_need_the_environment_and_queue(workflows):
+def test_the_production_lock_is_taken_by_work_never_by_a_job_waiting_for_review(workflows):
     cd = jobs(workflows["cd.yml"])
-    for job_id in ("production", "cleanup", "rollback", "prune"):
-        job = cd[job_id]
-        assert job["environment"]["name"] == "production", job_id
-        assert job["concurrency"] == {"group": "cd-production", "cancel-in-progress": False, "queue": "max"}, job_id
+    locked = {job_id for job_id, job in cd.items() if (job.get("concurrency") or {}).get("group") == "cd-production"}
+    assert locked == {"cleanup", "prune"}
+    for job_id in locked:
+        assert cd[job_id]["environment"] == {"name": "cleanup", "deployment": False}, job_id
+        assert cd[job_id]["concurrency"] == {"group": "cd-production", "cancel-in-progress": False, "queue": "max"}
+    # Reviewed jobs: a release queues only behind releases of its target; a rollback behind nothing.
+    assert cd["production"]["concurrency"]["group"] == "cd-release-${{ matrix.target }}"
+    assert "concurrency" not in cd["rollback"]
     assert cd["staging"]["concurrency"]["cancel-in-progress"] is False
-    assert workflows["cd.yml"]["concurrency"]["cancel-in-progress"] is False
+    top = workflows["cd.yml"]["concurrency"]
+    assert top["cancel-in-progress"] is False
+    assert "inputs.request_id || github.run_id" in top["group"]  # hand dispatches do not share one group
 
 
 def test_cd_dispatch_inputs_are_the_documented_contract(workflows):
@@ -221,14 +272,26 @@ def test_cd_release_notes_and_cleanup_follow_a_successful_production(workflows):
         assert any(s.get("run") == f".github/scripts/{script}" for s in steps(cd[job_id]))
 
 
-def test_cd_notifies_through_the_reusable_workflow_with_explicit_secrets(workflows):
-    notify = jobs(workflows["cd.yml"])["notify"]
+def test_cd_notifies_through_the_reusable_workflow_without_waiting_for_cleanup(workflows):
+    cd = jobs(workflows["cd.yml"])
+    notify = cd["notify"]
     assert notify["uses"] == "$/.github/workflows/notify.yml"
     assert notify["secrets"] == {
         "SLACK_WEBHOOK_URL": "${{ secrets.SLACK_WEBHOOK_URL }}",
         "DISCORD_WEBHOOK_URL": "${{ secrets.DISCORD_WEBHOOK_URL }}",
     }
-    assert set(notify["needs"]) >= {"staging", "production", "verify"}
+    assert set(notify["needs"]) >= {"staging", "preflight", "production", "verify"}
+    assert "cleanup" not in notify["needs"]
+    waiting = cd["awaiting-approval"]
+    assert waiting["needs"] == ["preflight"] and waiting["uses"] == notify["uses"]
+    assert "ghaecr-console approve {0}" in waiting["with"]["details"] and "github.run_id" in waiting["with"]["details"]
+
+
+def test_every_script_a_workflow_runs_exists(workflows):
+    for name, job_id, step in all_steps(workflows):
+        run = step.get("run", "")
+        if run.startswith(".github/scripts/"):
+            assert (ROOT / run).is_file(), f"{name}:{job_id} runs a missing {run}"
 
 
 def test_deploy_targets_match_the_dockerfile_and_every_matrix(workflows):

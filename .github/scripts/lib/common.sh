@@ -96,3 +96,64 @@ validate_version() {
 validate_sha() {
   [[ "$1" =~ ^[0-9a-f]{40}$ ]] || die "malformed commit sha '$(safe "$1")' (expected 40 lowercase hex characters)"
 }
+
+# version_cmp A B -> prints -1, 0 or 1: semver order of two release versions (validate_version
+# forms). Missing minor/patch count as 0 (v1 = v1.0.0); a pre-release sorts below its release
+# (v1.4.0-rc.1 < v1.4.0); pre-release fields compare numerically when both are numbers, else as
+# text, numbers below text, and a shorter list of equal fields first (SemVer 2.0.0, section 11).
+version_cmp() {
+  local a="${1#v}" b="${2#v}" i x y
+  local -a core_a core_b pre_a pre_b
+  _version_split "$a" core_a pre_a
+  _version_split "$b" core_b pre_b
+  for i in 0 1 2; do
+    x="${core_a[$i]:-0}" y="${core_b[$i]:-0}"
+    ((10#$x == 10#$y)) || { ((10#$x < 10#$y)) && echo -1 || echo 1; return; }
+  done
+  if [[ ${#pre_a[@]} -eq 0 || ${#pre_b[@]} -eq 0 ]]; then
+    # A release outranks its pre-releases.
+    echo $((${#pre_b[@]} > 0 ? 1 : ${#pre_a[@]} > 0 ? -1 : 0))
+    return
+  fi
+  for ((i = 0; i < ${#pre_a[@]} && i < ${#pre_b[@]}; i++)); do
+    x="${pre_a[$i]}" y="${pre_b[$i]}"
+    [[ "$x" == "$y" ]] && continue
+    if [[ "$x" =~ ^[0-9]+$ && "$y" =~ ^[0-9]+$ ]]; then
+      ((10#$x < 10#$y)) && echo -1 || echo 1
+    elif [[ "$x" =~ ^[0-9]+$ ]]; then echo -1
+    elif [[ "$y" =~ ^[0-9]+$ ]]; then echo 1
+    elif [[ "$x" < "$y" ]]; then echo -1
+    else echo 1
+    fi
+    return
+  done
+  echo $((${#pre_a[@]} < ${#pre_b[@]} ? -1 : ${#pre_a[@]} > ${#pre_b[@]} ? 1 : 0))
+}
+
+# _version_split VERSION CORE_ARRAY PRE_ARRAY: "1.4.0-rc.1" -> (1 4 0) and (rc 1). The core is the
+# leading numeric dot fields (at most three); whatever follows is the pre-release.
+_version_split() {
+  local rest="$1"
+  # shellcheck disable=SC2034 # namerefs: the caller's arrays are written
+  local -n core_ref="$2" pre_ref="$3"
+  core_ref=() pre_ref=()
+  while [[ ${#core_ref[@]} -lt 3 && "$rest" =~ ^([0-9]+)(.*)$ ]]; do
+    core_ref+=("${BASH_REMATCH[1]}")
+    rest="${BASH_REMATCH[2]}"
+    [[ "$rest" =~ ^\.[0-9] ]] || break
+    rest="${rest#.}"
+  done
+  rest="${rest#[-.]}"
+  [[ -z "$rest" ]] && return
+  # shellcheck disable=SC2034 # pre_ref is the caller's array (nameref)
+  IFS='.-' read -r -a pre_ref <<<"$rest"
+}
+
+# digest_for MAP TARGET -> the digest MAP ("target=sha256:…,target=sha256:…") gives TARGET, or nothing.
+digest_for() {
+  local item
+  while IFS= read -r item; do
+    [[ "${item%%=*}" == "$2" ]] && printf '%s\n' "${item#*=}" && return
+  done < <(split_csv "$1")
+  return 0
+}

@@ -10,7 +10,8 @@
 # DIGEST_PUSHED: digest -> push time (epoch seconds), for cleanup's newest-first order.
 # shellcheck disable=SC2034
 declare -gA TAG_DIGEST=() DIGEST_TAGS=() DIGEST_PUSHED=()
-ECR_REGISTRY_ID="" # the account id owning the repository, as describe-images reports it
+ECR_REGISTRY_ID=""    # the account id owning the repository, as describe-images reports it
+ECR_REGISTRY_OWNER="" # the account id to address (--registry-id); empty = the caller's own
 export AWS_PAGER="" # AWS CLI v2 would page long output
 ECR_WORK="$(mktemp -d)"
 trap 'rm -rf "$ECR_WORK"' EXIT
@@ -24,12 +25,28 @@ ACCEPTED_MEDIA_TYPES=(
   application/vnd.docker.distribution.manifest.v1+json
 )
 
+# ecr_use REPOSITORY [REGISTRY_ID] -> work on another repository (and account) from now on; the
+# state maps must be loaded again.
+ecr_use() {
+  ECR_REPOSITORY="$1"
+  ECR_REGISTRY_OWNER="${2:-}"
+  [[ -z "$ECR_REGISTRY_OWNER" || "$ECR_REGISTRY_OWNER" =~ ^[0-9]{12}$ ]] ||
+    die "malformed registry id '$(safe "$ECR_REGISTRY_OWNER")' (expected a 12-digit AWS account id)"
+  TAG_DIGEST=() DIGEST_TAGS=() DIGEST_PUSHED=()
+}
+
+# The repository the production pointers live in: PRODUCTION_REPOSITORY (its own repository, maybe
+# in PRODUCTION_REGISTRY_ID's account) or, in the single-repository layout, ECR_REPOSITORY.
+ecr_use_production() {
+  ecr_use "${PRODUCTION_REPOSITORY:-$ECR_REPOSITORY}" "${PRODUCTION_REGISTRY_ID:-}"
+}
+
 # aws_ecr OPERATION ARGS... -> stdout of `aws ecr`; on error, one line naming the operation and
 # the service's own reason (the AWS CLI's last stderr line).
 aws_ecr() {
   local op="$1" err="$ECR_WORK/stderr"
   shift
-  if ! aws ecr "$op" --repository-name "$ECR_REPOSITORY" "$@" 2>"$err"; then
+  if ! aws ecr "$op" --repository-name "$ECR_REPOSITORY" ${ECR_REGISTRY_OWNER:+--registry-id "$ECR_REGISTRY_OWNER"} "$@" 2>"$err"; then
     die "ECR ${op} on repository '${ECR_REPOSITORY}' failed: $(grep -v '^[[:space:]]*$' "$err" | tail -n 1)"
   fi
 }
@@ -119,6 +136,7 @@ ecr_put_tag() {
   fi
   ecr_fetch_manifests "$digest"
   if ! result="$(aws ecr put-image --repository-name "$ECR_REPOSITORY" --image-tag "$tag" \
+    ${ECR_REGISTRY_OWNER:+--registry-id "$ECR_REGISTRY_OWNER"} \
     --image-manifest "file://$base.manifest" --image-manifest-media-type "$(cat "$base.type")" \
     --image-digest "$digest" --query 'image.imageId.imageDigest' --output text 2>"$ECR_WORK/stderr")"; then
     # A concurrent writer already put this exact tag on this exact digest: that is the goal.
@@ -157,6 +175,32 @@ ecr_output_image_url() {
     return 0
   fi
   output image_url "https://${region}.console.aws.amazon.com/ecr/repositories/private/${ECR_REGISTRY_ID}/${ECR_REPOSITORY}/_/image/${digest}/details?region=${region}"
+}
+
+# release_version_of DIGEST TARGET -> the highest <version> among DIGEST's <version>-TARGET tags,
+# or nothing (not a release of TARGET).
+release_version_of() {
+  local tag found best=""
+  local -a list
+  IFS=',' read -r -a list <<<"${DIGEST_TAGS[$1]:-}"
+  for tag in "${list[@]}"; do
+    [[ "$tag" == v*"-$2" ]] || continue
+    found="${tag%-"$2"}"
+    [[ "$found" =~ ^v[0-9]+(\.[0-9]+){0,2}([-.][0-9A-Za-z]+)*$ ]] || continue
+    [[ -z "$best" || "$(version_cmp "$found" "$best")" == 1 ]] && best="$found"
+  done
+  printf '%s' "$best"
+}
+
+# registry_host -> the registry host name of the current repository's account (for image
+# references): ECR_REGISTRY (the login step's output) for the caller's own account.
+registry_host() {
+  local region="${AWS_REGION:-${AWS_DEFAULT_REGION:-}}"
+  if [[ -n "$ECR_REGISTRY_OWNER" ]]; then
+    printf '%s.dkr.ecr.%s.amazonaws.com' "$ECR_REGISTRY_OWNER" "$region"
+  else
+    printf '%s' "${ECR_REGISTRY:-${ECR_REGISTRY_ID}.dkr.ecr.${region}.amazonaws.com}"
+  fi
 }
 
 # Protected images carry a pointer tag: what an environment runs or may roll back to.
