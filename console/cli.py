@@ -56,6 +56,7 @@ def _global_flags(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     group.add_argument("--repo", metavar="OWNER/NAME", default=default, help="GitHub repository (default: from the git remote here)")
     group.add_argument("--github-url", metavar="URL", default=default, help="GitHub API base URL (default: GITHUB_API_URL or https://api.github.com; GHES: https://HOST/api/v3)")
     group.add_argument("--ecr-repo", metavar="NAME", default=default, help="ECR repository name (default: config, else the GitHub repository's name)")
+    group.add_argument("--production-repo", metavar="NAME", default=default, help="ECR repository of production's tags (two-repository layout; default: config, else none: one repository)")
     group.add_argument("--region", default=default, help="AWS region (default: config, else boto3's chain)")
     group.add_argument("--profile", default=default, help="AWS profile (default: config, else boto3's chain)")
     group.add_argument("--target", dest="targets", action="append", metavar="TARGET", default=default, help="limit to these targets (repeatable; default: found in ECR tags)")
@@ -99,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings: Settings | None = None
     try:
         if args.sandbox and getattr(args, "wiring", "backend") != "none":
-            sandbox = _start_sandbox()
+            sandbox = _start_sandbox(getattr(args, "production_repo", None))
         if getattr(args, "wiring", "backend") == "none":
             return args.handler(args)
         # `images` reads ECR only: no token, so no `gh auth token` subprocess either.
@@ -162,13 +163,14 @@ def _run_tui(settings: Settings) -> int:
     return 0
 
 
-def _start_sandbox():
-    """Start the embedded sandbox and point this process at it (environment, like `sandbox serve`)."""
+def _start_sandbox(production_repository: str | None = None):
+    """Start the embedded sandbox and point this process at it (environment, like `sandbox serve`).
+    ``production_repository``: seed the two-repository layout (production's tags in that repository)."""
     try:
         from console.sandbox import Sandbox
     except ImportError as exc:
         raise ConfigError(f"The sandbox needs its extra: pip install 'ghaecr-console[sandbox]' ({exc.name} is missing).") from None
-    sandbox = Sandbox()
+    sandbox = Sandbox(production_repository=production_repository)
     sandbox.start()
     os.environ.update(sandbox.env())
     return sandbox

@@ -19,6 +19,7 @@ from typing import Any
 import platformdirs
 
 from console.errors import ConfigError
+from console.model.snapshot import SINGLE_REPOSITORY, TWO_REPOSITORIES
 
 APP_NAME = "ghaecr-console"
 DEFAULT_GITHUB_URL = "https://api.github.com"
@@ -37,7 +38,8 @@ class WorkflowFiles:
 @dataclass(frozen=True)
 class Settings:
     repo: str  # OWNER/NAME
-    ecr_repository: str
+    ecr_repository: str  # builds and staging-*; also production's tags unless production_repository is set
+    production_repository: str | None = None  # two-repository layout: releases, latest-*, previous-*
     github_url: str = DEFAULT_GITHUB_URL
     token: str | None = field(default=None, repr=False)  # never printed, logged or recorded
     region: str | None = None
@@ -53,6 +55,11 @@ class Settings:
     keys: dict[str, str] = field(default_factory=dict)  # binding id -> key(s)
     prune_keep: int = 10
     sandbox: bool = False
+
+    @property
+    def layout(self) -> str:
+        """Where production's tags live: "single-repository" or "two-repository" (see services.registry)."""
+        return TWO_REPOSITORIES if self.production_repository else SINGLE_REPOSITORY
 
     @property
     def owner(self) -> str:
@@ -81,11 +88,14 @@ def state_dir() -> Path:
 # --- Loading ------------------------------------------------------------------------------------
 
 REPO_RE = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+# ECR's repository name pattern (lower case; path segments separated by /), at most 256 characters.
+ECR_NAME_RE = re.compile(r"^(?=.{2,256}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$")
 
 # Keys a [defaults] or [repos."OWNER/NAME"] section may hold, with the type each must have.
 _FILE_KEYS: dict[str, type | tuple[type, ...]] = {
     "repo": str,
     "ecr_repository": str,
+    "production_repository": str,
     "github_url": str,
     "region": str,
     "profile": str,
@@ -202,9 +212,13 @@ def build_settings(
     if refresh < 1:
         raise ConfigError("The refresh interval must be at least 1 second.")
     keep = int(pick("keep", None, "prune_keep", 10))
+    ecr_repository = pick("ecr_repo", "GHAECR_ECR_REPOSITORY", "ecr_repository") or repo.split("/", 1)[1]
     return Settings(
         repo=repo,
-        ecr_repository=pick("ecr_repo", "GHAECR_ECR_REPOSITORY", "ecr_repository") or repo.split("/", 1)[1],
+        ecr_repository=ecr_repository,
+        production_repository=_production_repository(
+            pick("production_repo", "GHAECR_PRODUCTION_REPOSITORY", "production_repository"), ecr_repository
+        ),
         github_url=(pick("github_url", "GITHUB_API_URL", "github_url") or DEFAULT_GITHUB_URL).rstrip("/"),
         token=token,
         region=pick("region", None, "region"),
@@ -221,3 +235,18 @@ def build_settings(
         prune_keep=keep,
         sandbox=bool(flags.get("sandbox")),
     )
+
+
+def _production_repository(name: str | None, ecr_repository: str) -> str | None:
+    """The two-repository layout's production repository, checked; None: the single repository."""
+    if not name:
+        return None
+    if not ECR_NAME_RE.match(name):
+        raise ConfigError(
+            f"production_repository '{name}' is not an ECR repository name (lower-case letters, digits, . _ - /)."
+        )
+    if name == ecr_repository:
+        raise ConfigError(
+            f"production_repository is the same as ecr_repository ('{name}'); leave it out for the single-repository layout."
+        )
+    return name

@@ -67,14 +67,15 @@ async def status_command(args: argparse.Namespace, backend, settings: Settings) 
 @one_shot
 async def images_command(args: argparse.Namespace, _backend, settings: Settings) -> int:
     # Only ECR: no GitHub client, so this is as cheap as listing the repository by hand.
-    from console.services.ecr import EcrService
+    from console.services.registry import Registry
 
-    ecr = EcrService(settings.ecr_repository, region=settings.region, profile=settings.profile)
-    images = await ecr.list_images()
+    images = await Registry.from_settings(settings).list_images()
     targets = settings.targets or discover_targets([t for i in images for t in i.tags])
     states = target_states(images, targets, environments=settings.environments)
     if args.json:
-        payload = {"repository": settings.ecr_repository, **images_json(images, targets, states)}
+        production = settings.production_repository or settings.ecr_repository
+        payload = {"repository": settings.ecr_repository, "production_repository": production,
+                   **images_json(images, targets, states)}
         _print_json(payload)
         return 0
     _print_images(settings, images, targets, states, args.limit)
@@ -115,7 +116,10 @@ def _print_status(snapshot: Snapshot) -> None:
 
     console = Console()
     now = datetime.now(timezone.utc)
-    console.print(f"[b]{snapshot.repo}[/b]  ECR [b]{snapshot.ecr_repository}[/b]")
+    layout = snapshot.layout
+    where = (f"ECR [b]{snapshot.ecr_repository}[/b]" if not snapshot.production_repository
+             else f"ECR staging [b]{layout['staging_repository']}[/b], production [b]{layout['production_repository']}[/b]")
+    console.print(f"[b]{snapshot.repo}[/b]  {where}")
     if snapshot.approvals:
         for run, approval in snapshot.approvals:
             can = "you can approve" if approval.current_user_can_approve else "you cannot approve"

@@ -18,6 +18,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     serve.add_argument("--images", type=_positive, default=None, metavar="N", help="seed N images (default: the demo history)")
     serve.add_argument("--runs", type=_positive, default=None, metavar="N", help="seed N workflow runs")
     serve.add_argument("--seed", type=int, default=7, metavar="S", help="random seed (default 7)")
+    serve.add_argument("--production-repo", default=None, metavar="NAME",
+                       help="seed the two-repository layout: production's tags in this ECR repository")
     serve.set_defaults(handler=_serve, wiring="none")
 
 
@@ -34,4 +36,5 @@ def _positive(value: str) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from console.sandbox.serve import serve
 
-    return serve(port=args.port, images=args.images, runs=args.runs, seed=args.seed) or 0
+    return serve(port=args.port, images=args.images, runs=args.runs, seed=args.seed,
+                 production_repository=args.production_repo) or 0

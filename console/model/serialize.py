@@ -107,6 +107,7 @@ def status_json(snapshot: Snapshot) -> dict[str, Any]:
     return {
         "repository": snapshot.repo,
         "ecr_repository": snapshot.ecr_repository,
+        "layout": snapshot.layout,
         "fetched_at": iso(snapshot.fetched_at),
         "targets": list(snapshot.targets),
         "environments": environments,

@@ -16,6 +16,8 @@ from console.model.environments import (
 from console.model.images import Image
 from console.model.runs import WorkflowRun
 
+SINGLE_REPOSITORY, TWO_REPOSITORIES = "single-repository", "two-repository"  # the ECR layouts
+
 
 @dataclass(frozen=True)
 class Snapshot:
@@ -34,6 +36,16 @@ class Snapshot:
     # full listing follows); ``behind`` (drift per target) is complete either way.
     images_complete: bool = True
     behind: tuple[tuple[str, int], ...] = ()
+    # The two-repository layout's production repository (releases, latest-*, previous-*); None:
+    # everything lives in ``ecr_repository``.
+    production_repository: str | None = None
+
+    @property
+    def layout(self) -> dict[str, str]:
+        """Which ECR layout is in use and where each kind of tag lives (``status --json``)."""
+        production = self.production_repository or self.ecr_repository
+        name = TWO_REPOSITORIES if self.production_repository else SINGLE_REPOSITORY
+        return {"name": name, "staging_repository": self.ecr_repository, "production_repository": production}
 
     def releases_behind(self) -> dict[str, int]:
         """Production drift per target: release versions newer than what production runs."""

@@ -99,17 +99,31 @@ def create_repository(endpoint_url: str, region: str, repository: str) -> None:
     )
 
 
-def install(region: str, repository: str, images: list[ImageSeed]) -> None:
-    """Store ``images`` in moto's backend (oldest first, like pushes would have)."""
+def install(region: str, repository: str, images: list[ImageSeed], production: str | None = None) -> None:
+    """Store ``images`` in moto's backend (oldest first, like pushes would have). ``production``: the
+    two-repository layout, where release, ``latest-`` and ``previous-`` tags live in that repository
+    (the same digest, copied there by the promotion) and the rest in ``repository``."""
+    from console.services.registry import is_production_tag
+
+    for seed in sorted(images, key=lambda i: i.pushed_at):
+        if production is None:
+            _store(region, repository, seed, seed.tags)
+            continue
+        released = [t for t in seed.tags if is_production_tag(t)]
+        _store(region, repository, seed, [t for t in seed.tags if t not in released])
+        _store(region, production, seed, released)
+
+
+def _store(region: str, repository: str, seed: ImageSeed, tags: list[str]) -> None:
     from moto.ecr.models import Image
 
-    repo = backend(region).repositories[repository]
-    for seed in sorted(images, key=lambda i: i.pushed_at):
-        image = Image(account_id(), seed.tags[0], seed.manifest, repository, DOCKER_MANIFEST, seed.digest)
-        for tag in seed.tags[1:]:
-            image.update_tag(tag)
-        image.image_pushed_at = int(seed.pushed_at.timestamp())
-        repo.images.append(image)
+    if not tags:
+        return
+    image = Image(account_id(), tags[0], seed.manifest, repository, DOCKER_MANIFEST, seed.digest)
+    for tag in tags[1:]:
+        image.update_tag(tag)
+    image.image_pushed_at = int(seed.pushed_at.timestamp())
+    backend(region).repositories[repository].images.append(image)
 
 
 def push(ecr, repository: str, region: str, seed: ImageSeed) -> None:

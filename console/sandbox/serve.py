@@ -17,7 +17,7 @@ def export_lines(env: dict[str, str]) -> list[str]:
 
 def serve(port: int = 0, images: int | None = None, runs: int | None = None, seed: int = 7, *,
           targets: tuple[str, ...] = ("minimal", "runtime"), speed: float = 1.0, activity_s: float | None = None, out: TextIO | None = None,
-          stop: threading.Event | None = None) -> int:
+          stop: threading.Event | None = None, production_repository: str | None = None) -> int:
     """Start the sandbox, print ``export NAME=value`` lines on stdout, serve until SIGINT/SIGTERM
     (or ``stop`` is set). Progress and the stop hint go to stderr so ``eval "$(...)"`` stays clean."""
     from console.sandbox import Sandbox
@@ -25,7 +25,7 @@ def serve(port: int = 0, images: int | None = None, runs: int | None = None, see
     out = out or sys.stdout
     stop = stop or threading.Event()
     sandbox = Sandbox(seed=seed, images=images, runs=runs, targets=tuple(targets), speed=speed, port=port,
-                      activity_s=activity_s)
+                      activity_s=activity_s, production_repository=production_repository)
     try:
         sandbox.start()
     except OSError as exc:

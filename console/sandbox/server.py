@@ -22,6 +22,7 @@ from console.sandbox.loopback import LoopbackServer
 from console.sandbox.simulator import Simulator
 from console.sandbox.state import GitHubState, Run
 from console.services.ecr import EcrService
+from console.services.registry import Registry
 
 START_TIMEOUT = 30.0
 
@@ -57,6 +58,7 @@ class Sandbox:
                  targets: tuple[str, ...] = ("minimal", "runtime"), speed: float = 1.0, *,
                  now: datetime | None = None, port: int = 0, ecr_port: int = 0,
                  repo: str = "acme/shop", ecr_repository: str = "shop", region: str = "us-east-1",
+                 production_repository: str | None = None,
                  gate_dispatch: bool = False, activity_s: float | None = None) -> None:
         self.seed, self.images, self.runs = seed, images, runs
         self.targets = tuple(targets)
@@ -65,6 +67,7 @@ class Sandbox:
         self.activity_s = activity_s  # a demo: push to main now and every N simulated seconds
         self.port, self.ecr_port = port, ecr_port
         self.repo, self.ecr_repository, self.region = repo, ecr_repository, region
+        self.production_repository = production_repository  # the two-repository layout when set
         self.token = TOKEN
         self.user = "octo-operator"
         self.faults = Faults()
@@ -91,12 +94,11 @@ class Sandbox:
                              anchor=self.clock.anchor,
                              image_url=partial(ecr_seed.image_url, self.region, self.ecr_repository))
         self.timings["history"] = time.perf_counter() - t0
-        ecr_seed.create_repository(self.ecr_endpoint_url, self.region, self.ecr_repository)
-        ecr_seed.install(self.region, self.ecr_repository, history.images)
+        for name in filter(None, (self.ecr_repository, self.production_repository)):
+            ecr_seed.create_repository(self.ecr_endpoint_url, self.region, name)
+        ecr_seed.install(self.region, self.ecr_repository, history.images, self.production_repository)
         self.timings["ecr"] = time.perf_counter() - t0
-        ecr = EcrService(self.ecr_repository, region=self.region, endpoint_url=self.ecr_endpoint_url, max_attempts=3,
-                         session=ecr_seed.session(self.region))
-        self.simulator = Simulator(self.state, self.clock, ecr, seed=self.seed, targets=self.targets,
+        self.simulator = Simulator(self.state, self.clock, self.registry(), seed=self.seed, targets=self.targets,
                                    region=self.region, repository=self.ecr_repository,
                                    endpoint_url=self.ecr_endpoint_url)
         self.simulator.gate_dispatch = self.gate_dispatch
@@ -154,12 +156,23 @@ class Sandbox:
             "AWS_DEFAULT_REGION": self.region,
             "GHAECR_REPO": self.repo,
             "GHAECR_ECR_REPOSITORY": self.ecr_repository,
+            **({"GHAECR_PRODUCTION_REPOSITORY": self.production_repository} if self.production_repository else {}),
         }
 
     def settings(self, **overrides: Any) -> Settings:
         base = Settings(repo=self.repo, ecr_repository=self.ecr_repository, github_url=self.github_url,
-                        token=self.token, region=self.region, targets=self.targets, sandbox=True)
+                        token=self.token, region=self.region, targets=self.targets, sandbox=True,
+                        production_repository=self.production_repository)
         return replace(base, **overrides)
+
+    def registry(self) -> Registry:
+        """The sandbox's ECR in its layout, with dummy credentials (the simulator's; tests')."""
+        def service(name: str) -> EcrService:
+            return EcrService(name, region=self.region, endpoint_url=self.ecr_endpoint_url, max_attempts=3,
+                              session=ecr_seed.session(self.region))
+
+        production = service(self.production_repository) if self.production_repository else None
+        return Registry(service(self.ecr_repository), production)
 
     def ecr_client(self):
         """A boto3 ECR client on the sandbox (for tests and the bench)."""

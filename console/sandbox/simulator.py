@@ -28,7 +28,7 @@ from console.sandbox.runner import RunClock, StepFailed, execute
 from console.sandbox.seed import AUTHORS, SUBJECTS, add_deployment, finish_deployment
 from console.sandbox.state import RUN_ID_BASE, Commit, DeploymentRec, GitHubState, Job, Run
 from console.services import ecr_ops
-from console.services.ecr import EcrService
+from console.services.registry import Registry
 
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ CLEANUP_KEEP = 10  # cd.yml KEEP_RELEASES
 
 
 class Simulator:
-    def __init__(self, st: GitHubState, clock: SimClock, ecr: EcrService, *, seed: int, targets: tuple[str, ...],
+    def __init__(self, st: GitHubState, clock: SimClock, ecr: Registry, *, seed: int, targets: tuple[str, ...],
                  region: str, repository: str, endpoint_url: str) -> None:
         self.st, self.clock, self.ecr = st, clock, ecr
         self.seed, self.targets = seed, targets
@@ -260,7 +260,8 @@ class Simulator:
         dep, target = self._deployments.pop(job.id, (None, None))
         if dep is not None:
             digest = self._deployed.pop((run.id, target), None) if target else None
-            url = ecr_seed.image_url(self.region, self.repository, digest) if digest else ""
+            where = self.ecr.production if dep.environment == "production" else self.ecr.staging
+            url = ecr_seed.image_url(self.region, where.repository, digest) if digest else ""
             finish_deployment(self.st, dep, "success" if ok else "failure", clock.now(), environment_url=url)
 
     async def act(self, run: Run, job: Job, action: str, clock: RunClock) -> list[str]:

@@ -25,8 +25,8 @@ from console.errors import AuthError, ConsoleError, NetworkError, RateLimited
 from console.model import Deployment, Image, PendingApproval, Snapshot, WorkflowRun
 from console.model.environments import releases_behind_by_tags, tag_digests, target_states
 from console.model.images import discover_targets
-from console.services.ecr import EcrService
 from console.services.github import GitHubService
+from console.services.registry import Registry
 
 RUNS_PER_WORKFLOW = 20
 DEPLOYMENTS = 20
@@ -34,7 +34,7 @@ _GITHUB_WIDE = (AuthError, RateLimited, NetworkError)
 
 
 class Backend:
-    def __init__(self, settings: Settings, github: GitHubService, ecr: EcrService) -> None:
+    def __init__(self, settings: Settings, github: GitHubService, ecr: Registry) -> None:
         self.settings = settings
         self.github = github
         self.ecr = ecr
@@ -53,10 +53,7 @@ class Backend:
     ) -> Backend:
         """Both services from Settings. ECR's endpoint defaults to boto3's (AWS_ENDPOINT_URL_ECR)."""
         github = GitHubService(settings.repo, settings.token, settings.github_url, transport=github_transport)
-        ecr = EcrService(
-            settings.ecr_repository, region=settings.region, profile=settings.profile, endpoint_url=ecr_endpoint_url
-        )
-        return cls(settings, github, ecr)
+        return cls(settings, github, Registry.from_settings(settings, endpoint_url=ecr_endpoint_url))
 
     async def aclose(self) -> None:
         await self.github.aclose()
@@ -113,6 +110,7 @@ class Backend:
             errors=tuple(dict.fromkeys(str(f) for f in (*failures, *approval_errors))),
             images_complete=not cheap,
             behind=tuple(releases_behind_by_tags(tags, targets).items()),
+            production_repository=self.settings.production_repository,
         )
 
     async def with_all_images(self, snapshot: Snapshot) -> Snapshot:

@@ -132,6 +132,10 @@ class EcrService:
     def __repr__(self) -> str:
         return f"EcrService(repository={self.repository!r}, region={self.region!r}, profile={self.profile!r})"
 
+    def repository_for(self, tag: str) -> str:
+        """The repository that holds ``tag`` (one here; see services.registry for two)."""
+        return self.repository
+
     # --- plumbing -------------------------------------------------------------------------------
 
     def _get_client(self) -> Any:

@@ -44,7 +44,7 @@ from console.model import Image, RollbackPlan, RollbackStep
 from console.model.environments import version_key
 from console.model.images import BUILD_RE, discover_targets, image_version
 from console.model.plans import protection_reason
-from console.services.ecr import EcrService, Manifest, RetagResult
+from console.services.ecr import EcrService, Manifest, RetagResult  # or a services.registry.Registry (same interface)
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,9 @@ async def _check_promotion(
     release = f"{version}-{target}"
     found = await ecr.get_manifests([source, f"latest-{target}", f"previous-{target}", release])
     if source not in found:
-        raise EcrImageNotFound(f"Cannot promote '{target}': '{source}' does not exist in ECR repository '{ecr.repository}'.")
+        raise EcrImageNotFound(
+            f"Cannot promote '{target}': '{source}' does not exist in ECR repository '{ecr.repository_for(source)}'."
+        )
     new = found[source]
     if release in found and found[release].digest != new.digest:
         raise AwsError(
@@ -137,7 +139,9 @@ async def stage(
     build, staging = f"sha-{sha}-{target}", f"staging-{target}"
     found = await ecr.get_manifests([build, staging])
     if build not in found:
-        raise EcrImageNotFound(f"Cannot stage '{target}': '{build}' does not exist in ECR repository '{ecr.repository}'.")
+        raise EcrImageNotFound(
+            f"Cannot stage '{target}': '{build}' does not exist in ECR repository '{ecr.repository_for(build)}'."
+        )
     new, current = found[build], found.get(staging)
     if current is not None and current.digest != new.digest:
         images = await ecr.describe_digests([new.digest, current.digest])
@@ -192,7 +196,9 @@ async def rollback(
         found = await ecr.get_manifests([ref, f"latest-{target}"])  # call 1 per target
         resolved.append((target, ref, found))
         if ref not in found:
-            raise PlanError(f"Cannot roll back '{target}': {ref} does not exist in ECR repository '{ecr.repository}'.")
+            raise PlanError(
+                f"Cannot roll back '{target}': {ref} does not exist in ECR repository '{ecr.repository_for(ref)}'."
+            )
         if expected is not None and found[ref].digest != expected:
             raise PlanError(
                 f"Cannot roll back '{target}': {ref} now names {found[ref].digest[:19]}, not the planned {expected[:19]}; preview again."

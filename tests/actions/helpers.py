@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 
-def ecr_tags(sb) -> dict[str, str]:
-    """tag -> digest, straight from moto's ECR server."""
+def ecr_tags(sb, repository: str | None = None) -> dict[str, str]:
+    """tag -> digest, straight from moto's ECR server (the staging repository unless named)."""
     client = sb.ecr_client()
     tags: dict[str, str] = {}
-    for page in client.get_paginator("list_images").paginate(repositoryName=sb.ecr_repository):
+    for page in client.get_paginator("list_images").paginate(repositoryName=repository or sb.ecr_repository):
         for ref in page["imageIds"]:
             if "imageTag" in ref:
                 tags[ref["imageTag"]] = ref["imageDigest"]
     return tags
 
 
-def ecr_digests(sb) -> set[str]:
+def ecr_digests(sb, repository: str | None = None) -> set[str]:
     client = sb.ecr_client()
     return {
         ref["imageDigest"]
-        for page in client.get_paginator("list_images").paginate(repositoryName=sb.ecr_repository)
+        for page in client.get_paginator("list_images").paginate(repositoryName=repository or sb.ecr_repository)
         for ref in page["imageIds"]
     }
 

@@ -91,3 +91,25 @@ def test_flags_override_config_file(config_file):
     assert settings.ecr_repository == "shop-images"
     assert settings.region == "us-east-2"
     assert settings.refresh_seconds == 60
+
+
+@pytest.mark.parametrize("value, says", [
+    ('"Shop_Prod!"', "is not an ECR repository name"),
+    ('"shop"', "leave it out for the single-repository layout"),
+])
+def test_a_bad_production_repository_is_named(config_file, capsys, value, says):
+    config_file.write_text(f'[repos."acme/shop"]\necr_repository = "shop"\nproduction_repository = {value}\n')
+    code, _, err = run(["--repo", "acme/shop", "status"], capsys)
+    line = assert_one_clear_line(err)
+    assert code == 2 and "production_repository" in line and says in line
+
+
+@pytest.mark.parametrize("production, name", [(None, "single-repository"), ("shop-prod", "two-repository")])
+def test_status_json_says_which_layout_is_in_use(sandbox_factory, capsys, production, name):
+    import json
+
+    sandbox_factory(production_repository=production)
+    code, out, _ = run(["status", "--json"], capsys)
+    assert code == 0
+    layout = json.loads(out)["layout"]
+    assert layout == {"name": name, "staging_repository": "shop", "production_repository": production or "shop"}
