@@ -6,11 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from console.actions.audit import AuditRecord
-from console.actions.context import ActionContext, recorded
+from rich.console import RenderableType
+
+from console.actions.attempt import recorded
+from console.actions.audit import FAILED, SUCCEEDED, UNKNOWN, AuditRecord
+from console.actions.context import ActionContext
 from console.actions.follow import FollowResult, failure_excerpt, follow_run
 from console.actions.guard import NotPermitted, ensure_writable, single_flight
+from console.actions.operation import Confirmation, Operation
 from console.actions.progress import Progress, ProgressFn, silent
+from console.actions.render import approval_panel
 from console.errors import ActionError, ConsoleError, PermissionDenied, PlanError
 from console.model import PRODUCTION, Image, PendingApproval, WorkflowRun
 from console.model.images import VERSION_RE, find_by_tag, image_version, short_digest
@@ -123,6 +128,111 @@ def _commit_line(commit) -> str:
     return f"{sha[:7]} {message.splitlines()[0] if message else ''}".strip()
 
 
+class Review(Operation):
+    """Approve (or reject) every pending environment of a run the user may review, once."""
+
+    name = "approve"
+
+    def __init__(self, ctx: ActionContext, preview: ApprovalPreview, *, approve: bool, comment: str) -> None:
+        super().__init__(ctx)
+        self.review, self.approve, self.comment = preview, approve, comment.strip()
+
+    @property
+    def action(self) -> str:
+        return "approve" if self.approve else "reject"
+
+    @property
+    def noun(self) -> str:
+        return "An approval" if self.approve else "A rejection"
+
+    @property
+    def environments(self) -> list[str]:
+        return [p.environment for p in self.review.approvable]
+
+    def refusal(self) -> str | None:
+        if not self.comment:
+            return f"A comment is required to {self.action} a deployment."
+        return self.review.why_not
+
+    def preview(self, now: datetime | None = None) -> RenderableType:
+        return approval_panel(self.review, now)
+
+    def confirmation(self) -> Confirmation:
+        envs = self.environments
+        return Confirmation(f"{self.action.capitalize()} {', '.join(envs)} for run {self.review.run.id}?",
+                            self.action.capitalize(), require=PRODUCTION if PRODUCTION in envs else None)
+
+    def audit_record(self) -> AuditRecord:
+        """The one approve/reject record. A rejection changes nothing, so it lists no changes."""
+        preview = self.review
+        changes = [{"target": r.target, "from": r.current_digest, "to": r.digest} for r in preview.targets]
+        return AuditRecord(
+            action=self.action, repository=self.ctx.settings.repo, mode="api",
+            environment=", ".join(self.environments or preview.environments) or None,
+            targets=[r.target for r in preview.targets], changes=changes if self.approve else [],
+            run_id=preview.run.id, run_url=preview.run.html_url or None, comment=self.comment or None,
+            result={"version": preview.version, "commit": preview.commit},
+        )
+
+    async def execute(self, report: ProgressFn = silent, *, follow: bool = True) -> ReviewResult:
+        """Review, follow the run, and check production's tags moved (or not)."""
+        ctx, preview, action = self.ctx, self.review, self.action
+        record = self.audit_record()
+        async with recorded(ctx, record) as attempt:
+            ensure_writable(ctx.settings, action)
+            if refusal := self.refusal():
+                raise PlanError(refusal)
+            reviewing = preview.approvable
+            with single_flight(ctx.settings.repo, f"review of run {preview.run.id}"):
+                attempt.intend()
+                report(Progress("dispatch", f"{action} {', '.join(p.environment for p in reviewing)} for run {preview.run.id}"))
+                try:
+                    await ctx.github.review_pending(preview.run.id, [p.environment_id for p in reviewing], self.approve, self.comment)
+                except PermissionDenied as exc:  # the token lacks a permission: a refusal, nothing was sent
+                    raise NotPermitted.from_denial(exc) from exc
+                if not follow:
+                    return ReviewResult(preview, self.approve, None, ())
+                return await self._follow(record, reviewing, report)
+
+    async def _follow(self, record: AuditRecord, reviewing: tuple[PendingApproval, ...], report: ProgressFn) -> ReviewResult:
+        preview, action = self.review, self.action
+        followed = await follow_run(self.ctx.github, preview.run.id, report)
+        production = any(p.environment == PRODUCTION for p in reviewing)
+        checks, ok = await verify(self.ctx, preview, approve=self.approve, production=production, report=report)
+        record.result["checks"] = list(checks)
+        if self.approve and not followed.succeeded:
+            excerpt = await failure_excerpt(self.ctx.github, followed.jobs)
+            raise ActionError(
+                f"Approved, but run {preview.run.id} ended {followed.run.conclusion}; " + "; ".join(checks)
+                + (f"\n{excerpt}" if excerpt else "")
+            )
+        if not ok:
+            raise ActionError(f"Run {preview.run.id} ended {followed.run.outcome} but ECR disagrees: " + "; ".join(checks))
+        report(Progress("done", f"{action}d: " + "; ".join(checks)))
+        return ReviewResult(preview, self.approve, followed, checks)
+
+    def summary(self, result: ReviewResult) -> str:
+        verb = "Approved" if result.approved else "Rejected"
+        return f"{verb} run {result.preview.run.id}" + (f": {'; '.join(result.checks)}" if result.checks else "")
+
+    @classmethod
+    async def reconcile(cls, ctx: ActionContext, record: AuditRecord) -> tuple[str, str] | None:
+        """Still waiting for review: the review never arrived. Otherwise the run's conclusion."""
+        run_id = record.run_id or 0
+        asked = {e.strip() for e in (record.environment or "").split(",") if e.strip()}
+        pending = {p.environment for p in await ctx.github.pending_deployments(run_id)}
+        if asked & pending:
+            return FAILED, f"not carried out: run {run_id} still waits for review of {', '.join(sorted(asked & pending))}"
+        run = await ctx.github.get_run(run_id)
+        if run.status != "completed":
+            return None
+        deployed = run.conclusion == "success"
+        if record.action == "reject":
+            return (UNKNOWN, f"run {run_id} deployed after all (another reviewer approved?)") if deployed \
+                else (SUCCEEDED, f"run {run_id} ended {run.conclusion}; nothing was deployed")
+        return (SUCCEEDED, f"run {run_id} succeeded") if deployed else (FAILED, f"run {run_id} ended {run.conclusion}")
+
+
 async def review(
     ctx: ActionContext,
     preview: ApprovalPreview,
@@ -132,49 +242,8 @@ async def review(
     report: ProgressFn = silent,
     follow: bool = True,
 ) -> ReviewResult:
-    """Approve or reject every pending environment the user may review, once; follow and verify."""
-    action = "approve" if approve else "reject"
-    record = AuditRecord(
-        action=action,
-        repository=ctx.settings.repo,
-        mode="api",
-        environment=", ".join(preview.environments) or None,
-        targets=[r.target for r in preview.targets],
-        changes=[{"target": r.target, "from": r.current_digest, "to": r.digest} for r in preview.targets],
-        run_id=preview.run.id,
-        run_url=preview.run.html_url or None,
-        comment=comment.strip() or None,
-        result={"version": preview.version, "commit": preview.commit},
-    )
-    async with recorded(ctx, record):
-        ensure_writable(ctx.settings, action)
-        if not comment.strip():
-            raise PlanError(f"A comment is required to {action} a deployment.")
-        if preview.why_not:
-            raise PlanError(preview.why_not)
-        reviewing = preview.approvable
-        with single_flight(ctx.settings.repo, f"review of run {preview.run.id}"):
-            report(Progress("dispatch", f"{action} {', '.join(p.environment for p in reviewing)} for run {preview.run.id}"))
-            try:
-                await ctx.github.review_pending(preview.run.id, [p.environment_id for p in reviewing], approve, comment.strip())
-            except PermissionDenied as exc:  # the token lacks a permission: a refusal, nothing was sent
-                raise NotPermitted.from_denial(exc) from exc
-            if not follow:
-                return ReviewResult(preview, approve, None, ())
-            followed = await follow_run(ctx.github, preview.run.id, report)
-            production = any(p.environment == PRODUCTION for p in reviewing)
-            checks, ok = await verify(ctx, preview, approve=approve, production=production, report=report)
-            record.result["checks"] = list(checks)
-            if approve and not followed.succeeded:
-                excerpt = await failure_excerpt(ctx.github, followed.jobs)
-                raise ActionError(
-                    f"Approved, but run {preview.run.id} ended {followed.run.conclusion}; " + "; ".join(checks)
-                    + (f"\n{excerpt}" if excerpt else "")
-                )
-            if not ok:
-                raise ActionError(f"Run {preview.run.id} ended {followed.run.outcome} but ECR disagrees: " + "; ".join(checks))
-            report(Progress("done", f"{action}d: " + "; ".join(checks)))
-            return ReviewResult(preview, approve, followed, checks)
+    """Approve or reject every pending environment the user may review (the Review operation)."""
+    return await Review(ctx, preview, approve=approve, comment=comment).execute(report, follow=follow)
 
 
 async def verify(

@@ -1,17 +1,13 @@
-"""What every action needs (settings, GitHub, ECR, the audit log) and how an attempt is recorded."""
+"""What every action needs: settings, GitHub, ECR, the audit log (attempt.py records through it)."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from console.actions.audit import CANCELLED, FAILED, REFUSED, SUCCEEDED, AuditLog, AuditRecord
-from console.actions.guard import Refused
+from console.actions.audit import AuditLog
 from console.config import Settings
-from console.errors import ConsoleError, PlanError, ReadOnlyError
+from console.errors import ConsoleError
 from console.model import Image
 from console.model.images import discover_targets
 
@@ -47,38 +43,3 @@ class ActionContext:
 
     def targets(self, images: list[Image] | tuple[Image, ...]) -> tuple[str, ...]:
         return tuple(self.settings.targets) or discover_targets([t for i in images for t in i.tags])
-
-
-@asynccontextmanager
-async def recorded(ctx: ActionContext, record: AuditRecord) -> AsyncIterator[AuditRecord]:
-    """Append ``record`` to the audit log when the attempt ends, however it ends."""
-    ctx.audit.ensure_writable()  # no action that cannot be recorded
-    try:
-        yield record
-        record.outcome = record.outcome or SUCCEEDED
-    except (ReadOnlyError, Refused, PlanError) as exc:
-        record.outcome, record.error = REFUSED, str(exc)
-        raise
-    except ConsoleError as exc:
-        record.outcome, record.error = FAILED, str(exc)
-        raise
-    except (asyncio.CancelledError, KeyboardInterrupt):
-        record.outcome, record.error = "interrupted", "the console stopped following; check the run on GitHub"
-        raise
-    except Exception as exc:
-        record.outcome, record.error = FAILED, f"unexpected {type(exc).__name__}: {exc}"
-        raise
-    finally:
-        record.user = record.user or ctx.known_user
-        record.repository = record.repository or ctx.settings.repo
-        ctx.audit.append(record)
-
-
-def record_cancelled(ctx: ActionContext, record: AuditRecord) -> None:
-    """The operator looked at a plan and said no: worth a line too."""
-    record.outcome = CANCELLED
-    record.user = record.user or ctx.known_user
-    try:
-        ctx.audit.append(record)
-    except ConsoleError:
-        pass  # nothing happened; the operator still needs to see "Cancelled", not an audit error

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from console.config import Settings
-from console.errors import ActionError, PermissionDenied, ReadOnlyError
+from console.errors import ActionError, ConsoleError, PermissionDenied, ReadOnlyError
 
 # In-process: a second press (TUI) or call (scripted CLI in one process) while the same operation
 # on the same repository is still running must not dispatch again.
@@ -18,6 +18,10 @@ _in_flight: set[tuple[str, str]] = set()
 
 class Refused(ActionError):
     """Refused before anything changed (audited as ``refused``, not ``failed``)."""
+
+
+class Cancelled(ConsoleError):
+    """The operator said no (or closed the confirmation); nothing was changed."""
 
 
 class AlreadyRunning(Refused):

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from console.actions.approve import ApprovalPreview
 from console.actions.audit import AuditRecord
 from console.model import PrunePlan, RollbackPlan
 from console.model.format import ago, human_size
 from console.model.images import short_digest
+
+if TYPE_CHECKING:
+    from console.actions.approve import ApprovalPreview
 
 
 def _now(now: datetime | None) -> datetime:

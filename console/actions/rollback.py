@@ -5,15 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from rich.console import RenderableType
 
 from console.actions import direct as direct_ops
-from console.actions.audit import AuditRecord
-from console.actions.carry_out import carried_out, failed_run_log, operation_record
+from console.actions.audit import FAILED, SUCCEEDED, UNKNOWN, AuditRecord
+from console.actions.carry_out import PlannedOperation
 from console.actions.context import ActionContext
 from console.actions.dispatch import cd_inputs
 from console.actions.follow import FollowResult
 from console.actions.progress import Progress, ProgressFn, silent
-from console.errors import ActionError
+from console.actions.render import rollback_table
+from console.errors import ActionError, ConsoleError
 from console.model import PRODUCTION, Image, RollbackPlan
 from console.model.images import short_digest, tag_digest
 from console.model.plans import RollbackStep, plan_rollback
@@ -60,42 +65,95 @@ async def plan(
     return plan_rollback(images, known, chosen, to_version or None), images
 
 
-def audit_record(ctx: ActionContext, rollback: RollbackPlan, *, direct: bool, reason: str = "") -> AuditRecord:
-    return operation_record(
-        ctx.settings, OPERATION, direct=direct, reason=reason, environment=PRODUCTION, targets=list(rollback.targets),
-        changes=[
+class Rollback(PlannedOperation):
+    name = OPERATION
+    LABEL = "Roll back"
+    DIRECT_NOTE = "The same plan, carried out with boto3."
+    DIRECT_PROGRESS = "DIRECT MODE: moving latest-<target> tags in ECR with boto3 (no workflow run)"
+    plan: RollbackPlan
+
+    def question(self) -> str:
+        return f"Roll back {', '.join(self.plan.targets)} in production?"
+
+    def typed(self) -> str:
+        """One target: its name; several: the environment's."""
+        return self.plan.targets[0] if len(self.plan.targets) == 1 else PRODUCTION
+
+    def preview(self, now: datetime | None = None) -> RenderableType:
+        return rollback_table(self.plan, now)
+
+    def record_fields(self) -> dict[str, Any]:
+        return {"environment": PRODUCTION, "targets": list(self.plan.targets), "changes": [
             {"target": s.target, "from": s.from_digest, "to": s.to_digest, "to_ref": s.to_ref, "to_version": s.to_version}
-            for s in rollback.steps
-        ],
-    )
+            for s in self.plan.steps]}
+
+    def inputs(self) -> dict[str, str]:
+        return cd_inputs(OPERATION, self.reason, targets=",".join(self.plan.targets), to_version=self.plan.to_version or "")
+
+    async def execute(self, report: ProgressFn = silent) -> RollbackResult:
+        """Carry the rollback out once; raise ActionError when the run fails or ECR does not show it."""
+        record = self.audit_record()
+        async with self.carried_out(record, report) as done:
+            checks = await verify(self.ctx, self.plan, report)
+            record.result = {"checks": [{"target": c.target, "expected": c.expected, "actual": c.actual} for c in checks]}
+            if done.run_failed:
+                log = await self.failed_run_log(record, done)
+                raise ActionError(f"Rollback run {done.followed.run.id} ended {done.followed.run.conclusion}; "
+                                  + _check_summary(checks) + log)
+            if not all(c.ok for c in checks):
+                raise ActionError(f"Rollback finished but ECR does not show it: {_check_summary(checks)}")
+            report(Progress("done", "rolled back: " + _check_summary(checks)))
+            return RollbackResult(self.plan, checks, record.mode, done.followed, done.url)
+
+    def summary(self, result: RollbackResult) -> str:
+        lines = "; ".join(f"latest-{c.target} = {c.actual[:19] if c.actual else '-'}" for c in result.checks)
+        return f"Rolled back ({result.mode}): {lines}"
+
+    async def direct_change(self, record: AuditRecord, report: ProgressFn) -> None:
+        """ecr_ops moves one target after another: if it stops halfway, record which moved."""
+        try:
+            await direct_ops.rollback(self.ctx, self.plan, report)
+        except ConsoleError as exc:
+            states = await _target_states(self.ctx, record)
+            record.result["targets"] = states
+            raise ActionError(f"Direct rollback stopped ({exc.message.rstrip('.')}): {_states_line(states)}.") from exc
+
+    @classmethod
+    async def reconcile_direct(cls, ctx: ActionContext, record: AuditRecord) -> tuple[str, str] | None:
+        states = await _target_states(ctx, record)
+        record.result["targets"] = states
+        moved = [s for s in states.values() if s.startswith("moved")]
+        if len(moved) == len(states):
+            return SUCCEEDED, _states_line(states)
+        if any(s.startswith("now") for s in states.values()):
+            return UNKNOWN, f"production's tags moved elsewhere since: {_states_line(states)}"
+        return FAILED, _states_line(states)
 
 
-async def execute(
-    ctx: ActionContext,
-    rollback: RollbackPlan,
-    *,
-    report: ProgressFn = silent,
-    direct: bool = False,
-    reason: str = "",
-) -> RollbackResult:
-    """Carry out ``rollback`` once; raise ActionError when the run fails or ECR does not show the result."""
-    record = audit_record(ctx, rollback, direct=direct, reason=reason)
-    inputs = cd_inputs(OPERATION, reason, targets=",".join(rollback.targets), to_version=rollback.to_version or "")
-    async with carried_out(
-        ctx, record, OPERATION, inputs=inputs, report=report, direct=direct,
-        direct_note="DIRECT MODE: moving latest-<target> tags in ECR with boto3 (no workflow run)",
-        direct_change=lambda: direct_ops.rollback(ctx, rollback, report),
-    ) as done:
-        checks = await verify(ctx, rollback, report)
-        record.result = {"checks": [{"target": c.target, "expected": c.expected, "actual": c.actual} for c in checks]}
-        if done.run_failed:
-            log = await failed_run_log(ctx, record, done)
-            raise ActionError(f"Rollback run {done.followed.run.id} ended {done.followed.run.conclusion}; "
-                              + _check_summary(checks) + log)
-        if not all(c.ok for c in checks):
-            raise ActionError(f"Rollback finished but ECR does not show it: {_check_summary(checks)}")
-        report(Progress("done", "rolled back: " + _check_summary(checks)))
-        return RollbackResult(rollback, checks, record.mode, done.followed, done.url)
+async def _target_states(ctx: ActionContext, record: AuditRecord) -> dict[str, str]:
+    """Per planned change: moved (latest- names the planned digest), not moved, or what it names now."""
+    images = await ctx.images()
+    states = {}
+    for change in record.changes:
+        target = str(change.get("target"))
+        now = tag_digest(images, f"latest-{target}")
+        if now == change.get("to"):
+            states[target] = f"moved to {short_digest(now)}"
+        elif now == change.get("from"):
+            states[target] = f"not moved (still {short_digest(now)})"
+        else:
+            states[target] = f"now {short_digest(now)} (neither planned digest)"
+    return states
+
+
+def _states_line(states: dict[str, str]) -> str:
+    return "; ".join(f"{target} {state}" for target, state in states.items())
+
+
+async def execute(ctx: ActionContext, rollback: RollbackPlan, *, report: ProgressFn = silent, direct: bool = False,
+                  reason: str = "") -> RollbackResult:
+    """Carry out ``rollback`` once (the Rollback operation, for callers without a confirmation)."""
+    return await Rollback(ctx, rollback, direct=direct, reason=reason).execute(report)
 
 
 async def verify(ctx: ActionContext, rollback: RollbackPlan, report: ProgressFn) -> tuple[TargetCheck, ...]:

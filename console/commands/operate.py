@@ -15,28 +15,27 @@ from dataclasses import asdict
 from rich.console import Console
 from rich.markup import escape
 
+from rich.console import RenderableType
+from rich.text import Text
+
 from console.actions import approve as approve_action
 from console.actions import prune as prune_action
 from console.actions import rollback as rollback_action
+from console.actions.attempt import declined
 from console.actions.audit import AuditLog, AuditRecord
-from console.actions.carry_out import operation_record
-from console.actions.context import ActionContext, record_cancelled
+from console.actions.context import ActionContext
 from console.actions.direct import BANNER
-from console.actions.guard import ensure_writable
+from console.actions.guard import Cancelled, Refused, ensure_writable
+from console.actions.operation import Confirmation, Operation
 from console.actions.progress import Progress
-from console.actions.render import approval_panel, audit_table, prune_tables, rollback_table
+from console.actions.render import audit_table, prune_kept_table, prune_tables
 from console.config import Settings
-from console.errors import ConfigError, ConsoleError
+from console.errors import ConfigError, PlanError, ReadOnlyError
 from console.model import PRODUCTION
-from console.model.format import human_size
 from console.model.images import short_digest
 
 
-class Cancelled(ConsoleError):
-    """The operator (or the lack of --yes) said no; nothing was changed."""
-
-
-# --- confirmation -------------------------------------------------------------------------------
+# --- confirmation: the operation's own question, asked on a terminal ------------------------------
 
 def _is_tty() -> bool:
     return sys.stdin.isatty()
@@ -49,23 +48,21 @@ async def _ask(prompt: str) -> str:
         return ""
 
 
-async def confirm(console: Console, args: argparse.Namespace, question: str, typed: str | None = None,
-                  direct: bool = False) -> None:
-    """Raise Cancelled unless the operator agrees. Cancel is the default: an empty answer says no."""
+async def confirm(console: Console, args: argparse.Namespace, confirmation: Confirmation) -> None:
+    """Raise Cancelled unless the operator agrees (Refused without a terminal and --yes). Cancel is
+    the default: an empty answer says no."""
     if args.yes:
         return
     if not _is_tty():
-        raise Cancelled("Not a terminal: pass --yes to confirm; nothing was changed.")
-    if direct:
+        raise Refused("Not a terminal: pass --yes to confirm; nothing was changed.")
+    if (glass := confirmation.break_glass) is not None:
         _banner(console)
-        if (await _ask("Type 'direct' to use break-glass mode: ")).strip() != "direct":
+        if not glass.accepts(await _ask(glass.prompt())):
             raise Cancelled("Cancelled (direct mode not confirmed); nothing was changed.")
-    if typed:
-        answer = (await _ask(f"{question} Type '{typed}' to confirm: ")).strip()
-        if answer != typed:
-            raise Cancelled(f"Cancelled: you typed {answer!r}, not {typed!r}; nothing was changed.")
-    elif (await _ask(f"{question} [y/N] ")).strip().lower() not in ("y", "yes"):
-        raise Cancelled("Cancelled; nothing was changed.")
+    answer = await _ask(confirmation.prompt())
+    if not confirmation.accepts(answer):
+        raise Cancelled(f"Cancelled: you typed {answer.strip()!r}, not {confirmation.require!r}; nothing was changed."
+                        if confirmation.require else "Cancelled; nothing was changed.")
 
 
 def _banner(console: Console) -> None:
@@ -78,13 +75,31 @@ def _reporter(console: Console):
     return report
 
 
-async def _confirm_or_audit(ctx: ActionContext, console, args, record: AuditRecord, question: str,
-                            typed: str | None, direct: bool = False) -> None:
+async def drive(ctx: ActionContext, console: Console, args: argparse.Namespace, operation: Operation, *,
+                extra: RenderableType | None = None, **options):
+    """Show the plan, ask the operation's question, carry it out: every refusal or 'no' before it
+    starts is recorded through the same path as the run itself."""
+    console.print(operation.preview())
+    if extra is not None:
+        console.print(extra)
     try:
-        await confirm(console, args, question, typed, direct)
-    except Cancelled as exc:
-        record.error = str(exc)
-        record_cancelled(ctx, record)
+        if refusal := operation.refusal():
+            raise PlanError(refusal)
+        await confirm(console, args, operation.confirmation())
+    except (Cancelled, Refused, PlanError) as exc:
+        await declined(ctx, operation.audit_record(), exc)
+        raise
+    result = await operation.execute(_reporter(console), **options)
+    console.print(Text(operation.summary(result), style="bold green"))
+    return result
+
+
+async def writable(ctx: ActionContext, action: str, **fields) -> None:
+    """Read-only refusal happens before any request (not even a plan), and is recorded."""
+    try:
+        ensure_writable(ctx.settings, action)
+    except ReadOnlyError as exc:
+        await declined(ctx, AuditRecord(action=action, repository=ctx.settings.repo, **fields), exc)
         raise
 
 
@@ -92,71 +107,40 @@ async def _confirm_or_audit(ctx: ActionContext, console, args, record: AuditReco
 
 async def approve_command(args: argparse.Namespace, backend, settings: Settings) -> int:
     action = "reject" if args.reject else "approve"
-    ensure_writable_or_audit(settings, action, AuditRecord(action=action, repository=settings.repo, mode="api", run_id=args.run_id))
-    console = Console()
     ctx = ActionContext.from_backend(backend, settings)
+    await writable(ctx, action, mode="api", run_id=args.run_id)
     preview = await approve_action.preview(ctx, args.run_id)
-    console.print(approval_panel(preview))
-    if preview.why_not:
-        # review() records the refusal and raises the same sentence
-        await approve_action.review(ctx, preview, approve=not args.reject, comment=args.comment)
-    envs = [p.environment for p in preview.approvable]
-    typed = PRODUCTION if PRODUCTION in envs else None
-    record = AuditRecord(action=action, repository=settings.repo, mode="api", environment=", ".join(envs), run_id=args.run_id,
-                         comment=args.comment)
-    await _confirm_or_audit(ctx, console, args, record, f"{action.capitalize()} {', '.join(envs)} for run {args.run_id}?", typed)
-    result = await approve_action.review(ctx, preview, approve=not args.reject, comment=args.comment,
-                                         report=_reporter(console), follow=args.follow)
-    verb = "Approved" if result.approved else "Rejected"
-    console.print(f"[bold green]{verb}[/] run {args.run_id}" + (f": {'; '.join(result.checks)}" if result.checks else ""))
+    operation = approve_action.Review(ctx, preview, approve=not args.reject, comment=args.comment)
+    await drive(ctx, Console(), args, operation, follow=args.follow)
     return 0
 
 
 async def rollback_command(args: argparse.Namespace, backend, settings: Settings) -> int:
     if args.all == bool(args.targets):
         raise ConfigError("Name the target(s) to roll back, or pass --all (not both).")
-    ensure_writable_or_audit(settings, "rollback", operation_record(settings, "rollback", direct=args.direct,
-                             environment=PRODUCTION, targets=list(args.targets)))
-    console = Console()
     ctx = ActionContext.from_backend(backend, settings)
+    await writable(ctx, "rollback", mode="direct" if args.direct else "workflow", environment=PRODUCTION,
+                   targets=list(args.targets))
     plan, _ = await rollback_action.plan(ctx, None if args.all else args.targets, args.to_version)
-    console.print(rollback_table(plan))
-    typed = plan.targets[0] if len(plan.targets) == 1 else PRODUCTION
-    result = await _confirm_and_execute(ctx, console, args, rollback_action, plan,
-                                        f"Roll back {', '.join(plan.targets)} in production?", typed)
-    for check in result.checks:
-        console.print(f"[bold green]ok[/] latest-{check.target} = {short_digest(check.actual)}")
+    await drive(ctx, Console(), args, rollback_action.Rollback(ctx, plan, direct=args.direct, reason=args.reason))
     return 0
 
 
 async def prune_command(args: argparse.Namespace, backend, settings: Settings) -> int:
-    if not args.dry_run:
-        ensure_writable_or_audit(settings, "prune", operation_record(settings, "prune", direct=args.direct))
-    console = Console()
     ctx = ActionContext.from_backend(backend, settings)
+    if not args.dry_run:
+        await writable(ctx, "prune", mode="direct" if args.direct else "workflow")
+    console = Console()
     plan, _ = await prune_action.plan(ctx, args.keep)
-    console.print(prune_tables(plan))
     if args.dry_run or not plan.delete:
+        console.print(prune_tables(plan))
         console.print("Dry run: nothing was deleted." if plan.delete else "Nothing to prune.")
         return 0
-    result = await _confirm_and_execute(
-        ctx, console, args, prune_action, plan,
-        f"Delete {len(plan.delete)} images ({human_size(plan.bytes_reclaimed)}) from {settings.ecr_repository}?",
-        settings.ecr_repository)
-    console.print(f"[bold green]deleted {len(result.deleted)}[/], kept {len(result.kept)}")
-    for digest, why in result.kept:
-        console.print(f"  kept {short_digest(digest)}: {escape(why)}")
+    operation = prune_action.Prune(ctx, plan, direct=args.direct, reason=args.reason)
+    result = await drive(ctx, console, args, operation, extra=prune_kept_table(plan) if plan.protected else None)
+    for digest, why in result.refused:
+        console.print(f"  refused {short_digest(digest)}: {escape(why)}")
     return 0 if result.complete else 1
-
-
-async def _confirm_and_execute(ctx: ActionContext, console: Console, args: argparse.Namespace, action, plan,
-                               question: str, typed: str):
-    """rollback / prune once planned: banner, confirmation (a 'no' is audited), then carry it out."""
-    if args.direct:
-        _banner(console)
-    record = action.audit_record(ctx, plan, direct=args.direct, reason=args.reason)
-    await _confirm_or_audit(ctx, console, args, record, question, typed, args.direct)
-    return await action.execute(ctx, plan, report=_reporter(console), direct=args.direct, reason=args.reason)
 
 
 def audit_command(args: argparse.Namespace) -> int:
@@ -177,16 +161,3 @@ def audit_command(args: argparse.Namespace) -> int:
     console.print(audit_table(records))
     console.print(f"[dim]{log.path}[/]")
     return 0
-
-
-def ensure_writable_or_audit(settings: Settings, action: str, record: AuditRecord) -> None:
-    """Read-only refusal happens before any request (not even a plan), and is recorded."""
-    try:
-        ensure_writable(settings, action)
-    except ConsoleError as exc:
-        record.outcome, record.error = "refused", str(exc)
-        try:
-            AuditLog.for_settings(settings).append(record)
-        except ConsoleError:
-            pass  # nothing happened; the read-only sentence is what the operator needs
-        raise

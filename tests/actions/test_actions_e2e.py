@@ -87,7 +87,7 @@ async def test_prune_deletes_exactly_the_checked_digests(sandbox, ctx, audit_log
 
     assert ecr_digests(sandbox) == present - set(chosen.digests)
     assert unchecked in ecr_digests(sandbox)
-    assert set(result.deleted) == set(chosen.digests) and result.kept == ()
+    assert set(result.deleted) == set(chosen.digests) and result.refused == ()
     (record,) = audit_log.read()
     assert record.action == "prune" and record.digests == list(chosen.digests) and record.outcome == "succeeded"
 
@@ -123,5 +123,5 @@ async def test_image_protected_after_preview_is_not_deleted(sandbox, ctx, direct
     result = await prune.execute(ctx, plan, direct=direct)
 
     assert victim.image.digest in ecr_digests(sandbox)
-    assert dict(result.kept)[victim.image.digest].startswith("protected now: carries staging-")
+    assert dict(result.refused)[victim.image.digest].startswith("protected now: carries staging-")
     assert set(result.deleted) == set(plan.digests) - {victim.image.digest}

@@ -57,7 +57,8 @@ def test_single_flight_refuses_a_second_run_of_the_same_operation():
 
 
 async def test_no_action_when_the_audit_log_cannot_be_written(tmp_path):
-    from console.actions.context import ActionContext, recorded
+    from console.actions.attempt import recorded
+    from console.actions.context import ActionContext
     from console.errors import ConsoleError
 
     blocker = tmp_path / "not-a-dir"

@@ -82,7 +82,9 @@ def test_without_a_terminal_or_yes_nothing_happens(sandbox, capsys, monkeypatch)
     assert main(["rollback", "runtime"]) == 1
     assert "pass --yes" in capsys.readouterr().err
     assert ecr_tags(sandbox) == tags and writes(sandbox) == []
-    assert audit(capsys)[0]["outcome"] == "cancelled"
+    [record] = audit(capsys)
+    assert record["outcome"] == "refused" and "pass --yes" in record["error"]  # not a "no": nobody was asked
+    assert record["user"]  # the local user: nothing was asked of GitHub to learn the login
 
 
 @pytest.mark.parametrize("answer", ["", "y", "minimal", "runtime "], ids=["enter", "y", "wrong-name", "name-with-space"])
@@ -103,6 +105,8 @@ def test_on_a_terminal_only_the_exact_target_name_confirms(sandbox, capsys, monk
     else:
         assert code == 1 and "Cancelled" in capsys.readouterr().err
         assert ecr_tags(sandbox) == tags and writes(sandbox) == []
+        [record] = audit(capsys)
+        assert (record["outcome"], record["user"]) == ("cancelled", sandbox.user)  # the login, never null
 
 
 def test_direct_mode_on_a_terminal_needs_its_own_confirmation(sandbox, capsys, monkeypatch):
@@ -162,14 +166,17 @@ def test_reject_moves_nothing(sandbox, capsys):
     assert main(["approve", str(sandbox.pending_run_id), "--comment", "not today", "--reject", "--yes"]) == 0
     assert "Rejected" in capsys.readouterr().out
     assert ecr_tags(sandbox) == tags
-    assert audit(capsys)[0]["action"] == "reject"
+    record = audit(capsys)[0]
+    assert (record["action"], record["outcome"], record["changes"]) == ("reject", "succeeded", [])  # nothing changed
 
 
 def test_direct_prune_deletes_exactly_the_plan_without_a_run(sandbox, capsys):
     expected = _expected_prune(sandbox, keep=2)
     present = ecr_digests(sandbox)
     assert main(["prune", "--keep", "2", "--direct", "--yes"]) == 0
-    assert ecr_digests(sandbox) == present - expected
+    remaining = ecr_digests(sandbox)
+    assert remaining == present - expected
+    assert f"{len(expected)} deleted, 0 refused, {len(remaining)} images kept" in capsys.readouterr().out
     assert dispatched_runs(sandbox) == []
     record = audit(capsys)[0]
     assert (record["action"], record["mode"], set(record["digests"])) == ("prune", "direct", expected)

@@ -9,11 +9,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Static
 
 from console.actions import approve as approve_action
-from console.actions.audit import AuditRecord
 from console.actions.render import approval_panel
-from console.model import PRODUCTION
 from console.ui.dialogs.base import ActionScreen
-from console.ui.dialogs.confirm import ConfirmModal
 
 
 class ApproveScreen(ActionScreen):
@@ -79,26 +76,11 @@ class ApproveScreen(ActionScreen):
             self.set_status(f"A comment is required to {verb}.", "error")
             self.query_one("#comment", Input).focus()
             return
-        envs = [p.environment for p in preview.approvable]
-        record = AuditRecord(action=verb, repository=self.settings.repo, mode="api", environment=", ".join(envs),
-                             run_id=preview.run.id, comment=comment)
+        operation = approve_action.Review(self.ctx, preview, approve=approve, comment=comment)
+        self.ask(operation, operation.preview(self.now()), lambda: operation.execute(self.report),
+                 lambda result: self._done(operation, result))
 
-        def confirmed(ok: bool | None) -> None:
-            if not ok:
-                self.cancelled(record)
-                return
-            self.start("An approval" if approve else "A rejection",
-                       lambda: approve_action.review(self.ctx, preview, approve=approve, comment=comment,
-                                                     report=self.report), self._done)
-
-        self.app.push_screen(
-            ConfirmModal(f"{verb.capitalize()} {', '.join(envs)} for run {preview.run.id}?", approval_panel(preview, self.now()),
-                         confirm_label=verb.capitalize(), require=PRODUCTION if PRODUCTION in envs else None),
-            confirmed,
-        )
-
-    def _done(self, result) -> None:
-        verb = "Approved" if result.approved else "Rejected"
-        self.set_status(f"{verb}: " + "; ".join(result.checks), "ok")
+    def _done(self, operation, result) -> None:
+        self.set_status(operation.summary(result), "ok")
         self.preview = None
         self._sync_buttons()

@@ -19,9 +19,9 @@ from textual.widgets import Button, Input, RichLog, Static
 
 from console.actions import ActionContext
 from console.actions.audit import AuditLog
-from console.actions.context import record_cancelled
-from console.actions.direct import BANNER
-from console.actions.guard import is_running
+from console.actions.attempt import declined
+from console.actions.guard import Cancelled, is_running
+from console.actions.operation import Operation
 from console.actions.progress import Progress
 from console.config import Settings
 from console.errors import ConsoleError
@@ -136,9 +136,29 @@ class ActionScreen(Screen):
         self.run_worker(job(), group="action", exit_on_error=False)
         return True
 
-    def cancelled(self, record) -> None:
-        record_cancelled(self.ctx, record)
-        self.set_status("Cancelled: nothing was changed.")
+    def ask(self, operation: Operation, body: RenderableType, work: Callable[[], Awaitable[Any]],
+            done: Callable[[Any], None]) -> None:
+        """The operation's confirmation (its break-glass step first), then ``work`` in a worker; a
+        'no' at either step is recorded through the operation's audit record."""
+        confirmation = operation.confirmation()
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self.start(operation.noun, work, done)
+            else:
+                self.run_worker(declined(self.ctx, operation.audit_record(), Cancelled("Cancelled in the console.")),
+                                group="audit", exit_on_error=False)
+                self.set_status("Cancelled: nothing was changed.")
+
+        modal = ConfirmModal(confirmation.question, body, confirm_label=confirmation.confirm_label,
+                             require=confirmation.require)
+        glass = confirmation.break_glass
+        if glass is None:
+            self.app.push_screen(modal, confirmed)
+            return
+        first = ConfirmModal(glass.question, glass.note, confirm_label=glass.confirm_label, require=glass.require,
+                             banner=glass.banner)
+        self.app.push_screen(first, lambda ok: self.app.push_screen(modal, confirmed) if ok else confirmed(False))
 
     def _sync_buttons(self) -> None:
         """Subclasses disable their write buttons while running."""
@@ -170,23 +190,26 @@ class ActionScreen(Screen):
 
 
 class PlannedActionScreen(ActionScreen):
-    """Rollback and prune: a plan, a reason, Execute or Break-glass, one confirmation per mode.
+    """Rollback and prune: a plan, a reason, Execute or Break-glass, the operation's confirmation.
 
-    Subclasses set ``OPERATION`` and ``ACTIONS`` (the ``console.actions`` module with ``audit_record``
-    and ``execute``), and provide ``ready_plan`` (what would run now, or None) and ``confirm_modal``.
+    Subclasses set ``OPERATION`` and ``ACTIONS`` (the ``console.actions`` module with the operation
+    class ``ACTIONS.<Name>``), and provide ``ready_plan`` (what would run now, or None) and
+    ``confirm_body`` (the plan as the confirmation shows it).
     """
 
     BINDINGS = [Binding("r", "replan", "Re-plan"), Binding("ctrl+d", "direct", "Break-glass")]
     OPERATION = ""
     ACTIONS: ModuleType
     EXECUTE_LABEL = ""
-    DIRECT_NOTE: RenderableType = ""  # what break-glass does instead, in the first of its two modals
 
     def ready_plan(self) -> Any | None:
         raise NotImplementedError
 
-    def confirm_modal(self, plan: Any) -> ConfirmModal:
+    def operation(self, plan: Any, *, direct: bool, reason: str) -> Operation:
         raise NotImplementedError
+
+    def confirm_body(self, operation: Operation) -> RenderableType:
+        return operation.preview(self.now())
 
     def action_replan(self) -> None:
         raise NotImplementedError
@@ -217,23 +240,9 @@ class PlannedActionScreen(ActionScreen):
         plan = self.ready_plan()
         if plan is None or self.running or self.settings.read_only:
             return
-        reason = self.query_one("#reason", Input).value
-        record = self.ACTIONS.audit_record(self.ctx, plan, direct=direct, reason=reason)
+        operation = self.operation(plan, direct=direct, reason=self.query_one("#reason", Input).value)
+        self.ask(operation, self.confirm_body(operation), lambda: operation.execute(self.report),
+                 lambda result: self._done(operation, result))
 
-        def confirmed(ok: bool | None) -> None:
-            if not ok:
-                self.cancelled(record)
-                return
-            self.start(f"A {self.OPERATION}", lambda: self.ACTIONS.execute(self.ctx, plan, report=self.report,
-                                                                          direct=direct, reason=reason), self._done)
-
-        modal = self.confirm_modal(plan)
-        if not direct:
-            self.app.push_screen(modal, confirmed)
-            return
-        extra = ConfirmModal(f"Break-glass {self.OPERATION} without GitHub Actions?", self.DIRECT_NOTE,
-                             confirm_label="Use direct mode", require="direct", banner=BANNER)
-        self.app.push_screen(extra, lambda ok: self.app.push_screen(modal, confirmed) if ok else self.cancelled(record))
-
-    def _done(self, result: Any) -> None:
+    def _done(self, operation: Operation, result: Any) -> None:
         raise NotImplementedError

@@ -15,12 +15,11 @@ from textual.widgets.selection_list import Selection
 from console.actions import prune as prune_action
 from console.actions.guard import is_running
 from console.actions.progress import Progress
-from console.actions.render import prune_kept_table, prune_tables
+from console.actions.render import prune_kept_table
 from console.model import PrunePlan
 from console.model.format import ago, human_size
 from console.model.images import short_digest
 from console.ui.dialogs.base import PlannedActionScreen
-from console.ui.dialogs.confirm import ConfirmModal
 
 
 class PruneScreen(PlannedActionScreen):
@@ -32,7 +31,6 @@ class PruneScreen(PlannedActionScreen):
     OPERATION = "prune"
     ACTIONS = prune_action
     EXECUTE_LABEL = "Prune checked"
-    DIRECT_NOTE = "The same digests, deleted with boto3."
 
     def __init__(self) -> None:
         super().__init__()
@@ -123,17 +121,13 @@ class PruneScreen(PlannedActionScreen):
         chosen = self.chosen()
         return chosen if chosen is not None and chosen.delete else None
 
-    def confirm_modal(self, plan: PrunePlan) -> ConfirmModal:
-        repository = self.settings.ecr_repository
-        return ConfirmModal(
-            f"Delete {len(plan.delete)} images ({human_size(plan.bytes_reclaimed)}) from {repository}?",
-            prune_tables(plan, self.now(), protected=False), confirm_label="Delete", require=repository,
-        )
+    def operation(self, plan: PrunePlan, *, direct: bool, reason: str) -> prune_action.Prune:
+        return prune_action.Prune(self.ctx, plan, direct=direct, reason=reason)
 
-    def _done(self, result) -> None:
-        for digest, why in result.kept:
-            self.report(Progress("kept", f"{short_digest(digest)}: {why}"))
-        self.result_note = f"Pruned ({result.mode}): {len(result.deleted)} deleted, {len(result.kept)} kept."
+    def _done(self, operation, result) -> None:
+        for digest, why in result.refused:
+            self.report(Progress("refused", f"{short_digest(digest)}: {why}"))
+        self.result_note = operation.summary(result)
         self.set_status(self.result_note, "ok" if result.complete else "error")
         self.action_replan()
 

@@ -13,12 +13,10 @@ from textual.widgets import Label, Select, Static
 from console.actions import rollback as rollback_action
 from console.actions.guard import is_running
 from console.actions.render import rollback_table
-from console.model import PRODUCTION
 from console.model.images import image_version
 from console.model.plans import rollback_candidates
 from console.ui.dialogs.base import PlannedActionScreen
 from console.ui.dialogs.compact import fit_columns
-from console.ui.dialogs.confirm import ConfirmModal
 
 ALL = "__all__"
 PREVIOUS = "__previous__"
@@ -31,7 +29,6 @@ class RollbackScreen(PlannedActionScreen):
     OPERATION = "rollback"
     ACTIONS = rollback_action
     EXECUTE_LABEL = "Roll back"
-    DIRECT_NOTE = "The same plan, carried out with boto3."
 
     def __init__(self, target: str | None = None) -> None:
         super().__init__()
@@ -135,14 +132,14 @@ class RollbackScreen(PlannedActionScreen):
     def ready_plan(self):
         return self.plan
 
-    def confirm_modal(self, plan) -> ConfirmModal:
-        typed = plan.targets[0] if len(plan.targets) == 1 else PRODUCTION
-        return ConfirmModal(f"Roll back {', '.join(plan.targets)} in production?", fit_columns(rollback_table(plan, self.now())),
-                            confirm_label="Roll back", require=typed)
+    def operation(self, plan, *, direct: bool, reason: str) -> rollback_action.Rollback:
+        return rollback_action.Rollback(self.ctx, plan, direct=direct, reason=reason)
 
-    def _done(self, result) -> None:
-        lines = "; ".join(f"latest-{c.target} = {c.actual[:19] if c.actual else '-'}" for c in result.checks)
-        self.set_status(f"Rolled back ({result.mode}): {lines}", "ok")
+    def confirm_body(self, operation):
+        return fit_columns(operation.preview(self.now()))
+
+    def _done(self, operation, result) -> None:
+        self.set_status(operation.summary(result), "ok")
         self.plan = None  # stale now: change the selection or press r to plan again
         preview = self.query_one("#preview", Static)
         preview.update(Group(Text("Carried out: the plan below is what changed. Press r for a fresh plan.",
