@@ -28,7 +28,7 @@ async def prune(ctx: ActionContext, plan: PrunePlan, report: ProgressFn) -> dict
     """Delete through ecr_ops (which re-checks protection); returns {digest: why it was not deleted}."""
     targets = tuple(sorted({i.target for i in plan.delete} | {i.target for i in plan.protected}))
     result = await ecr_ops.prune(ctx.ecr, plan.digests, targets)
-    report(Progress("dispatch", f"deleted {len(result.deleted)}, kept {len(result.kept)}, failed {len(result.failed)}"))
+    report(Progress("dispatch", f"deleted {len(result.deleted)}, refused {len(result.kept)} (protected), failed {len(result.failed)}"))
     refused = {d: f"protected now: {why}" for d, why in result.kept}
     refused.update({d: f"failed: {why}" for d, why in result.failed})
     return refused
