@@ -72,7 +72,8 @@ class Registry:
     client: object
     tmp: Path
 
-    def push(self, seed: str, *tags: str, media_type: str = OCI_MANIFEST, top_level_media_type: bool = True) -> str:
+    def push(self, seed: str, *tags: str, media_type: str = OCI_MANIFEST, top_level_media_type: bool = True,
+             repository: str = REPOSITORY) -> str:
         """Store an image whose digest is the sha256 of its manifest (as real ECR computes it)."""
         manifest: dict = {
             "schemaVersion": 2,
@@ -97,7 +98,7 @@ class Registry:
         digest = "sha256:" + hashlib.sha256(body.encode()).hexdigest()
         for tag in tags:
             self.client.put_image(
-                repositoryName=REPOSITORY,
+                repositoryName=repository,
                 imageManifest=body,
                 imageManifestMediaType=media_type,
                 imageTag=tag,
@@ -105,24 +106,24 @@ class Registry:
             )
         return digest
 
-    def tags(self) -> dict[str, str]:
+    def tags(self, repository: str = REPOSITORY) -> dict[str, str]:
         """tag -> digest for every tagged image."""
-        images = self.client.describe_images(repositoryName=REPOSITORY)["imageDetails"]
+        images = self.client.describe_images(repositoryName=repository)["imageDetails"]
         return {tag: i["imageDigest"] for i in images for tag in i.get("imageTags", [])}
 
-    def digests(self) -> set[str]:
-        return {i["imageDigest"] for i in self.client.describe_images(repositoryName=REPOSITORY)["imageDetails"]}
+    def digests(self, repository: str = REPOSITORY) -> set[str]:
+        return {i["imageDigest"] for i in self.client.describe_images(repositoryName=repository)["imageDetails"]}
 
-    def manifest(self, tag: str) -> tuple[str, str]:
-        image = self.client.batch_get_image(repositoryName=REPOSITORY, imageIds=[{"imageTag": tag}])["images"][0]
+    def manifest(self, tag: str, repository: str = REPOSITORY) -> tuple[str, str]:
+        image = self.client.batch_get_image(repositoryName=repository, imageIds=[{"imageTag": tag}])["images"][0]
         return image["imageManifest"], image.get("imageManifestMediaType", "")
 
-    def set_pushed(self, digest: str, epoch: int) -> None:
+    def set_pushed(self, digest: str, epoch: int, repository: str = REPOSITORY) -> None:
         """moto stamps every push with the current second; cleanup needs a real order of pushes."""
         from moto.backends import get_backend
 
         backend = get_backend("ecr")["123456789012"]["us-east-1"]
-        for image in backend.repositories[REPOSITORY].images:
+        for image in backend.repositories[repository].images:
             if image.get_image_digest() == digest:
                 image.image_pushed_at = epoch
 
