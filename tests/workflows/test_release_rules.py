@@ -278,3 +278,44 @@ def test_rollback_records_its_reason(registry, two_repos):
     assert "Reason: the smoke test of x failed ::error::forged" in result.summary
     assert result.outputs["image"] == f"{REGISTRY_HOST}/{PRODUCTION}@{old['runtime']}"
     assert registry.tags()["staging-runtime"] == new["runtime"]  # the build repository is not touched
+
+
+# --- cleanup and prune in the two-repository layout ------------------------------------------------
+
+
+def test_two_repository_cleanup_counts_releases_from_production_in_both_repositories(registry, two_repos):
+    _, _, _, _, env = two_repos
+    t0 = 1_700_000_000
+    sha = lambda n: f"{n}" * 40  # noqa: E731
+    pushed = []
+    for n, version in ((1, "v0.1.0"), (2, "v0.2.0"), (3, "v0.3.0")):
+        digest = registry.push(f"rel{n}", build_tag(sha(n), "runtime"))
+        registry.push(f"rel{n}", f"{version}-runtime", repository=PRODUCTION)
+        pushed.append(digest)
+    old_build = registry.push("old-build", build_tag(sha(4), "runtime"))
+    for i, digest in enumerate([pushed[0], old_build, pushed[1], pushed[2]]):
+        registry.set_pushed(digest, t0 + 60 * i)
+    for i, digest in enumerate(pushed):
+        registry.set_pushed(digest, t0 + 60 * i, repository=PRODUCTION)
+    result = registry.run("cleanup.sh", KEEP="3", **env)
+    assert result.returncode == 0, result.stderr
+    # Production keeps v1.0.0 (latest-), v0.3.0 and v0.2.0; the build repository, where none of
+    # these carries a release tag, drops the copy of v0.1.0 and the build older than v0.2.0's.
+    assert pushed[0] not in registry.digests(PRODUCTION) and pushed[1] in registry.digests(PRODUCTION)
+    assert pushed[0] not in registry.digests() and old_build not in registry.digests()
+    assert pushed[1] in registry.digests() and pushed[2] in registry.digests()
+    assert result.outputs["deleted"] == "3"
+
+
+def test_two_repository_prune_deletes_both_copies_and_refuses_each_protected_one(registry, two_repos):
+    old, new, _, _, env = two_repos
+    gone = "sha256:" + "9" * 64
+    result = registry.run("prune.sh", DIGESTS=f"{old['runtime']},{new['runtime']},{gone}", **env)
+    assert result.returncode == 1
+    # old-runtime: protected in production (latest-runtime), its build copy deleted; new-runtime:
+    # protected in the build repository (staging-runtime); the third was never there.
+    assert old["runtime"] in registry.digests(PRODUCTION) and old["runtime"] not in registry.digests()
+    assert new["runtime"] in registry.digests()
+    assert result.errors == [f"::error::refused to delete 2 protected image(s): {old['runtime']} (latest-runtime) "
+                             f"{new['runtime']} (staging-runtime); deleted 1"]
+    assert f"= already gone {gone}" in result.stdout
