@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 from console.config import Settings
 from console.model.environments import target_states
-from console.model.format import ago, human_size
+from console.model.format import ago, human_size, since_label, via_label
 from console.model.images import discover_targets, group_by_target, image_version, short_digest
 from console.model.serialize import images_json, running_where, status_json
 from console.model.snapshot import Snapshot
@@ -128,10 +128,11 @@ def _print_status(snapshot: Snapshot) -> None:
                 f"reviewers: {', '.join(approval.reviewers) or '-'}; {can}"
             )
     table = Table(title="Environments", title_justify="left")
-    for column in ("environment", "target", "version", "digest", "since"):
+    for column in ("environment", "target", "version", "digest", "since", "via"):
         table.add_column(column)
     for state in snapshot.states:
-        table.add_row(state.environment, state.target, state.label, short_digest(state.digest), ago(state.since, now))
+        table.add_row(state.environment, state.target, state.label, short_digest(state.digest),
+                      since_label(state, now), via_label(state, snapshot.runs))
     console.print(table if snapshot.states else "No targets found in ECR yet: push to main to build the first images.")
     runs = Table(title="Recent runs", title_justify="left")
     for column in ("workflow", "#", "status", "ref", "actor", "when"):

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
+from console.model.deployments import (  # noqa: F401 (re-exported: the model's public names)
+    Attribution,
+    Deployment,
+    DeploymentStatus,
+    attribute,
+    digest_in_url,
+    digest_targets,
+    ecr_image_url,
+    shipped_by_target,
+)
 from console.model.images import (
     Image,
     TagKind,
@@ -22,56 +31,6 @@ PRODUCTION = "production"
 
 # Which pointer tag says what an environment runs.
 ENVIRONMENT_TAG_PREFIX = {STAGING: "staging-", PRODUCTION: "latest-"}
-
-# The bundled CD jobs set their environment url to the AWS console page of the digest they deployed
-# (.github/scripts/lib/ecr.sh, ecr_output_image_url); GitHub keeps it as the status's environment_url.
-_URL_DIGEST = re.compile(r"/image/(sha256:[0-9a-f]{64})/")
-
-
-def ecr_image_url(region: str, registry_id: str, repository: str, digest: str) -> str:
-    """The AWS console page of an image, as the deploy scripts write it."""
-    return (f"https://{region}.console.aws.amazon.com/ecr/repositories/private/{registry_id}/{repository}"
-            f"/_/image/{digest}/details?region={region}")
-
-
-def digest_in_url(url: str) -> str | None:
-    found = _URL_DIGEST.search(url)
-    return found.group(1) if found else None
-
-
-@dataclass(frozen=True)
-class DeploymentStatus:
-    state: str  # success, failure, in_progress, queued, pending, error, inactive
-    created_at: datetime
-    creator: str = ""
-    description: str = ""
-    log_url: str = ""  # usually the workflow run URL
-    environment_url: str = ""  # the bundled workflows: the AWS console page of the deployed digest
-
-
-@dataclass(frozen=True)
-class Deployment:
-    id: int
-    environment: str
-    ref: str
-    sha: str
-    creator: str
-    created_at: datetime
-    description: str = ""
-    task: str = "deploy"
-    run_id: int | None = None  # from the payload, when the workflow wrote it
-    statuses: tuple[DeploymentStatus, ...] = ()  # newest first
-
-    @property
-    def state(self) -> str:
-        return self.statuses[0].state if self.statuses else "pending"
-
-    @property
-    def digest(self) -> str | None:
-        """The image this deployment shipped, from its newest status naming one (None: not recorded,
-        e.g. a workflow without the environment url, or a job that failed before deploying)."""
-        return next((d for s in self.statuses if (d := digest_in_url(s.environment_url))), None)
-
 
 @dataclass(frozen=True)
 class Environment:
@@ -102,33 +61,34 @@ class PendingApproval:
 
 @dataclass(frozen=True)
 class TargetState:
-    """What one environment runs for one target."""
+    """What one environment runs for one target, and which deployment put it there."""
 
     environment: str
     target: str
     digest: str | None
     version: str | None
     pushed_at: datetime | None
-    deployment: Deployment | None = None  # the newest successful deployment there, if known
     commit: str | None = None  # the build's commit (from its sha-<commit>-<target> tag), if any
+    attribution: Attribution = Attribution()
+
+    @property
+    def deployment(self) -> Deployment | None:
+        """The deployment that put this digest here (None: nothing runs, or unknown)."""
+        return self.attribution.deployment
 
     @property
     def since(self) -> datetime | None:
-        """When the environment got this image: its last successful deployment, if newer than the push."""
-        times = [t for t in (self.pushed_at, self._deployed_at) if t is not None]
-        return max(times, default=None)
+        """When this environment got this digest (None: unknown, see ``attribution.unknown``)."""
+        return self.attribution.since
 
     @property
-    def _deployed_at(self) -> datetime | None:
-        if self.deployment is None:
-            return None
-        done = [s.created_at for s in self.deployment.statuses if s.state == "success"]
-        return max(done, default=self.deployment.created_at)
+    def run_id(self) -> int | None:
+        return self.deployment.run_id if self.deployment else None
 
     @property
     def label(self) -> str:
-        """The version, else the short build commit, else '-'."""
-        return self.version or (f"sha {self.commit[:7]}" if self.commit else "-")
+        """The version, else the short build commit, else 'digest' (an image with neither), else '-'."""
+        return self.version or (f"sha {self.commit[:7]}" if self.commit else "digest" if self.digest else "-")
 
 
 @dataclass(frozen=True)
@@ -145,39 +105,32 @@ def target_states(
     targets: tuple[str, ...],
     deployments: list[Deployment] | tuple[Deployment, ...] = (),
     environments: tuple[str, ...] = (STAGING, PRODUCTION),
+    tags: Mapping[str, str] | None = None,
 ) -> tuple[TargetState, ...]:
-    """Per environment and target: the digest its pointer tag names, with version and deployment."""
+    """Per environment and target: the digest its pointer tag names, with version and the deployment
+    that put it there. ``tags`` (tag -> digest of the whole repository) names the target of images
+    that ``images`` may leave out (a pointers-only listing); default: the tags of ``images``."""
+    target_of = digest_targets(tag_digests(images) if tags is None else tags,
+                               lambda tag: parse_tag(tag, targets).target)
     states: list[TargetState] = []
     for env in environments:
         prefix = ENVIRONMENT_TAG_PREFIX.get(env, f"{env}-")
-        last = last_successful_deployment(deployments, env)
+        shipped = shipped_by_target(deployments, env, target_of)
         for target in targets:
             image = find_by_tag(images, prefix + target)
+            digest = image.digest if image else None
             states.append(
                 TargetState(
                     environment=env,
                     target=target,
-                    digest=image.digest if image else None,
-                    version=_version_of(image, images, targets),
+                    digest=digest,
+                    version=image_version(image, targets) if image else None,
                     pushed_at=image.pushed_at if image else None,
-                    deployment=last,
                     commit=image_build_sha(image, targets) if image else None,
+                    attribution=attribute(shipped.get(target, []), digest, prefix + target),
                 )
             )
     return tuple(states)
-
-
-def _version_of(image: Image | None, images, targets) -> str | None:
-    if image is None:
-        return None
-    return image_version(image, targets)
-
-
-def last_successful_deployment(
-    deployments: list[Deployment] | tuple[Deployment, ...], environment: str
-) -> Deployment | None:
-    done = [d for d in deployments if d.environment == environment and d.state == "success"]
-    return max(done, key=lambda d: d.created_at, default=None)
 
 
 def deployment_targets(

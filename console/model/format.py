@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from console.model.environments import TargetState
+    from console.model.runs import WorkflowRun
 
 
 def ago(then: datetime | None, now: datetime) -> str:
@@ -42,3 +48,39 @@ def human_size(num_bytes: int) -> str:
             return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
         value /= 1000
     return f"{value:.1f} TB"  # pragma: no cover - unreachable
+
+
+UNKNOWN = "unknown"  # what the console says when it cannot tell (README: "since", "via", unknown)
+
+
+def since_label(state: TargetState, now: datetime) -> str:
+    """When the environment got this digest: an age, "unknown", or "-" when nothing runs."""
+    if state.digest is None:
+        return "-"
+    return ago(state.since, now) if state.since else UNKNOWN
+
+
+def run_of(state: TargetState, runs: Iterable[WorkflowRun]) -> WorkflowRun | None:
+    """The listed run that made the deployment behind ``state`` (None: unknown, or not listed)."""
+    run_id = state.run_id
+    return next((r for r in runs if r.id == run_id), None) if run_id is not None else None
+
+
+def via_parts(state: TargetState, runs: Iterable[WorkflowRun]) -> tuple[str, str]:
+    """(the run that made the deployment behind ``state``, who created it): ("CD #38", "octo");
+    "run 123" when that run is not among the listed ones; "unknown" for what the console cannot
+    tell; ("-", "") when nothing runs."""
+    if state.digest is None:
+        return "-", ""
+    deployment = state.deployment
+    if deployment is None:
+        return UNKNOWN, ""
+    run = run_of(state, runs)
+    name = f"{run.name} #{run.run_number}" if run else f"run {deployment.run_id or UNKNOWN}"
+    return name, deployment.creator or UNKNOWN
+
+
+def via_label(state: TargetState, runs: Iterable[WorkflowRun]) -> str:
+    """Through what the digest got there: "CD #38 by octo", "unknown", or "-" when nothing runs."""
+    run, creator = via_parts(state, runs)
+    return f"{run} by {creator}" if creator else run

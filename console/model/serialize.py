@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from console.model.environments import Deployment, PendingApproval, RateLimit, TargetState, staging_ahead
+from console.model.format import run_of
 from console.model.images import Image, image_version, partition_by_target
 from console.model.runs import WorkflowRun
 from console.model.snapshot import Snapshot
@@ -48,7 +49,10 @@ def deployment_json(deployment: Deployment | None) -> dict[str, Any] | None:
     }
 
 
-def state_json(state: TargetState) -> dict[str, Any]:
+def state_json(state: TargetState, runs: tuple[WorkflowRun, ...] = ()) -> dict[str, Any]:
+    """What runs, since when and via which deployment and run; ``unknown`` says why not, when the
+    console cannot tell (``since``, ``deployment`` and ``run`` are then null)."""
+    run = run_of(state, runs)
     return {
         "digest": state.digest,
         "version": state.version,
@@ -56,6 +60,9 @@ def state_json(state: TargetState) -> dict[str, Any]:
         "pushed_at": iso(state.pushed_at),
         "since": iso(state.since),
         "deployment": deployment_json(state.deployment),
+        "run": {"id": run.id, "workflow": run.workflow, "name": run.name, "run_number": run.run_number,
+                "event": run.event, "html_url": run.html_url} if run else None,
+        "unknown": state.attribution.unknown or None,
     }
 
 
@@ -103,7 +110,7 @@ def status_json(snapshot: Snapshot) -> dict[str, Any]:
     environments: dict[str, dict[str, Any]] = {}
     behind = snapshot.releases_behind()
     for state in snapshot.states:
-        environments.setdefault(state.environment, {})[state.target] = state_json(state)
+        environments.setdefault(state.environment, {})[state.target] = state_json(state, snapshot.runs)
     return {
         "repository": snapshot.repo,
         "ecr_repository": snapshot.ecr_repository,

@@ -278,7 +278,8 @@ def finish_deployment(st: GitHubState, dep: DeploymentRec, state: str, at: datet
     with st.lock:
         if state == "success" and dep.environment != "production":
             for other in st.active_deployments.pop(dep.environment, []):
-                other.statuses.append(DeploymentStatusRec(st.new_id(STATUS_ID_BASE), "inactive", at, "", url))
+                own = other.statuses[-1].log_url if other.statuses else ""  # its own job's page
+                other.statuses.append(DeploymentStatusRec(st.new_id(STATUS_ID_BASE), "inactive", at, "", own))
             st.active_deployments[dep.environment] = [dep]
         dep.statuses.append(DeploymentStatusRec(st.new_id(STATUS_ID_BASE), state, at, description, url,
                                                 environment_url=environment_url))

@@ -25,6 +25,7 @@ from console.errors import AuthError, ConsoleError, NetworkError, RateLimited
 from console.model import Deployment, Image, PendingApproval, Snapshot, WorkflowRun
 from console.model.environments import releases_behind_by_tags, tag_digests, target_states
 from console.model.images import discover_targets
+from console.model.unique import newest_by_id
 from console.services.github import GitHubService
 from console.services.registry import Registry
 
@@ -72,7 +73,7 @@ class Backend:
             ecr_part = self.ecr.list_images()
         parts: list[Any] = await asyncio.gather(
             ecr_part,
-            self.github.deployments(per_page=DEPLOYMENTS),
+            self._deployments(),
             *(self.github.list_runs(w, per_page=RUNS_PER_WORKFLOW) for w in workflows),
             return_exceptions=True,
         )
@@ -88,7 +89,8 @@ class Backend:
             raise (wide or failures)[0]
 
         runs = sorted(
-            (r for p in run_parts if not isinstance(p, BaseException) for r in p),
+            newest_by_id((r for p in run_parts if not isinstance(p, BaseException) for r in p),
+                         key=lambda r: r.id, fresher=lambda r: r.updated_at),
             key=lambda r: (r.created_at, r.id),
             reverse=True,
         )
@@ -103,7 +105,7 @@ class Backend:
             targets=targets,
             runs=tuple(runs),
             images=tuple(images),
-            states=target_states(images, targets, deployments, self.settings.environments),
+            states=target_states(images, targets, deployments, self.settings.environments, tags),
             approvals=approvals,
             deployments=tuple(deployments),
             rate_limit=self.github.rate_limit,
@@ -122,10 +124,18 @@ class Backend:
             snapshot,
             targets=targets,
             images=tuple(images),
-            states=target_states(images, targets, snapshot.deployments, self.settings.environments),
+            states=target_states(images, targets, snapshot.deployments, self.settings.environments, tags),
             images_complete=True,
             behind=tuple(releases_behind_by_tags(tags, targets).items()),
         )
+
+    async def _deployments(self) -> list[Deployment]:
+        """The newest deployments of each environment, one copy per id. Per environment, so that a
+        busy staging cannot push production's deployments out of the window attribution reads."""
+        per_env = await asyncio.gather(
+            *(self.github.deployments(environment=e, per_page=DEPLOYMENTS) for e in self.settings.environments))
+        listed = sorted((d for part in per_env for d in part), key=lambda d: (d.created_at, d.id), reverse=True)
+        return newest_by_id(listed, key=lambda d: d.id, fresher=_last_status_at)
 
     async def _approvals(
         self, runs: list[WorkflowRun]
@@ -140,7 +150,12 @@ class Backend:
                 errors.append(result)
                 continue
             pairs.extend((run, p) for p in result)
+        pairs = newest_by_id(pairs, key=lambda pair: (pair[0].id, pair[1].environment_id), fresher=lambda _: 0)
         return tuple(pairs), errors
+
+
+def _last_status_at(deployment: Deployment) -> datetime:
+    return deployment.statuses[0].created_at if deployment.statuses else deployment.created_at
 
 
 async def _given(value: Any) -> Any:

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from console.model import Deployment, DeploymentStatus, Environment, Job, PendingApproval, Step, WorkflowRun
+from console.model.deployments import run_in_url
 
 T = TypeVar("T")
 PARSE_ERRORS = (KeyError, TypeError, ValueError, AttributeError)
@@ -186,7 +187,22 @@ def _payload_run_id(payload: Any) -> int | None:
     return None
 
 
+def deployment_run_id(payload: Any, statuses: tuple[DeploymentStatus, ...]) -> int | None:
+    """The run that created a deployment. GitHub Actions writes each status of an environment job's
+    deployment with that job's page as log url (…/actions/runs/<run>/job/<job>): the exact run,
+    whatever its commit or ref, so it comes first (the oldest status: the job's own; later ones such
+    as ``inactive`` are written by GitHub when another deployment succeeds). Its ``payload`` is empty
+    for those deployments and names a run only when a workflow created the deployment itself;
+    ``performed_via_github_app`` says "GitHub Actions", not which run. No guess beyond these: a
+    commit and ref are shared by every run dispatched on main (rollback, prune)."""
+    for status in reversed(statuses):
+        if (run := run_in_url(status.log_url)) is not None:
+            return run
+    return _payload_run_id(payload)
+
+
 def parse_deployment(d: dict, statuses: Iterable[DeploymentStatus] = ()) -> Deployment:
+    statuses = tuple(statuses)
     return Deployment(
         id=int(d["id"]),
         environment=str(d.get("environment") or ""),
@@ -196,8 +212,8 @@ def parse_deployment(d: dict, statuses: Iterable[DeploymentStatus] = ()) -> Depl
         created_at=required_ts(d["created_at"]),
         description=str(d.get("description") or ""),
         task=str(d.get("task") or "deploy"),
-        run_id=_payload_run_id(d.get("payload")),
-        statuses=tuple(statuses),
+        run_id=deployment_run_id(d.get("payload"), statuses),
+        statuses=statuses,
     )
 
 

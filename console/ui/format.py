@@ -46,11 +46,11 @@ def run_label(run: WorkflowRun) -> str:
 
 
 def deployment_run(deployment: Deployment, runs: tuple[WorkflowRun, ...]) -> WorkflowRun | None:
-    """The run behind a deployment: the id its payload names, else the newest run of that commit and ref."""
-    if deployment.run_id is not None:
-        return next((r for r in runs if r.id == deployment.run_id), None)
-    same = [r for r in runs if r.head_sha == deployment.sha and r.head_branch == deployment.ref]
-    return max(same, key=lambda r: (r.workflow == "cd.yml", r.created_at), default=None)
+    """The run behind a deployment, when it is among the listed runs. Never a run of the same commit
+    and ref: every run dispatched on main (rollback, prune) shares those."""
+    if deployment.run_id is None:
+        return None
+    return next((r for r in runs if r.id == deployment.run_id), None)
 
 
 def web_base(github_url: str) -> str:

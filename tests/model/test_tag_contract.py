@@ -87,17 +87,3 @@ def test_prune_keeps_pointers_and_newest_releases():
     assert reasons[REGISTRY[2].digest] == "carries latest-runtime"
     with pytest.raises(PlanError):
         plan_prune(REGISTRY, TARGETS, keep=0)
-
-
-def test_since_is_when_the_environment_got_the_image_not_when_it_was_built():
-    from console.model.environments import Deployment, DeploymentStatus
-
-    promoted = T0 + timedelta(days=9)
-    deployment = Deployment(
-        id=1, environment="production", ref="v1.2.0", sha=SHA, creator="octo", created_at=promoted - timedelta(minutes=3),
-        statuses=(DeploymentStatus("success", promoted), DeploymentStatus("in_progress", promoted - timedelta(minutes=2))),
-    )
-    states = {(s.environment, s.target): s for s in target_states(REGISTRY, TARGETS, (deployment,))}
-    assert states[("production", "runtime")].since == promoted
-    assert states[("production", "runtime")].pushed_at == REGISTRY[2].pushed_at
-    assert states[("staging", "runtime")].since == REGISTRY[3].pushed_at  # no staging deployment known

@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Static
 from console.model import PRODUCTION, Deployment, Snapshot
 from console.model.environments import deployment_targets
 from console.model.images import image_version, short_digest
-from console.model.format import ago
+from console.model.format import ago, since_label, via_label
 from console.ui.format import status_text, web_base
 from console.ui.prepare import Prepared
 from console.ui.views.base import View
@@ -27,8 +27,10 @@ class EnvironmentsView(View):
         self._deployments: dict[str, Deployment] = {}
 
     def compose(self) -> ComposeResult:
-        running = row_table(("Env", 10), ("Target", 10), ("Version", 9), ("Digest", 12), ("Since", 11),
-                            ("Rollback to", 0), id="env-targets")
+        # Via (the run that deployed what runs, and who) is the flexible last column: a wide terminal
+        # shows it whole, 80 columns its start (the Overview shows it on its own line).
+        running = row_table(("Env", 10), ("Target", 8), ("Version", 11), ("Digest", 8), ("Since", 10),
+                            ("Rollback to", 15), ("Via", 0), id="env-targets")
         running.border_title = "Running now"
         yield running
         yield Static("No deployments recorded yet: the CD workflow creates one per staging and production "
@@ -47,13 +49,14 @@ class EnvironmentsView(View):
             rollback: Text | str = "-"
             if state.environment == PRODUCTION:
                 previous = prepared.rollback_to.get(state.target)
-                rollback = Text(f"{image_version(previous, snapshot.targets) or 'build'} "
+                rollback = Text(f"{image_version(previous, snapshot.targets) or 'digest'} "
                                 f"{previous.short_digest[:8]}", "yellow") if previous else Text("none", "dim")
-            version = Text(state.version or ("build" if state.digest else "nothing"),
-                           "bold" if state.digest else "dim italic")
+            version = Text(state.label if state.digest else "nothing", "bold" if state.digest else "dim italic")
+            known = "" if state.deployment or not state.digest else "yellow"
             rows.append((f"{state.environment}:{state.target}",
-                         (state.environment, state.target, version, short_digest(state.digest),
-                          ago(state.since, now), rollback)))
+                         (state.environment, state.target, version, short_digest(state.digest)[:8],
+                          Text(since_label(state, now), known), rollback,
+                          Text(via_label(state, snapshot.runs), known))))
         replace_rows(self.query_one("#env-targets", DataTable), rows)
         self._deployments = {str(d.id): d for d in snapshot.deployments}
         self.set_class(not snapshot.deployments, "-empty")

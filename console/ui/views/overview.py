@@ -10,8 +10,8 @@ from textual.widgets import DataTable, Static
 
 from console.model import PRODUCTION, STAGING, Snapshot, TargetState, WorkflowRun
 from console.model.images import short_digest
-from console.model.format import ago, span
-from console.ui.format import deployment_run, run_label, run_status, web_base
+from console.model.format import ago, run_of, since_label, span, via_parts
+from console.ui.format import run_label, run_status, web_base
 from console.ui.prepare import Prepared
 from console.ui.views.base import View
 from console.ui.widgets.tables import replace_rows, row_table, selected_key
@@ -45,14 +45,15 @@ def approvals_rows(snapshot: Snapshot, now: datetime):
 def state_cell(state: TargetState | None, snapshot: Snapshot, now: datetime) -> Text:
     if state is None or state.digest is None:
         return Text("nothing deployed", "dim italic")
-    text = Text(state.version or "build", "bold")
+    # The release, else the build's commit (as `status` shows it), else say it is only a digest.
+    text = Text(state.label, "bold")
     text.append(f" {short_digest(state.digest)[:8]}", "dim")
-    via = ""
-    deployment = state.deployment
-    if deployment is not None:
-        run = deployment_run(deployment, snapshot.runs)
-        via = f" · {run_label(run)}" if run else (f" · by {deployment.creator}" if deployment.creator else "")
-    text.append(f"\n{ago(state.since, now)}{via}", "italic")
+    # Since and via on lines of their own: "8d 1h ago · CD #32" / "by octo-operator" fit a column.
+    run, creator = via_parts(state, snapshot.runs)
+    style = "italic" if state.deployment else "italic yellow"
+    text.append(f"\n{since_label(state, now)} · {run}", style)
+    if creator:
+        text.append(f"\nby {creator}", style)
     return text
 
 
@@ -110,7 +111,7 @@ class OverviewView(View):
             rows.append((target, (Text(target, "bold"), state_cell(snapshot.state(STAGING, target), snapshot, now),
                                   state_cell(snapshot.state(PRODUCTION, target), snapshot, now),
                                   drift_cell(target, prepared))))
-        replace_rows(self.query_one("#targets", DataTable), rows, height=2)
+        replace_rows(self.query_one("#targets", DataTable), rows, height=3)
         workflows = self.settings.workflows
         latest = {w: next(iter(snapshot.runs_of(w)), None) for w in workflows.all()}
         replace_rows(self.query_one("#latest", DataTable), (run_row(w, r, now) for w, r in latest.items()))
@@ -147,7 +148,7 @@ class OverviewView(View):
         if table is not None and table.id == "targets" and snapshot:
             # A target row: the run that deployed what production runs, else the environment page.
             state = snapshot.state(PRODUCTION, selected_key(table) or "")
-            run = deployment_run(state.deployment, snapshot.runs) if state and state.deployment else None
+            run = run_of(state, snapshot.runs) if state else None
             return run.html_url if run else \
                 f"{web_base(self.settings.github_url)}/{self.settings.repo}/deployments/{PRODUCTION}"
         run_id = self.selected_run_id()
