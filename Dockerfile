@@ -3,12 +3,13 @@
 #   minimal  the console alone (talks to GitHub and ECR)
 #   runtime  the console plus its sandbox (moto's ECR server, the GitHub stand-in), so
 #            `docker run --rm -it <image> --sandbox` works with no credentials at all.
-# The base image is pinned by digest (python:3.11-slim, multi-platform index); Dependabot's
-# "docker" ecosystem keeps it current. Refresh by hand with:
+# The base image is pinned by digest (python:3.11-slim, multi-platform index), written literally
+# in the FROM line so Dependabot's "docker" ecosystem can update it (it does not follow ARGs).
+# Refresh by hand with:
 #   docker buildx imagetools inspect python:3.11-slim --format '{{json .Manifest.Digest}}'
-ARG PYTHON_IMAGE=python:3.11-slim@sha256:9c900dea9e8fb7e16277c179b555cc72d29a352dbc33cff48ad5a0412fd5bfc7
-
-FROM ${PYTHON_IMAGE} AS base
+# Python dependencies come from hash-pinned locks (requirements/*.txt, written by
+# requirements/lock.py): pip refuses any file whose sha256 is not the locked one.
+FROM python:3.11-slim@sha256:9c900dea9e8fb7e16277c179b555cc72d29a352dbc33cff48ad5a0412fd5bfc7 AS base
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
@@ -16,18 +17,19 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # A fixed, unprivileged user: the console never needs root.
 RUN useradd --create-home --uid 10001 --user-group --shell /usr/sbin/nologin console
 
-# Build the project's wheel once; both targets install that same file.
+# Build the project's wheel once; both targets install that same file (without dependencies:
+# those come from the locks).
 FROM base AS build
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY console ./console
-# The runtime target installs the same wheel with its "sandbox" extra, named in a requirements file.
-RUN pip wheel --no-deps --wheel-dir /wheels . \
- && printf '%s[sandbox]\n' /wheels/*.whl > /wheels/runtime-requirements.txt
+RUN pip wheel --no-deps --wheel-dir /wheels .
 
 FROM base AS minimal
-RUN --mount=type=bind,from=build,source=/wheels,target=/wheels \
-    pip install /wheels/*.whl
+RUN --mount=type=bind,source=requirements/minimal.txt,target=/tmp/minimal.txt \
+    --mount=type=bind,from=build,source=/wheels,target=/wheels \
+    pip install --require-hashes --no-deps --requirement /tmp/minimal.txt \
+ && pip install --no-deps /wheels/*.whl
 USER 10001:10001
 WORKDIR /home/console
 # An interactive CLI, not a daemon: there is nothing to probe.
@@ -35,9 +37,12 @@ HEALTHCHECK NONE
 ENTRYPOINT ["ghaecr-console"]
 CMD ["--help"]
 
+# The runtime target adds the "sandbox" extra (moto's ECR server, the ASGI server), locked too.
 FROM base AS runtime
-RUN --mount=type=bind,from=build,source=/wheels,target=/wheels \
-    pip install --requirement /wheels/runtime-requirements.txt
+RUN --mount=type=bind,source=requirements/runtime.txt,target=/tmp/runtime.txt \
+    --mount=type=bind,from=build,source=/wheels,target=/wheels \
+    pip install --require-hashes --no-deps --requirement /tmp/runtime.txt \
+ && pip install --no-deps /wheels/*.whl
 USER 10001:10001
 WORKDIR /home/console
 HEALTHCHECK NONE

@@ -380,9 +380,40 @@ def test_notify_is_reusable_with_optional_channels_and_current_slack_inputs(work
 # --- Dockerfile ---------------------------------------------------------------------------------
 
 
+def test_every_from_line_is_a_literal_digest_or_an_earlier_stage():
+    """Dependabot updates only a literal `FROM image@sha256:…` (it does not follow ARGs)."""
+    text = (ROOT / "Dockerfile").read_text()
+    stages: list[str] = []
+    froms = re.findall(r"^FROM\s+(\S+)(?:\s+AS\s+(\S+))?\s*$", text, re.MULTILINE | re.IGNORECASE)
+    assert len(froms) == len(re.findall(r"^FROM\s", text, re.MULTILINE | re.IGNORECASE)) >= 4
+    for image, name in froms:
+        assert image in stages or re.fullmatch(r"[a-z0-9./_-]+:[\w.-]+@sha256:[0-9a-f]{64}", image), image
+        stages.append(name)
+    assert not re.search(r"^ARG\s", text, re.MULTILINE | re.IGNORECASE)  # no build argument can swap the base image
+
+
+def test_the_images_python_dependencies_come_from_hash_pinned_locks():
+    import tomllib
+
+    text = (ROOT / "Dockerfile").read_text()
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = {"minimal": project["dependencies"], "runtime": project["dependencies"] + project["optional-dependencies"]["sandbox"]}
+    for target, requirements in wanted.items():
+        lock = (ROOT / "requirements" / f"{target}.txt").read_text().splitlines()
+        pins = {line.split("==")[0] for line in lock if line and not line.startswith("#")}
+        for line in lock:
+            if line and not line.startswith("#"):
+                assert re.fullmatch(r"[a-z0-9._-]+==\S+ --hash=sha256:[0-9a-f]{64}", line), line
+        for requirement in requirements:
+            name = re.split(r"[\[<>=!~ ]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+            assert name in pins, f"{name} is not in requirements/{target}.txt: run requirements/lock.py"
+        stage = text.split(f" AS {target}\n", 1)[1].split("\nFROM ", 1)[0]
+        assert f"--require-hashes --no-deps --requirement /tmp/{target}.txt" in stage, target
+        assert "pip install --no-deps /wheels/*.whl" in stage, target
+
+
 def test_dockerfile_targets_run_the_console_as_a_non_root_user():
     text = (ROOT / "Dockerfile").read_text()
-    assert re.search(r"^ARG PYTHON_IMAGE=python:3\.11-slim@sha256:[0-9a-f]{64}$", text, re.MULTILINE)
     for target in TARGETS:
         stage = text.split(f" AS {target}\n", 1)[1].split("\nFROM ", 1)[0]
         assert re.search(r"^USER 10001", stage, re.MULTILINE), target
@@ -392,4 +423,5 @@ def test_dockerfile_targets_run_the_console_as_a_non_root_user():
 def test_dockerignore_sends_only_the_package_sources_to_the_build():
     lines = [line for line in (ROOT / ".dockerignore").read_text().splitlines() if line and not line.startswith("#")]
     assert lines[0] == "*"
-    assert {line for line in lines if line.startswith("!")} == {"!pyproject.toml", "!README.md", "!console/"}
+    assert {line for line in lines if line.startswith("!")} == {"!pyproject.toml", "!README.md", "!console/",
+                                                                "!requirements/*.txt"}
