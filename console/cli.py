@@ -104,7 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if getattr(args, "wiring", "backend") == "none":
             return args.handler(args)
         # `images` reads ECR only: no token, so no `gh auth token` subprocess either.
-        settings = load_settings(args, needs_token=getattr(args, "wiring", "backend") != "settings")
+        wants_token = getattr(args, "needs_token", getattr(args, "wiring", "backend") != "settings")
+        settings = load_settings(args, needs_token=wants_token)
         if args.command is None:
             return _run_tui(settings)
         return asyncio.run(_run_command(args, settings))

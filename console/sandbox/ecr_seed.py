@@ -92,11 +92,20 @@ def client(endpoint_url: str, region: str):
     return session(region).client("ecr", endpoint_url=endpoint_url)
 
 
+# The repository as the README's setup makes it: releases and builds immutable, pointer tags moving,
+# a lifecycle policy for untagged images only.
+POINTER_EXCLUSIONS = [{"filterType": "WILDCARD", "filter": f"{p}-*"} for p in ("latest", "previous", "staging")]
+UNTAGGED_ONLY = ('{"rules":[{"rulePriority":1,"description":"expire untagged","selection":{"tagStatus":"untagged",'
+                 '"countType":"sinceImagePushed","countUnit":"days","countNumber":14},"action":{"type":"expire"}}]}')
+
+
 def create_repository(endpoint_url: str, region: str, repository: str) -> None:
-    client(endpoint_url, region).create_repository(
-        repositoryName=repository, imageTagMutability="MUTABLE",
-        imageScanningConfiguration={"scanOnPush": True},
+    ecr = client(endpoint_url, region)
+    ecr.create_repository(
+        repositoryName=repository, imageTagMutability="IMMUTABLE_WITH_EXCLUSION",
+        imageTagMutabilityExclusionFilters=POINTER_EXCLUSIONS, imageScanningConfiguration={"scanOnPush": True},
     )
+    ecr.put_lifecycle_policy(repositoryName=repository, lifecyclePolicyText=UNTAGGED_ONLY)
 
 
 def install(region: str, repository: str, images: list[ImageSeed], production: str | None = None) -> None:

@@ -19,6 +19,7 @@ ROUTE_PERMISSIONS = {
     "environments": "environments=read",
     "deployments": "deployments=read",
     "compare": "contents=read",
+    "contents": "contents=read",
 }
 
 

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
 
+from console.sandbox import contents
 from console.sandbox import serializers as ser
 from console.sandbox.dispatch_rules import DISPATCH_INPUTS, check_api_inputs
 from console.sandbox.faults import Faults
@@ -353,6 +354,11 @@ async def compare(request: Request) -> Reply:
     return Reply(200, body)
 
 
+@repo_route
+async def get_contents(request: Request) -> Reply:
+    return await contents.get_contents(request, _st(request), _api(request))
+
+
 async def fallback(request: Request) -> Response:
     """Any other path: GitHub's 404 (recorded and counted, like the real API)."""
     return await endpoint(_not_found_reply)(request)
@@ -383,6 +389,7 @@ def build_app(state: GitHubState, faults: Faults, simulator: Simulator | None) -
         Route(R + "/deployments", endpoint(list_deployments, kind="deployments")),
         Route(R + "/deployments/{deployment_id}/statuses", endpoint(list_deployment_statuses, kind="deployments")),
         Route(R + "/compare/{basehead:path}", endpoint(compare, kind="compare")),
+        Route(R + "/contents/{path:path}", endpoint(get_contents, kind="contents")),
         Route("/_blobs/job-logs/{job_id:int}", log_blob),
     ]
     anything = Route("/{path:path}", fallback, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from console.sandbox import pipeline
+from console.sandbox.contents import bundled_workflows
 from console.sandbox.ecr_seed import ImageSeed, make_manifest
 from console.sandbox.runner import materialize
 from console.sandbox.serializers import HTML
@@ -104,7 +105,7 @@ def environments(st: GitHubState, anchor: datetime) -> None:
     st.environments["staging"] = EnvironmentRec(st.new_id(7_000_000_000), "staging", created)
     st.environments["production"] = EnvironmentRec(
         st.new_id(7_000_000_000), "production", created, reviewers=list(REVIEWERS),
-        reviewer_teams=["release-managers"], wait_timer=0, protected_branches=False,
+        reviewer_teams=["release-managers"], wait_timer=0, custom_branch_policies=True,  # main and v*
     )
 
 
@@ -118,6 +119,7 @@ def build(st: GitHubState, *, seed: int, targets: tuple[str, ...], images: int |
     st.commits = commits
     st.created_at = anchor - timedelta(days=400)
     environments(st, anchor)
+    st.files = bundled_workflows()
     releases = _release_positions(count)
     pending_at = count - 4
     failing_ci = {i for i in range(count) if rng.random() < 0.1} | {count - 2}

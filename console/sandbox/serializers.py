@@ -133,7 +133,7 @@ def _protection_rules(api: str, st: GitHubState, env: EnvironmentRec) -> list[di
     if env.wait_timer:
         rules.append({"id": env.id * 10 + 2, "node_id": node_id("Gate", env.id * 10 + 2),
                       "type": "wait_timer", "wait_timer": env.wait_timer})
-    if env.protected_branches:
+    if env.protected_branches or env.custom_branch_policies:
         rules.append({"id": env.id * 10 + 3, "node_id": node_id("Gate", env.id * 10 + 3), "type": "branch_policy"})
     return rules
 
@@ -150,7 +150,8 @@ def environment(api: str, st: GitHubState, env: EnvironmentRec) -> dict:
         "can_admins_bypass": True,
         "protection_rules": _protection_rules(api, st, env),
         "deployment_branch_policy": (
-            {"protected_branches": True, "custom_branch_policies": False} if env.protected_branches else None
+            {"protected_branches": env.protected_branches, "custom_branch_policies": env.custom_branch_policies}
+            if env.protected_branches or env.custom_branch_policies else None
         ),
     }
 

@@ -151,6 +151,7 @@ class Sandbox:
             "GITHUB_API_URL": self.github_url,
             "GH_TOKEN": self.token,
             "AWS_ENDPOINT_URL_ECR": self.ecr_endpoint_url,
+            "AWS_ENDPOINT_URL_STS": self.ecr_endpoint_url,  # moto answers every service (doctor's identity)
             "AWS_ACCESS_KEY_ID": ecr_seed.DUMMY_KEY,
             "AWS_SECRET_ACCESS_KEY": ecr_seed.DUMMY_KEY,
             "AWS_DEFAULT_REGION": self.region,

@@ -84,6 +84,7 @@ class EnvironmentRec:
     reviewer_teams: list[str] = field(default_factory=list)  # team slugs
     wait_timer: int = 0  # minutes
     protected_branches: bool = False
+    custom_branch_policies: bool = False  # deployment refs limited by name patterns (main, v*)
 
 
 @dataclass
@@ -146,6 +147,7 @@ class GitHubState:
     active_deployments: dict[str, list[DeploymentRec]] = field(default_factory=dict)  # env -> latest success
     commits: list[Commit] = field(default_factory=list)  # main history, oldest first
     tags: dict[str, str] = field(default_factory=dict)  # git tag -> sha
+    files: dict[str, str] = field(default_factory=dict)  # default branch: path -> text (the bundled workflows)
     requests: list[Request] = field(default_factory=list)
     ratelimit_limit: int = 5000
     ratelimit_used: int = 0

@@ -104,6 +104,12 @@ def manifest_media_type(body: str, reported: str | None) -> str:
     return OCI_MANIFEST
 
 
+@dataclass(frozen=True)
+class RepositorySettings:
+    tag_mutability: str  # MUTABLE | IMMUTABLE | IMMUTABLE_WITH_EXCLUSION (| MUTABLE_WITH_EXCLUSION)
+    exclusions: tuple[str, ...] = ()  # wildcard filters, e.g. latest-*
+
+
 class EcrService:
     def __init__(
         self,
@@ -182,6 +188,40 @@ class EcrService:
             "DescribeRepositories", lambda c: c.describe_repositories(repositoryNames=[self.repository])
         )
         return str(response["repositories"][0]["repositoryUri"])
+
+    async def repository_settings(self) -> RepositorySettings:
+        """Tag mutability and its exclusion filters (``doctor``)."""
+        response = await self._run(
+            "DescribeRepositories", lambda c: c.describe_repositories(repositoryNames=[self.repository])
+        )
+        repo = response["repositories"][0]
+        filters = tuple(str(f.get("filter", "")) for f in repo.get("imageTagMutabilityExclusionFilters") or ())
+        return RepositorySettings(str(repo.get("imageTagMutability", "MUTABLE")), filters)
+
+    async def lifecycle_policy(self) -> str | None:
+        """The repository's lifecycle policy text, None when it has none (``doctor``)."""
+
+        def read(client: Any) -> str | None:
+            try:
+                return str(client.get_lifecycle_policy(repositoryName=self.repository)["lifecyclePolicyText"])
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") == "LifecyclePolicyNotFoundException":
+                    return None
+                raise
+
+        return await self._run("GetLifecyclePolicy", read)
+
+    async def caller_identity(self) -> tuple[str, str]:
+        """(account, ARN) of the credentials in use, through STS with the same session and region."""
+
+        def ask(client: Any) -> tuple[str, str]:
+            options = dict(region_name=self.region or client.meta.region_name)
+            sts = (self._session.client("sts", **options) if self._session is not None
+                   else _new_session(self.profile).create_client("sts", **options))
+            identity = sts.get_caller_identity()
+            return str(identity["Account"]), str(identity["Arn"])
+
+        return await self._run("GetCallerIdentity", ask)
 
     async def list_images(self) -> list[Image]:
         """Every image of the repository, newest push first. One listing = ceil(n/1000) calls."""

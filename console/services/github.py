@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import re
 import time
 from contextlib import asynccontextmanager
@@ -25,6 +26,7 @@ from githubkit import GitHub
 
 from console.errors import GitHubError, NotFound
 from console.model import Deployment, Environment, Job, PendingApproval, RateLimit, WorkflowRun
+from console.model.checks import RepositoryAccess
 from console.services import github_parse as gp
 from console.services.github_cache import EtagCache
 from console.services.github_errors import RetryPolicy, map_github_error, reset_time
@@ -203,6 +205,38 @@ class GitHubService:
 
     async def check_repository(self) -> None:
         await self._json(self._r, f"read {self.repo}")
+
+    async def repository_access(self) -> RepositoryAccess:
+        """What ``doctor`` needs of the repository: visibility, default branch, whether the token may push,
+        and a classic token's scopes (``x-oauth-scopes``; fine-grained tokens send none)."""
+        user = await self._call("GET", "/user", "read the authenticated user")
+        scopes = user.headers.get("x-oauth-scopes")
+        response = await self._call("GET", self._r, f"read {self.repo}", not_found=f"Repository {self.repo} not found, "
+                                    "or the token cannot see it; check --repo and the token's repository access.")
+        body = response.json()
+        return RepositoryAccess(
+            private=bool(body.get("private")), default_branch=str(body.get("default_branch") or "main"),
+            can_push=bool((body.get("permissions") or {}).get("push")),
+            scopes=None if scopes is None else tuple(s.strip() for s in scopes.split(",") if s.strip()),
+        )
+
+    async def file_text(self, path: str, ref: str) -> str | None:
+        """A file of the repository at ``ref`` (contents API), None when it is not there."""
+        try:
+            body = await self._json(f"{self._r}/contents/{path}", f"read {path}", not_found="absent", ref=ref)
+        except NotFound:
+            return None
+        if not isinstance(body, dict) or body.get("encoding") != "base64":
+            return None
+        return base64.b64decode(body.get("content") or "").decode("utf-8", "replace")
+
+    async def environment_protection(self, name: str) -> tuple[Environment, str | None] | None:
+        """An environment and its deployment-ref policy (None: any ref may deploy); None when it does not exist."""
+        try:
+            body = await self._json(f"{self._r}/environments/{name}", f"read environment {name}", not_found="absent")
+        except NotFound:
+            return None
+        return gp.parse_environment(body), gp.deployment_policy(body)
 
     # --- runs, jobs, logs -----------------------------------------------------------------------
 

@@ -160,6 +160,16 @@ def parse_environment(d: dict) -> Environment:
     )
 
 
+def deployment_policy(d: dict) -> str | None:
+    """Which refs may deploy to an environment, in words; None when any branch or tag may."""
+    policy = d.get("deployment_branch_policy")
+    if not isinstance(policy, dict):
+        return None
+    if policy.get("protected_branches"):
+        return "protected branches only"
+    return "custom branch and tag rules" if policy.get("custom_branch_policies") else None
+
+
 def parse_status(d: dict) -> DeploymentStatus:
     return DeploymentStatus(
         state=str(d["state"]),

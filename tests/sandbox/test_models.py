@@ -144,3 +144,9 @@ def test_githubkit_client_reads_the_stand_in(sandbox):
     job = github.rest.actions.list_jobs_for_workflow_run(owner, name, completed.id).parsed_data.jobs[0]
     log = github.rest.actions.download_job_logs_for_workflow_run(owner, name, job.id)
     assert "##[group]" in log.text
+
+
+def test_contents_of_the_bundled_workflows(sandbox, gh):
+    repo = f"/repos/{sandbox.repo}"
+    body = _get(gh, f"{repo}/contents/.github/workflows/cd.yml", ref="main")
+    assert type_validate_python(m.ContentFile, body).path == ".github/workflows/cd.yml"

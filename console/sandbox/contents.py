@@ -1,0 +1,44 @@
+"""The contents API for the files of the sandbox repository's default branch (the bundled workflows, so
+`doctor` reads the same cd.yml a real repository would hold)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from pathlib import Path
+
+from starlette.requests import Request
+
+from console.sandbox.http_features import Reply, not_found
+from console.sandbox.state import GitHubState
+
+# The workflows this package ships, in a clone or an editable install (the repository's own .github).
+BUNDLED = Path(__file__).resolve().parents[2] / ".github" / "workflows"
+
+
+def bundled_workflows() -> dict[str, str]:
+    """path -> text of the bundled workflows ({} when the package was installed without them)."""
+    if not BUNDLED.is_dir():
+        return {}
+    return {f".github/workflows/{p.name}": p.read_text(encoding="utf-8") for p in sorted(BUNDLED.glob("*.yml"))}
+
+
+def content_file(api: str, st: GitHubState, path: str, text: str) -> dict:
+    raw = text.encode()
+    sha = hashlib.sha1(b"blob %d\0" % len(raw) + raw).hexdigest()  # noqa: S324 - git's blob id, not security
+    url = f"{api}/repos/{st.full_name}/contents/{path}?ref={st.default_branch}"
+    html = f"https://github.com/{st.full_name}/blob/{st.default_branch}/{path}"
+    git = f"{api}/repos/{st.full_name}/git/blobs/{sha}"
+    return {
+        "type": "file", "encoding": "base64", "size": len(raw), "name": path.rsplit("/", 1)[-1], "path": path,
+        "content": base64.encodebytes(raw).decode(), "sha": sha, "url": url, "git_url": git, "html_url": html,
+        "download_url": f"https://raw.githubusercontent.com/{st.full_name}/{st.default_branch}/{path}",
+        "_links": {"git": git, "html": html, "self": url},
+    }
+
+
+async def get_contents(request: Request, st: GitHubState, api: str) -> Reply:
+    path = request.path_params["path"].strip("/")
+    ref = request.query_params.get("ref", st.default_branch)
+    text = st.files.get(path) if ref == st.default_branch else None
+    return Reply(200, content_file(api, st, path, text)) if text is not None else not_found()
