@@ -46,18 +46,19 @@ def exit_code(checks: Iterable[Check]) -> int:
     return 1 if any(c.status == FAIL for c in checks) else 0
 
 
-def tag_mutability(repository: str, mutability: str, exclusions: Iterable[str]) -> Check:
-    """Release and build tags must be immutable, the pointer tags must move."""
+def tag_mutability(repository: str, mutability: str, exclusions: Iterable[str],
+                   pointers: tuple[str, ...] = POINTER_PATTERNS) -> Check:
+    """Release and build tags must be immutable, the pointer tags this repository holds must move."""
     name = f"ECR tag mutability of {repository}"
     excluded = tuple(exclusions)
     if mutability == "MUTABLE":
         return Check("ecr", name, WARN, "MUTABLE: a release or build tag (v1.4.0-<t>, sha-…) can be moved after it was tested",
                      "set IMMUTABLE_WITH_EXCLUSION with exclusions latest-*, previous-*, staging-* (README, ECR repository)")
-    missing = [p for p in POINTER_PATTERNS if not any(fnmatch.fnmatchcase(p.replace("*", "x"), e) for e in excluded)]
+    missing = [p for p in pointers if not any(fnmatch.fnmatchcase(p.replace("*", "x"), e) for e in excluded)]
     if missing:
         return Check("ecr", name, FAIL, f"{mutability} without exclusions for {', '.join(missing)}: promotion and rollback cannot move them",
-                     "add exclusion filters latest-*, previous-*, staging-* (aws ecr put-image-tag-mutability)")
-    return Check("ecr", name, OK, f"{mutability}, pointer tags excluded ({', '.join(POINTER_PATTERNS)})")
+                     f"add exclusion filters {', '.join(pointers)} (aws ecr put-image-tag-mutability)")
+    return Check("ecr", name, OK, f"{mutability}, pointer tags excluded ({', '.join(pointers)})")
 
 
 def lifecycle_policy(repository: str, policy_text: str | None) -> Check:

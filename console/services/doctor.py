@@ -17,10 +17,11 @@ from console.model import PRODUCTION
 from console.model import checks as c
 from console.model.checks import Check
 from console.services.ecr import EcrService
+from console.services.registry import Registry
 from console.services.github import GitHubService
 
 
-async def run_checks(settings: Settings, github: GitHubService | None, ecr: EcrService, *, token_source: str) -> list[Check]:
+async def run_checks(settings: Settings, github: GitHubService | None, ecr: Registry, *, token_source: str) -> list[Check]:
     """Every check, GitHub's and AWS's concurrently; the order of the result is stable (GitHub first)."""
     github_part = _github_checks(settings, github, token_source) if github else _no_token()
     found = await asyncio.gather(github_part, _aws_checks(settings, ecr))
@@ -110,20 +111,35 @@ async def _environment_checks(settings: Settings, github: GitHubService, private
     return found
 
 
-async def _aws_checks(settings: Settings, ecr: EcrService) -> list[Check]:
-    identity, failed = await _attempt("aws", "AWS identity", ecr.caller_identity)
+async def _aws_checks(settings: Settings, registry: Registry) -> list[Check]:
+    identity, failed = await _attempt("aws", "AWS identity", registry.staging.caller_identity)
     if failed:
         return [failed]
     account, arn = identity
     found = [Check("aws", "AWS identity", c.OK, f"account {account}, {arn}")]
-    if not ecr.region:
+    if not registry.region:
         return [*found, Check("aws", "AWS region", c.FAIL, "none configured", "pass --region or set AWS_REGION")]
-    found.append(Check("aws", "AWS region", c.OK, ecr.region))
-    repository, failed = await _attempt("ecr", f"ECR repository {settings.ecr_repository}", ecr.repository_settings)
+    found.append(Check("aws", "AWS region", c.OK, registry.region))
+    if registry.split:
+        found.append(Check("ecr", "layout", c.OK, f"two repositories: {registry.staging.repository} (builds, staging-*), "
+                           f"{registry.production.repository} (releases, latest-*, previous-*)"))
+        found += await _repository_checks(registry.staging, ("staging-*",))
+        found += await _repository_checks(registry.production, ("latest-*", "previous-*"))
+    else:
+        # Supported for small teams; the risk is stated so that choosing it is a decision, not an accident.
+        found.append(Check("ecr", "layout", c.OK, f"one repository ({registry.staging.repository}); the staging role can "
+                           "move production's tags there — set production_repository to isolate production"))
+        found += await _repository_checks(registry.staging, c.POINTER_PATTERNS)
+    return found
+
+
+async def _repository_checks(ecr: EcrService, pointers: tuple[str, ...]) -> list[Check]:
+    name = ecr.repository
+    repository, failed = await _attempt("ecr", f"ECR repository {name}", ecr.repository_settings)
     if failed:
-        return [*found, failed]
-    found.append(Check("ecr", f"ECR repository {settings.ecr_repository}", c.OK, "exists"))
-    found.append(c.tag_mutability(settings.ecr_repository, repository.tag_mutability, repository.exclusions))
-    policy, failed = await _attempt("ecr", f"ECR lifecycle policy of {settings.ecr_repository}", ecr.lifecycle_policy)
-    found.append(failed or c.lifecycle_policy(settings.ecr_repository, policy))
+        return [failed]
+    found = [Check("ecr", f"ECR repository {name}", c.OK, "exists"),
+             c.tag_mutability(name, repository.tag_mutability, repository.exclusions, pointers)]
+    policy, failed = await _attempt("ecr", f"ECR lifecycle policy of {name}", ecr.lifecycle_policy)
+    found.append(failed or c.lifecycle_policy(name, policy))
     return found

@@ -101,3 +101,12 @@ def test_lifecycle_judgement(selection, status):
 def test_private_repository_gets_the_plan_caveat():
     reviewers = c.production_gate("production", 2, True, "custom branch and tag rules")[0]
     assert reviewers.status == c.WARN and "Enterprise" in reviewers.fix
+
+
+def test_two_repository_layout_checks_both(sandbox_factory, capsys):
+    sandbox_factory(production_repository="shop-production")
+    code, lines, _ = doctor(capsys)
+    assert code == 0, lines
+    assert "two repositories" in line_of(lines, "layout")
+    assert "(staging-*)" in line_of(lines, "ECR tag mutability of shop")
+    assert "(latest-*, previous-*)" in line_of(lines, "ECR tag mutability of shop-production")
