@@ -8,11 +8,15 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 require_env REPORT_FORMAT REPORT_FILE
 [[ -s "$REPORT_FILE" ]] || die "report ${REPORT_FILE} is missing or empty: the scanner did not finish"
+# shellcheck disable=SC2016 # the $s in the grype filter is jq's variable
 case "$REPORT_FORMAT" in
   # Trivy JSON: vulnerabilities, secrets and failed misconfigurations of every result.
   trivy) filter='[.Results[]? | ((.Vulnerabilities // []) | length) + ((.Secrets // []) | length)
            + ((.Misconfigurations // []) | map(select(.Status == "FAIL")) | length)] | add // 0' ;;
-  grype) filter='.matches // [] | length' ;;
+  # Grype JSON lists every match whatever severity-cutoff/only-fixed say (they only decide the
+  # exit code): count what the issue tracks, fixable medium and up, or it could never close.
+  grype) filter='[.matches[]? | select((.vulnerability.severity // "" | ascii_downcase) as $s
+           | ["medium", "high", "critical"] | index($s)) | select(.vulnerability.fix.state == "fixed")] | length' ;;
   sarif) filter='[.runs[]? | (.results // []) | length] | add // 0' ;;
   *) die "unknown report format '$(safe "$REPORT_FORMAT")' (expected trivy, grype or sarif)" ;;
 esac

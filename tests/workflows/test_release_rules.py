@@ -10,6 +10,7 @@ Real ECR also needs the layers in the target repository; the real command copies
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -319,3 +320,14 @@ def test_two_repository_prune_deletes_both_copies_and_refuses_each_protected_one
     assert result.errors == [f"::error::refused to delete 2 protected image(s): {old['runtime']} (latest-runtime) "
                              f"{new['runtime']} (staging-runtime); deleted 1"]
     assert f"= already gone {gone}" in result.stdout
+
+
+def test_the_weekly_scan_gets_the_digests_production_runs(registry, two_repos):
+    old, _, _, _, env = two_repos
+    registry.client.batch_delete_image(repositoryName=PRODUCTION, imageIds=[{"imageTag": "latest-minimal"}])
+    result = registry.run("released-images.sh", **env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.outputs["images"]) == [
+        {"target": "runtime", "image": f"{REGISTRY_HOST}/{PRODUCTION}@{old['runtime']}"}]
+    assert result.outputs["count"] == "1"
+    assert "minimal: no latest-minimal in 'shop-prod' (never released): nothing to scan" in result.stdout

@@ -19,6 +19,10 @@ def write(path: str, data) -> None:
     Path(path).write_text(data if isinstance(data, str) else json.dumps(data))
 
 
+def grype(severity: str, fix_state: str) -> dict:
+    return {"vulnerability": {"severity": severity, "fix": {"state": fix_state}}}
+
+
 def status(context: str, state: str, description: str) -> dict:
     return {"context": context, "state": state, "description": description}
 
@@ -131,7 +135,10 @@ TRIVY = {"Results": [
     [
         ("trivy", TRIVY, "4"),
         ("trivy", {"Results": []}, "0"),
-        ("grype", {"matches": [{}, {}, {}]}, "3"),
+        # Only fixable medium-and-up matches count: the JSON lists every severity whatever the cutoff.
+        ("grype", {"matches": [grype("High", "fixed"), grype("Critical", "fixed"), grype("Medium", "fixed"),
+                               grype("Low", "fixed"), grype("Negligible", "fixed"), grype("Unknown", "fixed"),
+                               grype("Critical", "not-fixed"), grype("High", "wont-fix"), {}]}, "3"),
         ("sarif", {"runs": [{"results": [{}, {}]}, {"results": [{}]}, {}]}, "3"),
     ],
 )
@@ -248,3 +255,15 @@ def test_discord_receives_the_payload_and_the_url_never_shows(run_offline, tmp_p
     assert failed.returncode == 1
     assert failed.errors == ["::error::Discord rejected the notification or could not be reached (the webhook address is not shown)"]
     assert "s3cr3t" not in failed.stdout + failed.stderr
+
+
+def test_vulnerability_counts_of_the_released_images_add_up_or_say_a_scan_did_not_finish(run_offline, tmp_path):
+    counts = tmp_path / "counts"
+    counts.mkdir()
+    (counts / "minimal.txt").write_text("2\n")
+    (counts / "runtime.txt").write_text("5\n")
+    total = run_offline("sum-findings.sh", COUNTS_DIR=str(counts), EXPECTED="2")
+    assert total.returncode == 0 and total.outputs == {"count": "7"}
+    missing = run_offline("sum-findings.sh", COUNTS_DIR=str(counts), EXPECTED="3")
+    assert missing.returncode == 1 and missing.outputs == {"count": "?"}
+    assert missing.errors == ["::error::2 of 3 image scans reported a count: a scan did not finish"]

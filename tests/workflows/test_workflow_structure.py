@@ -351,8 +351,24 @@ def test_security_scans_on_schedule_and_on_demand_with_pinned_tools(workflows):
             assert step["with"]["format"] == "spdx-json"
     report = jobs(security)["report"]
     assert report["if"] == "${{ always() }}"
-    assert set(report["needs"]) == {"secrets", "vulnerabilities", "iac", "sbom"}
+    assert set(report["needs"]) == {"released", "secrets", "vulnerabilities", "iac", "sbom"}
     assert any(s.get("run") == ".github/scripts/security-issue.sh" for s in steps(report))
+
+
+def test_the_weekly_scan_reads_the_digests_production_runs_instead_of_building(workflows):
+    security = jobs(workflows["security.yml"])
+    text = (WORKFLOWS / "security.yml").read_text()
+    assert "build-push-action" not in text and "docker-archive:" not in text
+    listing = next(s for s in steps(security["released"]) if s.get("id") == "list")
+    assert listing["run"] == ".github/scripts/released-images.sh"
+    for job_id in ("vulnerabilities", "sbom"):
+        assert security[job_id]["needs"] == ["released"]
+        assert security[job_id]["strategy"]["matrix"]["include"] == "${{ fromJSON(needs.released.outputs.images) }}"
+    scanners = [s for s in steps(security["vulnerabilities"]) + steps(security["sbom"])
+                if any(a in s.get("uses", "") for a in ("trivy-action", "scan-action", "sbom-action"))]
+    assert len(scanners) == 3
+    for step in scanners:
+        assert "${{ matrix.image }}" in (step["with"].get("image-ref"), step["with"].get("image"))
 
 
 # --- Notify ------------------------------------------------------------------------------------
