@@ -48,9 +48,17 @@ class NotFound(GitHubError):
 
 
 class RateLimited(GitHubError):
-    def __init__(self, message: str, reset_at: datetime | None = None) -> None:
+    """``retry_after``: the seconds GitHub asked to wait (its ``retry-after`` header), when it said."""
+
+    def __init__(self, message: str, reset_at: datetime | None = None, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.reset_at = reset_at
+        self.retry_after = retry_after
+
+
+class UncertainWrite(GitHubError):
+    """A write got an answer that does not say whether it was carried out (5xx, timeout, dropped
+    connection): it may have taken effect. Look for its effect; never send it again blindly."""
 
 
 class NetworkError(ConsoleError):
@@ -89,6 +97,13 @@ class PlanError(ConsoleError):
 
 class ActionError(ConsoleError):
     """An action was attempted and failed (dispatch rejected, run failed, verification failed)."""
+
+
+class OutcomeUnknown(ActionError):
+    """A write took effect (or may have) but how it ended cannot be told: GitHub stayed unreadable
+    past the console's patience. Audited ``unknown``, never ``failed``; the message says where to look."""
+
+    exit_code = 3
 
 
 class ReadOnlyError(ConsoleError):

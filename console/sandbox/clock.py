@@ -34,6 +34,12 @@ class SimClock:
             self._t0 = time.monotonic() - self._frozen
             self._frozen = None
 
+    def monotonic(self) -> float:
+        """Simulated seconds since start, unrounded (with ``sleep``: a services.clock.Clock, so
+        the console's waits can run in simulated time against the sandbox)."""
+        wall = self._frozen if self._frozen is not None else time.monotonic() - self._t0
+        return wall * self.speed
+
     def now(self) -> datetime:
         wall = self._frozen if self._frozen is not None else time.monotonic() - self._t0
         return (self.anchor + timedelta(seconds=wall * self.speed)).replace(microsecond=0)

@@ -1,8 +1,16 @@
-"""Fault injection knobs for the GitHub stand-in (tests flip them at any time)."""
+"""Fault injection knobs for the GitHub stand-in (tests flip them at any time).
+
+Times are simulated seconds on the sandbox's clock (``clock``, set by Sandbox.start), so a test can
+ask for GitHub's 60 s secondary rate limit and a console built with the same clock waits it out in
+a fraction of a second, over real HTTP.
+"""
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import dataclass, field
+from typing import Any
 
 # Route kinds ``forbidden`` accepts, with the fine-grained permission GitHub names in
 # ``x-accepted-github-permissions`` when a token lacks it (GET /user and /rate_limit need none).
@@ -21,6 +29,7 @@ ROUTE_PERMISSIONS = {
     "compare": "contents=read",
     "contents": "contents=read",
 }
+WRITE_KINDS = frozenset({"dispatch", "review", "cancel"})
 
 
 @dataclass
@@ -34,14 +43,61 @@ class Faults:
     # Route kinds (keys of ROUTE_PERMISSIONS) answered with GitHub's 403 for a token that lacks the
     # permission, e.g. {"dispatch"}: "Resource not accessible by personal access token".
     forbidden: set[str] = field(default_factory=set)
+    # Write kinds whose next POST is carried out and then answered 502 (each once): the answer is
+    # lost, the run was dispatched / the review recorded all the same.
+    write_then_5xx: set[str] = field(default_factory=set)
+    new_run_404_s: float = 0.0  # a dispatched run (its run, jobs, pending routes) is 404 this long after dispatch
+    runs_list_delay_s: float = 0.0  # a dispatched run is missing from the runs lists this long after dispatch
+    # The next read of one run starts GitHub's secondary rate limit for this many seconds: every
+    # request is refused with ``retry-after`` until it ends (then the knob clears itself).
+    secondary_limit_on_run_read: float | None = None
+    clock: Any = None  # the sandbox's SimClock; None: wall time
+    _dispatched: dict[int, float] = field(default_factory=dict)  # run id -> when it was dispatched
+    _limited_until: float | None = None
 
     def reset(self) -> None:
+        clock = self.clock
         self.__init__()  # type: ignore[misc]
+        self.clock = clock
 
     def __setattr__(self, name: str, value: object) -> None:
-        if name == "forbidden":
-            unknown = set(value) - set(ROUTE_PERMISSIONS)  # type: ignore[call-overload]
+        if name in ("forbidden", "write_then_5xx"):
+            allowed = ROUTE_PERMISSIONS if name == "forbidden" else WRITE_KINDS
+            unknown = set(value) - set(allowed)  # type: ignore[call-overload]
             if unknown:  # a typo would silently test nothing
-                raise ValueError(f"unknown route kind(s) {sorted(unknown)}; one of {sorted(ROUTE_PERMISSIONS)}")
+                raise ValueError(f"unknown route kind(s) {sorted(unknown)}; one of {sorted(allowed)}")
             value = set(value)  # type: ignore[call-overload]
         super().__setattr__(name, value)
+
+    def now(self) -> float:
+        return self.clock.monotonic() if self.clock is not None else time.monotonic()
+
+    def note_dispatch(self, run_id: int) -> None:
+        self._dispatched[run_id] = self.now()
+
+    def hides(self, run_id: int, seconds: float) -> bool:
+        """Was ``run_id`` dispatched less than ``seconds`` ago?"""
+        at = self._dispatched.get(run_id)
+        return seconds > 0 and at is not None and self.now() - at < seconds
+
+    def take_write_fault(self, kind: str | None) -> bool:
+        """True once per kind in ``write_then_5xx``: answer this carried-out write with a 502."""
+        if kind in self.write_then_5xx:
+            self.write_then_5xx = self.write_then_5xx - {kind}
+            return True
+        return False
+
+    def rate_limited_for(self, reading_a_run: bool) -> int | None:
+        """Seconds left of a secondary rate limit (whole, at least 1), or None when there is none."""
+        if reading_a_run and self.secondary_limit_on_run_read is not None:
+            self._limited_until = self.now() + self.secondary_limit_on_run_read
+            self.secondary_limit_on_run_read = None
+        if self.secondary_rate_limit is not None:
+            return int(self.secondary_rate_limit)
+        if self._limited_until is None:
+            return None
+        left = self._limited_until - self.now()
+        if left <= 0:
+            self._limited_until = None
+            return None
+        return max(1, math.ceil(left))

@@ -17,7 +17,7 @@ from console.sandbox.dispatch_rules import DISPATCH_INPUTS, check_api_inputs
 from console.sandbox.faults import Faults
 from console.sandbox.http_features import Reply, endpoint, error, finish, not_found, paginate
 from console.sandbox.logs import render_job_log
-from console.sandbox.state import WORKFLOWS, DeploymentRec, GitHubState, Run
+from console.sandbox.state import WORKFLOWS, DeploymentRec, GitHubState, ReviewRec, Run
 
 RUN_STATUSES = {"queued", "in_progress", "completed", "waiting", "requested", "pending"}
 
@@ -151,8 +151,8 @@ def _filter_runs(request: Request, runs: list[Run]) -> list[Run]:
 
 
 def _runs_reply(request: Request, runs: list[Run]) -> Reply:
-    st = _st(request)
-    runs = _filter_runs(request, runs)
+    st, faults = _st(request), request.app.state.faults
+    runs = [r for r in _filter_runs(request, runs) if not faults.hides(r.id, faults.runs_list_delay_s)]
     page, headers = paginate(request, runs)
     api = _api(request)
     return Reply(200, {"total_count": len(runs), "workflow_runs": [ser.workflow_run(api, st, r) for r in page]},
@@ -244,8 +244,17 @@ async def review_pending(request: Request, run: Run) -> Reply:
         return error(422, f"{st.user} is not a required reviewer for this environment")
     sim: Simulator = request.app.state.simulator
     created = sim.review(run, pending, state == "approved", comment)
+    with st.lock:
+        run.reviews.append(ReviewRec(state, st.user, comment, tuple(pending)))
     api = _api(request)
     return Reply(200, [ser.deployment(api, st, d) for d in created], counted=True)
+
+
+@repo_route
+@run_route
+async def get_reviews(request: Request, run: Run) -> Reply:
+    st, api = _st(request), _api(request)
+    return Reply(200, [ser.run_review(api, st, r) for r in run.reviews])
 
 
 @repo_route(locked=False)
@@ -289,6 +298,7 @@ async def dispatch(request: Request) -> Reply:
         return error(422, problem or "Invalid request.\n\nFor 'properties/inputs', it is not an object.")
     sim: Simulator = request.app.state.simulator
     run = sim.dispatch(file, ref.removeprefix("refs/heads/").removeprefix("refs/tags/"), inputs)
+    faults.note_dispatch(run.id)
     if details:
         api = _api(request)
         return Reply(200, {"workflow_run_id": run.id,
@@ -383,6 +393,7 @@ def build_app(state: GitHubState, faults: Faults, simulator: Simulator | None) -
         Route(R + "/actions/runs/{run_id}/cancel", endpoint(cancel_run, kind="cancel"), methods=["POST"]),
         Route(R + "/actions/runs/{run_id}/pending_deployments", endpoint(get_pending, kind="pending")),
         Route(R + "/actions/runs/{run_id}/pending_deployments", endpoint(review_pending, kind="review"), methods=["POST"]),
+        Route(R + "/actions/runs/{run_id}/approvals", endpoint(get_reviews, kind="pending")),
         Route(R + "/actions/jobs/{job_id}/logs", endpoint(job_logs, kind="logs")),
         Route(R + "/environments", endpoint(list_environments, kind="environments")),
         Route(R + "/environments/{name}", endpoint(get_environment, kind="environments")),

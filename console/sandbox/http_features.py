@@ -90,15 +90,26 @@ def forbidden(kind: str) -> Reply:
     return reply
 
 
-def _fault(faults: Faults, kind: str | None) -> Reply | None:
+def _run_id(request: Request) -> int | None:
+    try:
+        return int(request.path_params["run_id"])
+    except (KeyError, ValueError):
+        return None
+
+
+def _fault(faults: Faults, kind: str | None, request: Request) -> Reply | None:
     if faults.unauthorized:
         return error(401, "Bad credentials")
     if kind is not None and kind in faults.forbidden:
         return forbidden(kind)
-    if faults.secondary_rate_limit is not None:
+    run_id = _run_id(request)
+    wait = faults.rate_limited_for(reading_a_run=request.method == "GET" and kind == "runs" and run_id is not None)
+    if wait is not None:
         reply = error(403, SECONDARY_MESSAGE, "https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits")
-        reply.headers["retry-after"] = str(int(faults.secondary_rate_limit))
+        reply.headers["retry-after"] = str(wait)
         return reply
+    if run_id is not None and request.method == "GET" and faults.hides(run_id, faults.new_run_404_s):
+        return not_found()  # GitHub sometimes cannot read a run it has just created
     if faults.fail_next_5xx > 0:
         faults.fail_next_5xx -= 1
         return error(502, "Server Error")
@@ -119,7 +130,7 @@ def endpoint(handler: Handler, *, counted: bool = True, kind: str | None = None)
         faults: Faults = request.app.state.faults
         if faults.latency_s:
             await asyncio.sleep(faults.latency_s)
-        reply = _fault(faults, kind)
+        reply = _fault(faults, kind, request)
         if reply is None and not _authorized(request):
             reply = error(401, "Bad credentials")
         with st.lock:
@@ -130,6 +141,8 @@ def endpoint(handler: Handler, *, counted: bool = True, kind: str | None = None)
         if reply is None:
             reply = await handler(request)
             reply.counted = reply.counted and counted
+            if request.method == "POST" and reply.status < 300 and faults.take_write_fault(kind):
+                reply = error(502, "Server Error")  # carried out, but the answer is lost
         else:
             reply.counted = False
         return finish(request, st, reply)

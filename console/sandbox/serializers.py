@@ -22,6 +22,7 @@ from console.sandbox.state import (
     EnvironmentRec,
     GitHubState,
     Job,
+    ReviewRec,
     Run,
 )
 
@@ -160,18 +161,29 @@ def pending_deployment(api: str, st: GitHubState, run: Run, env: EnvironmentRec)
     reviewers = [{"type": "User", "reviewer": simple_user(api, u)} for u in env.reviewers]
     reviewers += [{"type": "Team", "reviewer": team(api, st.owner, t)} for t in env.reviewer_teams]
     return {
-        "environment": {
-            "id": env.id,
-            "node_id": node_id("Environment", env.id),
-            "name": env.name,
-            "url": f"{api}/repos/{st.full_name}/environments/{env.name}",
-            "html_url": f"{HTML}/{st.full_name}/deployments/activity_log?environments_filter={env.name}",
-        },
+        "environment": _environment_ref(api, st, env),
         "wait_timer": env.wait_timer,
         "wait_timer_started_at": iso(run.wait_started_at),
         "current_user_can_approve": st.user in env.reviewers,
         "reviewers": reviewers,
     }
+
+
+def _environment_ref(api: str, st: GitHubState, env: EnvironmentRec) -> dict:
+    return {
+        "id": env.id,
+        "node_id": node_id("Environment", env.id),
+        "name": env.name,
+        "url": f"{api}/repos/{st.full_name}/environments/{env.name}",
+        "html_url": f"{HTML}/{st.full_name}/deployments/activity_log?environments_filter={env.name}",
+    }
+
+
+def run_review(api: str, st: GitHubState, review: ReviewRec) -> dict:
+    """One entry of ``GET /actions/runs/{id}/approvals`` (the run's review history)."""
+    envs = [st.environments[name] for name in review.environments if name in st.environments]
+    return {"environments": [_environment_ref(api, st, e) for e in envs], "state": review.state,
+            "comment": review.comment, "user": simple_user(api, review.user)}
 
 
 def deployment(api: str, st: GitHubState, d: DeploymentRec) -> dict:

@@ -90,6 +90,7 @@ class Sandbox:
         self._start_moto()
         self.timings["moto"] = time.perf_counter() - t0
         self.clock = SimClock(self.anchor, self.speed)
+        self.faults.clock = self.clock
         history = seed.build(self.state, seed=self.seed, targets=self.targets, images=self.images, runs=self.runs,
                              anchor=self.clock.anchor,
                              image_url=partial(ecr_seed.image_url, self.region, self.ecr_repository))

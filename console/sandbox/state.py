@@ -73,6 +73,17 @@ class Run:
     pending: list[str] = field(default_factory=list)  # environments waiting for review
     wait_started_at: datetime | None = None
     inputs: dict[str, str] = field(default_factory=dict)
+    reviews: list[ReviewRec] = field(default_factory=list)  # oldest first
+
+
+@dataclass(frozen=True)
+class ReviewRec:
+    """One approve/reject of a run's pending environments (``GET .../runs/{id}/approvals``)."""
+
+    state: str  # approved | rejected
+    user: str
+    comment: str
+    environments: tuple[str, ...]
 
 
 @dataclass

@@ -26,6 +26,7 @@ from console.model import Deployment, Image, PendingApproval, Snapshot, Workflow
 from console.model.environments import releases_behind_by_tags, tag_digests, target_states
 from console.model.images import discover_targets
 from console.model.unique import newest_by_id
+from console.services.clock import Clock
 from console.services.github import GitHubService
 from console.services.registry import Registry
 
@@ -51,9 +52,11 @@ class Backend:
         *,
         github_transport: httpx.AsyncBaseTransport | None = None,
         ecr_endpoint_url: str | None = None,
+        clock: Clock | None = None,
     ) -> Backend:
-        """Both services from Settings. ECR's endpoint defaults to boto3's (AWS_ENDPOINT_URL_ECR)."""
-        github = GitHubService(settings.repo, settings.token, settings.github_url, transport=github_transport)
+        """Both services from Settings. ECR's endpoint defaults to boto3's (AWS_ENDPOINT_URL_ECR);
+        ``clock``: what GitHub waits go through (the sandbox's simulated clock in tests)."""
+        github = GitHubService(settings.repo, settings.token, settings.github_url, transport=github_transport, clock=clock)
         return cls(settings, github, Registry.from_settings(settings, endpoint_url=ecr_endpoint_url))
 
     async def aclose(self) -> None:

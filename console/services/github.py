@@ -5,7 +5,9 @@
   (github_cache.EtagCache) and a 304 is answered with the stored body; a 304 does not count against
   the rate limit. ``stats.not_modified`` counts those; ``stats.counted`` is what the rate limit saw.
 - ``rate_limit`` follows the ``x-ratelimit-*`` headers of every response.
-- Retries: see github_errors.RetryPolicy (5xx, ``retry-after``; bounded).
+- Retries: see github_errors.RetryPolicy (5xx, ``retry-after``; bounded). A POST is never retried
+  after an ambiguous answer: it raises UncertainWrite and the caller looks for the effect.
+- Waits (finding a dispatched run) go through ``clock`` (services.clock), so tests can simulate them.
 - JSON is parsed leniently per item (github_parse); an item that cannot be parsed is skipped and
   counted in ``stats.skipped``, never failing the whole list.
 - Errors are console.errors types. The token never appears in a message or repr.
@@ -16,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import re
-import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,8 +29,10 @@ from console.errors import GitHubError, NotFound
 from console.model import Deployment, Environment, Job, PendingApproval, RateLimit, WorkflowRun
 from console.model.checks import RepositoryAccess
 from console.services import github_parse as gp
+from console.services.github_parse import dispatched_run
+from console.services.clock import REAL_CLOCK, Clock
 from console.services.github_cache import EtagCache
-from console.services.github_errors import RetryPolicy, map_github_error, reset_time
+from console.services.github_errors import REPEATABLE, RetryPolicy, map_github_error, reset_time
 
 DEFAULT_BASE_URL = "https://api.github.com"
 DISPATCH_PAGE = 20  # newest workflow_dispatch runs read to find a dispatched run or an active one
@@ -101,6 +104,7 @@ class GitHubService:
         retry: RetryPolicy | None = None,
         timeout: float = 20.0,
         find_run_timeout: float = 5.0,
+        clock: Clock | None = None,
     ) -> None:
         self.repo = repo
         self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
@@ -109,6 +113,7 @@ class GitHubService:
         self.stats = RequestStats()
         self.retry = retry or RetryPolicy()
         self.find_run_timeout = find_run_timeout
+        self.clock = clock or REAL_CLOCK
         self._user: str | None = None
         self.cache = EtagCache()
         self._settled: dict[int, list] = {}  # deployment id -> statuses that can no longer change
@@ -164,7 +169,8 @@ class GitHubService:
         try:
             response = (await self._gh.arequest(method, path, params=params, headers=headers, **kwargs)).raw_response
         except Exception as exc:  # noqa: BLE001 - every failure becomes one typed sentence
-            raise map_github_error(exc, base_url=self.base_url, repo=self.repo, action=action, not_found=not_found) from exc
+            raise map_github_error(exc, base_url=self.base_url, repo=self.repo, action=action, not_found=not_found,
+                                   write=method.upper() not in REPEATABLE) from exc
         if not conditional:
             return response
         if response.status_code == 304:
@@ -305,6 +311,14 @@ class GitHubService:
             json={"environment_ids": list(environment_ids), "state": "approved" if approve else "rejected", "comment": comment},
         )
 
+    async def run_reviews(self, run_id: int) -> list[gp.RunReview]:
+        """Who approved or rejected the run's deployments, with which comment (oldest first)."""
+        body = await self._json(
+            f"{self._r}/actions/runs/{run_id}/approvals", f"read the reviews of run {run_id}",
+            not_found=f"Run {run_id} not found in {self.repo}.",
+        )
+        return self._parse(body, gp.parse_review)
+
     # --- dispatch -------------------------------------------------------------------------------
 
     async def dispatch(self, workflow: str, ref: str, inputs: dict[str, str]) -> DispatchResult:
@@ -337,15 +351,14 @@ class GitHubService:
     async def find_dispatched(self, workflow: str, request_id: str, *, timeout: float | None = None) -> WorkflowRun | None:
         """The dispatched run whose title carries ``[request_id]`` (it may take a moment to appear);
         None after ``timeout`` seconds (default ``find_run_timeout``)."""
-        marker = f"[{request_id}]"
-        deadline = time.monotonic() + (self.find_run_timeout if timeout is None else timeout)
+        deadline = self.clock.monotonic() + (self.find_run_timeout if timeout is None else timeout)
         while True:
-            for run in await self.recent_dispatches(workflow):
-                if marker in run.display_title:
-                    return run
-            if time.monotonic() >= deadline:
+            run = dispatched_run(await self.recent_dispatches(workflow), request_id)
+            if run is not None:
+                return run
+            if self.clock.monotonic() >= deadline:
                 return None
-            await asyncio.sleep(0.5)
+            await self.clock.sleep(0.5)
 
     async def cancel_run(self, run_id: int) -> None:
         await self._call(

@@ -4,6 +4,12 @@ Retries: 5xx up to ``max_5xx`` times with a short exponential backoff (or the se
 ``retry-after``); a secondary rate limit is retried once when its ``retry-after`` is short. Every
 wait is capped, so one call never waits longer than ``max_wait * (max_5xx + 1)``.
 Primary rate limits are never waited out: the caller gets RateLimited with the reset time.
+
+A write (POST) is never retried after an answer that does not say whether it was carried out (a 5xx,
+a read timeout, a dropped connection): GitHub may have dispatched the run or recorded the review, and
+sending it again would do it twice. The caller gets UncertainWrite and looks for the effect instead.
+A write that never reached GitHub (connection refused) or that GitHub rejected (4xx, rate limits) did
+nothing and is safe to repeat.
 """
 
 from __future__ import annotations
@@ -22,8 +28,18 @@ from githubkit.exception import (
 )
 from githubkit.retry import RetryOption
 
-from console.errors import AuthError, ConsoleError, GitHubError, NetworkError, NotFound, PermissionDenied, RateLimited
+from console.errors import (
+    AuthError,
+    ConsoleError,
+    GitHubError,
+    NetworkError,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    UncertainWrite,
+)
 
+REPEATABLE = frozenset({"GET", "HEAD", "OPTIONS"})  # what the console sends more than once
 TOKEN_HINT = "run `gh auth login` or set GH_TOKEN to a valid token"
 
 
@@ -37,6 +53,8 @@ class RetryPolicy:
         self.retries = 0  # how many retries were made (for tests and the bench)
 
     def __call__(self, exc: GitHubException, retry_count: int) -> RetryOption:
+        if _method(exc) not in REPEATABLE and may_have_taken_effect(exc):
+            return RetryOption(False)  # the caller looks for the effect (see the module doc)
         if isinstance(exc, SecondaryRateLimitExceeded):
             wait = exc.retry_after.total_seconds()
             if retry_count < 1 and wait <= self.max_wait:
@@ -56,6 +74,39 @@ class RetryPolicy:
     def _retry(self, seconds: float) -> RetryOption:
         self.retries += 1
         return RetryOption(True, timedelta(seconds=max(seconds, 0.0)))
+
+
+def _method(exc: GitHubException) -> str:
+    request = getattr(exc, "request", None) if isinstance(exc, (RequestFailed, RequestTimeout)) else None
+    if request is None and isinstance(exc, RequestError) and isinstance(exc.exc, httpx.RequestError):
+        try:
+            request = exc.exc.request
+        except RuntimeError:  # httpx raises when the error carries no request
+            request = None
+    return request.method.upper() if request is not None else "GET"
+
+
+def may_have_taken_effect(exc: BaseException) -> bool:
+    """The request may have reached GitHub and been carried out, and the answer does not say."""
+    if isinstance(exc, RateLimitExceeded):
+        return False  # refused before any work
+    if isinstance(exc, RequestFailed):
+        return exc.response.status_code >= 500
+    if isinstance(exc, RequestTimeout):
+        return not isinstance(exc.exc, (httpx.ConnectTimeout, httpx.PoolTimeout))  # those never sent it
+    if isinstance(exc, RequestError):
+        return not isinstance(exc.exc, (httpx.ConnectError, httpx.UnsupportedProtocol, httpx.InvalidURL))
+    return False
+
+
+def _uncertain(exc: BaseException, action: str) -> UncertainWrite:
+    if isinstance(exc, RequestFailed):
+        what = f"answered {exc.response.status_code}"
+    elif isinstance(exc, RequestTimeout):
+        what = "did not answer in time"
+    else:
+        what = f"dropped the connection ({type(getattr(exc, 'exc', exc)).__name__})"
+    return UncertainWrite(f"GitHub {what} to '{action}', so it may or may not have been done")
 
 
 def _retry_after(headers: httpx.Headers) -> float | None:
@@ -81,10 +132,15 @@ def _message(response: httpx.Response) -> str:
     return " ".join(text.split()).rstrip(".")  # one line, whatever the server sent
 
 
-def map_github_error(exc: BaseException, *, base_url: str, repo: str, action: str, not_found: str | None = None) -> ConsoleError:
-    """The typed error for a failed GitHub call. ``action`` names what was attempted ("list runs")."""
+def map_github_error(
+    exc: BaseException, *, base_url: str, repo: str, action: str, not_found: str | None = None, write: bool = False
+) -> ConsoleError:
+    """The typed error for a failed GitHub call. ``action`` names what was attempted ("list runs");
+    ``write``: a request that must not be repeated (an ambiguous answer becomes UncertainWrite)."""
     if isinstance(exc, ConsoleError):
         return exc
+    if write and may_have_taken_effect(exc):
+        return _uncertain(exc, action)
     if isinstance(exc, RequestFailed):
         return _from_response(exc, exc.response.raw_response, repo=repo, action=action, not_found=not_found)
     if isinstance(exc, RequestTimeout):
@@ -103,7 +159,7 @@ def _from_response(exc: RequestFailed, response: httpx.Response, *, repo: str, a
             wait = _retry_after(headers) or 60
             until = datetime.now(timezone.utc) + timedelta(seconds=wait)
             return RateLimited(
-                f"GitHub's secondary rate limit stopped '{action}'; try again after {until:%H:%M:%S} UTC.", until
+                f"GitHub's secondary rate limit stopped '{action}'; try again after {until:%H:%M:%S} UTC.", until, wait
             )
         reset = reset_time(headers)
         when = f"{reset:%H:%M:%S} UTC" if reset else "the reset time"

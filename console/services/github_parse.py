@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -142,6 +143,22 @@ def parse_pending(d: dict, run_id: int) -> PendingApproval:
     )
 
 
+@dataclass(frozen=True)
+class RunReview:
+    """One review of a run's pending deployments (GitHub's review history of the run)."""
+
+    state: str  # approved | rejected
+    user: str
+    comment: str
+    environment_ids: tuple[int, ...]
+
+
+def parse_review(d: dict) -> RunReview:
+    envs = d.get("environments") or []
+    return RunReview(str(d["state"]), login(d.get("user")), str(d.get("comment") or ""),
+                     tuple(int(e["id"]) for e in envs if isinstance(e, dict)))
+
+
 def parse_environment(d: dict) -> Environment:
     wait, reviewers = 0, ()
     for rule in d.get("protection_rules") or ():
@@ -233,3 +250,9 @@ def parse_commit(d: dict) -> tuple[str, str, str]:
     message = str(commit.get("message") or "").splitlines()
     author = login(d.get("author")) or login(commit.get("author"))
     return str(d["sha"]), message[0] if message else "", author
+
+
+def dispatched_run(runs: Iterable[WorkflowRun], request_id: str) -> WorkflowRun | None:
+    """The run whose title carries ``[request_id]`` (cd.yml's run-name), if listed."""
+    marker = f"[{request_id}]"
+    return next((run for run in runs if marker in (run.display_title or "")), None)

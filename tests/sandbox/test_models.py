@@ -89,6 +89,8 @@ def test_approvals_environments_deployments_compare(sandbox, gh):
                        json={"environment_ids": [pending[0].environment.id], "state": "approved", "comment": "ship"})
     assert approved.status_code == 200
     assert type_validate_python(list[m.Deployment], approved.json())[0].environment == "production"
+    (review,) = type_validate_python(list[m.EnvironmentApprovals], _get(gh, f"{repo}/actions/runs/{run_id}/approvals"))
+    assert (review.state, review.comment, review.user.login) == ("approved", "ship", sandbox.user)
 
 
 def test_dispatch_details_and_error_bodies(sandbox, gh):

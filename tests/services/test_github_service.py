@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from console.errors import AuthError, GitHubError, NetworkError, NotFound, RateLimited
+from console.errors import AuthError, GitHubError, NetworkError, NotFound, RateLimited, UncertainWrite
 from console.services.github import GitHubService
 from svc_helpers import closed_port
 
@@ -153,6 +153,26 @@ async def test_dispatch_falls_back_when_run_details_are_rejected(gh, stand_in):
     assert result.run_id is not None
     assert stand_in.state.runs[result.run_id].display_title.endswith("[r2]")
     assert len(stand_in.simulator.dispatched) == 1  # never dispatched twice
+
+
+@pytest.mark.parametrize("write", ["dispatch", "review"])
+async def test_a_write_answered_502_is_not_sent_again(gh, stand_in, write):
+    """A 502 does not say whether GitHub carried the write out: never retried (a GET would be)."""
+    stand_in.faults.fail_next_5xx = 1
+    with pytest.raises(UncertainWrite, match="GitHub answered 502 to .* may or may not have been done"):
+        if write == "dispatch":
+            await gh.dispatch("cd.yml", "main", {"operation": "rollback", "targets": "runtime", "request_id": "r3"})
+        else:
+            await gh.review_pending(500, [2], approve=True, comment="ship it")
+    assert gh.retry.retries == 0
+    assert [r.method for r in stand_in.state.requests] == ["POST"]
+
+
+async def test_the_review_history_says_who_reviewed_how(gh, stand_in):
+    await gh.review_pending(500, [2], approve=False, comment="not today")
+    [review] = await gh.run_reviews(500)
+    assert (review.state, review.user, review.comment, review.environment_ids) == ("rejected", "octo-operator", "not today", (2,))
+    assert await gh.run_reviews(100) == []
 
 
 async def test_dispatch_with_bad_inputs_is_refused(gh, stand_in):
