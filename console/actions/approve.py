@@ -15,6 +15,7 @@ from console.actions.follow import FollowResult, failure_excerpt, follow_run
 from console.actions.guard import NotPermitted, ensure_writable, single_flight
 from console.actions.operation import Confirmation, Operation
 from console.actions.progress import Progress, ProgressFn, silent
+from console.actions.review_once import review_once
 from console.actions.render import approval_panel
 from console.errors import ActionError, ConsoleError, PermissionDenied, PlanError
 from console.model import PRODUCTION, Image, PendingApproval, WorkflowRun
@@ -187,7 +188,7 @@ class Review(Operation):
                 attempt.intend()
                 report(Progress("dispatch", f"{action} {', '.join(p.environment for p in reviewing)} for run {preview.run.id}"))
                 try:
-                    await ctx.github.review_pending(preview.run.id, [p.environment_id for p in reviewing], self.approve, self.comment)
+                    await review_once(ctx.github, preview.run.id, reviewing, self.approve, self.comment, report)
                 except PermissionDenied as exc:  # the token lacks a permission: a refusal, nothing was sent
                     raise NotPermitted.from_denial(exc) from exc
                 if not follow:

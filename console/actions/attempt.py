@@ -14,17 +14,19 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 
 from console.actions.audit import (
-    CANCELLED, FAILED, INTENT, INTERRUPTED, MIN_FREE_BYTES, REFUSED, SUCCEEDED, AuditRecord, local_user,
+    CANCELLED, FAILED, INTENT, INTERRUPTED, MIN_FREE_BYTES, REFUSED, SUCCEEDED, UNKNOWN, AuditRecord, local_user,
 )
 from console.actions.context import ActionContext
 from console.actions.dispatch import new_request_id
 from console.actions.guard import Cancelled, Refused
-from console.errors import ConsoleError, PlanError, ReadOnlyError
+from console.errors import ConsoleError, OutcomeUnknown, PlanError, ReadOnlyError
 
 
 def outcome_of(exc: BaseException) -> str:
     if isinstance(exc, Cancelled):
         return CANCELLED
+    if isinstance(exc, OutcomeUnknown):  # never "failed" for a write that may have succeeded
+        return UNKNOWN
     if isinstance(exc, (ReadOnlyError, Refused, PlanError)):
         return REFUSED
     return FAILED

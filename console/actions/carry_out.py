@@ -103,7 +103,7 @@ class PlannedOperation(Operation):
                     await refuse_if_active(ctx.github, ctx.settings, self.name)
                     dispatched = await dispatch_cd(ctx.github, ctx.settings, self.inputs(), report, request_id=request_id)
                     record.run_id, record.run_url = dispatched.run_id, dispatched.html_url
-                    await yield_to_earlier(ctx.github, ctx.settings, self.name, dispatched)
+                    await yield_to_earlier(ctx.github, ctx.settings, self.name, dispatched, report)
                     done.url = dispatched.html_url
                     done.followed = await follow_run(ctx.github, dispatched.run_id, report)
                 yield done

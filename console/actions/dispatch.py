@@ -1,5 +1,16 @@
-"""Dispatch the bundled CD workflow's operations, refuse while another run of the operation is
-active (from any machine), and find the run a dispatch created."""
+"""Dispatch the bundled CD workflow's operations once, refuse while another run of the operation is
+active (from any machine), and find the run a dispatch created.
+
+Every dispatch carries a ``request_id`` input and cd.yml puts it in the run's title, so the run can
+be found without dispatching again: after an ambiguous answer (a 5xx, a timeout, a dropped
+connection) the console looks for the run with its request id and carries on with it.
+
+Single flight across machines: a new run can be missing from the runs list for a few seconds, so
+two consoles that check at the same moment may both dispatch. After dispatching, each waits until
+the list shows its own run (the dispatch-visibility delay, measured rather than guessed: GitHub lists
+runs in the order they were created, so a run dispatched before ours is listed by then too), then
+the later run (higher id) cancels itself before it acts.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +18,14 @@ import uuid
 from dataclasses import dataclass
 
 from console.actions.guard import AlreadyRunning, NotPermitted
-from console.actions.progress import Progress, ProgressFn
+from console.actions.patience import Patience, clock_of
+from console.actions.progress import Progress, ProgressFn, silent
 from console.config import Settings
-from console.errors import ActionError, ConsoleError, PermissionDenied
+from console.errors import ActionError, ConsoleError, OutcomeUnknown, PermissionDenied, UncertainWrite
+from console.services.github_parse import dispatched_run
 
-FIND_RUN_TIMEOUT = 60.0
+FIND_RUN_TIMEOUT = 60.0  # seconds a dispatched run may take to be listed
+LIST_POLL = 2.0
 
 
 @dataclass(frozen=True)
@@ -19,6 +33,7 @@ class Dispatched:
     run_id: int
     html_url: str
     request_id: str
+    at: float = 0.0  # the GitHub service's clock when the dispatch was answered
 
 
 def new_request_id() -> str:
@@ -32,13 +47,17 @@ def cd_inputs(operation: str, reason: str, *, targets: str = "", to_version: str
 
 
 async def _active_runs(github, settings: Settings, operation: str) -> list:
-    """Active dispatched runs of ``operation``, oldest first. cd.yml names them
-    ``<operation> <targets|images> [<request_id>]``, so this sees runs started by another console,
-    another machine or by hand from the Actions tab."""
+    """Active dispatched runs of ``operation``, oldest first (see :func:`_active`)."""
     try:
         recent = await github.recent_dispatches(settings.workflows.cd)
     except PermissionDenied as exc:  # cannot tell whether one runs: do not start another blind
         raise NotPermitted.from_denial(exc) from exc
+    return _active(recent, operation)
+
+
+def _active(recent: list, operation: str) -> list:
+    """cd.yml names dispatched runs ``<operation> <targets|images> [<request_id>]``, so this sees
+    runs started by another console, another machine or by hand from the Actions tab."""
     active = [r for r in recent if r.is_active and (r.display_title or "").startswith(f"{operation} ")]
     return sorted(active, key=lambda r: r.id)  # run ids grow: the first is the one that got there first
 
@@ -59,10 +78,13 @@ async def refuse_if_active(github, settings: Settings, operation: str) -> None:
         )
 
 
-async def yield_to_earlier(github, settings: Settings, operation: str, dispatched: Dispatched) -> None:
+async def yield_to_earlier(
+    github, settings: Settings, operation: str, dispatched: Dispatched, report: ProgressFn = silent
+) -> None:
     """Two consoles that checked at the same moment both dispatch: the later run cancels itself
     before it can act (dispatched jobs start after a runner is assigned, or wait for review)."""
-    earlier = [r for r in await _active_runs(github, settings, operation) if r.id < dispatched.run_id]
+    recent = await _listed_with(github, settings.workflows.cd, dispatched, report)
+    earlier = [r for r in _active(recent, operation) if r.id < dispatched.run_id]
     if not earlier:
         return
     first = earlier[0]
@@ -79,33 +101,68 @@ async def yield_to_earlier(github, settings: Settings, operation: str, dispatche
     )
 
 
+async def _listed_with(github, workflow: str, dispatched: Dispatched, report: ProgressFn) -> list:
+    """The newest dispatched runs, read once the list shows ours (so a run dispatched before ours
+    is listed too); after FIND_RUN_TIMEOUT seconds, the last list read, with a warning."""
+    clock = clock_of(github)
+    patience = Patience(clock, report)
+    lost = f"run {dispatched.run_id} was dispatched; check on GitHub that no other run of the operation started with it"
+    told = False
+    while True:
+        recent = await patience.read(f"list the runs of {workflow}", lambda: github.recent_dispatches(workflow), lost=lost)
+        if any(r.id == dispatched.run_id for r in recent):
+            return recent
+        waited = clock.monotonic() - dispatched.at
+        if waited >= FIND_RUN_TIMEOUT:
+            report(Progress("dispatch", f"GitHub still does not list run {dispatched.run_id} after {int(waited)} s; "
+                                        "going on without knowing whether another console dispatched at the same moment"))
+            return recent
+        if not told:
+            report(Progress("dispatch", f"waiting for GitHub to list run {dispatched.run_id} (new runs can take a few "
+                                        "seconds to appear) before checking that no other console dispatched with it"))
+            told = True
+        await clock.sleep(LIST_POLL)
+
+
 async def dispatch_cd(
     github, settings: Settings, inputs: dict[str, str], report: ProgressFn, *, request_id: str | None = None
 ) -> Dispatched:
-    """Dispatch cd.yml with ``inputs`` plus a fresh ``request_id``; return the created run."""
+    """Dispatch cd.yml with ``inputs`` plus ``request_id`` (a fresh one by default), once; return the
+    created run. After an ambiguous answer the run is looked up by its request id, never dispatched
+    again; OutcomeUnknown when it cannot be found."""
     request_id = request_id or new_request_id()
     workflow = settings.workflows.cd
     full = {**inputs, "request_id": request_id}
     report(Progress("dispatch", f"dispatching {workflow} operation={inputs.get('operation')} on {settings.dispatch_ref} [{request_id}]"))
     try:
         result = await github.dispatch(workflow, settings.dispatch_ref, full)
+        run_id, url = result.run_id, result.html_url
     except PermissionDenied as exc:  # the token lacks a permission: a refusal, nothing started
         raise NotPermitted.from_denial(exc) from exc
+    except UncertainWrite as exc:
+        report(Progress("dispatch", f"{exc}; looking for run [{request_id}] instead of dispatching again"))
+        run_id = url = None
     except ConsoleError as exc:
         raise ActionError(f"GitHub refused to start {workflow} ({exc}); nothing was changed.") from exc
-    run_id, url = result.run_id, result.html_url
-    if run_id is None:  # servers without return_run_details: find the run by its request id
-        run = await find_run(github, workflow, request_id)
+    if run_id is None:  # an ambiguous answer, or a server without return_run_details
+        run = await find_run(github, workflow, request_id, report)
         run_id, url = run.id, run.html_url
     report(Progress("dispatch", f"started run {run_id} {url or ''}".rstrip()))
-    return Dispatched(run_id=run_id, html_url=url or "", request_id=request_id)
+    return Dispatched(run_id=run_id, html_url=url or "", request_id=request_id, at=clock_of(github).monotonic())
 
 
-async def find_run(github, workflow: str, request_id: str, timeout: float = FIND_RUN_TIMEOUT):
-    """The workflow_dispatch run whose title carries ``[request_id]`` (it may take a moment to appear)."""
-    run = await github.find_dispatched(workflow, request_id, timeout=timeout)
-    if run is None:
-        raise ActionError(
-            f"Dispatched {workflow} but found no run titled [{request_id}] after {int(timeout)}s; check the Actions tab."
-        )
-    return run
+async def find_run(github, workflow: str, request_id: str, report: ProgressFn = silent, timeout: float = FIND_RUN_TIMEOUT):
+    """The workflow_dispatch run whose title carries ``[request_id]`` (it may take a moment to appear,
+    and the list may be briefly unreadable). OutcomeUnknown when none appears in ``timeout`` seconds."""
+    clock = clock_of(github)
+    patience = Patience(clock, report)
+    lost = f"check the Actions tab for a run titled [{request_id}] before dispatching again"
+    deadline = clock.monotonic() + timeout
+    while True:
+        recent = await patience.read(f"list the runs of {workflow}", lambda: github.recent_dispatches(workflow), lost=lost)
+        run = dispatched_run(recent, request_id)
+        if run is not None:
+            return run
+        if clock.monotonic() >= deadline:
+            raise OutcomeUnknown(f"Dispatched {workflow} but found no run titled [{request_id}] after {int(timeout)}s; {lost}.")
+        await clock.sleep(LIST_POLL)

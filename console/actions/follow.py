@@ -1,14 +1,19 @@
-"""Follow a workflow run to its end, reporting job and step progress; dig out a failing step's log."""
+"""Follow a workflow run to its end, reporting job and step progress; dig out a failing step's log.
+
+Following happens after a write took effect, so it does not give up on the first bad answer: a 404
+right after the dispatch, rate limits and network blips are waited out (actions.patience) with the
+reason reported; a run that stays unreadable, or runs past ``timeout``, ends OutcomeUnknown
+(audited ``unknown``), never a failure of a run that may still be going.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import os
-import time
 from dataclasses import dataclass
 
+from console.actions.patience import NEW_RUN_GRACE, Patience, clock_of
 from console.actions.progress import Progress, ProgressFn
-from console.errors import ActionError, GitHubError, NetworkError, NotFound
+from console.errors import GitHubError, NetworkError, OutcomeUnknown
 from console.model import Job, WorkflowRun
 
 # Polls start fast (a dispatched run often finishes in seconds) and back off to a bound, so a long
@@ -16,7 +21,6 @@ from console.model import Job, WorkflowRun
 DEFAULT_START_POLL = 1.0
 MAX_POLL = 10.0
 DEFAULT_TIMEOUT = 45 * 60.0
-TRANSIENT_RETRIES = 5  # consecutive poll failures tolerated: the action already happened
 
 
 def start_poll() -> float:
@@ -43,26 +47,20 @@ async def follow_run(
     *,
     timeout: float = DEFAULT_TIMEOUT,
     poll_seconds: float | None = None,
+    patience: Patience | None = None,
 ) -> FollowResult:
+    """Poll run ``run_id`` until it completes. Raises OutcomeUnknown when GitHub stays unreadable
+    past the patience bound or the run is still going after ``timeout`` seconds."""
+    clock = clock_of(github)
+    patience = patience or Patience(clock, report, not_found_grace=NEW_RUN_GRACE)
     start = poll_seconds if poll_seconds is not None else start_poll()
     interval = start
-    deadline = time.monotonic() + timeout
+    deadline = clock.monotonic() + timeout
     last_seen: tuple[WorkflowRun, tuple[Job, ...]] | None = None
-    failures = 0
-    run: WorkflowRun | None = None
+    where = f"run {run_id} may still be going: check it on GitHub (ghaecr-console shows it in Runs)"
     while True:
-        try:
-            run = await github.get_run(run_id)
-            jobs = tuple(await github.list_jobs(run_id))
-            failures = 0
-        except NotFound:
-            raise
-        except (GitHubError, NetworkError) as exc:
-            failures += 1
-            if failures > TRANSIENT_RETRIES:
-                raise ActionError(f"Lost track of run {run_id} ({exc}); check it on GitHub.") from exc
-            await asyncio.sleep(min(interval * 2, MAX_POLL))
-            continue
+        run = await patience.read(f"read run {run_id}", lambda: github.get_run(run_id), lost=where)
+        jobs = tuple(await patience.read(f"list the jobs of run {run_id}", lambda: github.list_jobs(run_id), lost=where))
         lines = changes(last_seen, run, jobs)
         if lines:
             last_seen = (run, jobs)
@@ -71,10 +69,10 @@ async def follow_run(
                 report(Progress("follow", line, run=run, jobs=jobs))
         if run.status == "completed":
             return FollowResult(run, jobs)
-        if time.monotonic() > deadline:
-            where = f" at {run.html_url}" if run.html_url else ""
-            raise ActionError(f"Run {run_id} is still {run.status} after {int(timeout)}s; follow it{where}.")
-        await asyncio.sleep(interval)
+        if clock.monotonic() > deadline:
+            at = f" at {run.html_url}" if run.html_url else ""
+            raise OutcomeUnknown(f"Run {run_id} is still {run.status} after {int(timeout)}s; follow it{at}.")
+        await clock.sleep(interval)
         interval = min(interval * 1.5, MAX_POLL)
 
 

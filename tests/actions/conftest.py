@@ -25,8 +25,10 @@ async def make_ctx(sandbox):
 
     backends = []
 
-    def make(**overrides) -> ActionContext:
-        backend = Backend.from_settings(sandbox.settings(**overrides), ecr_endpoint_url=sandbox.ecr_endpoint_url)
+    def make(clock=None, **overrides) -> ActionContext:
+        """``clock=sandbox.clock``: the console's waits run in the sandbox's simulated time."""
+        backend = Backend.from_settings(sandbox.settings(**overrides), ecr_endpoint_url=sandbox.ecr_endpoint_url,
+                                        clock=clock)
         backends.append(backend)
         return ActionContext.from_backend(backend)
 

@@ -111,3 +111,48 @@ def test_two_machines_that_check_at_the_same_moment_leave_one_run(sandbox_factor
     assert main(["audit", "--json"]) == 0
     record = json.loads(capsys.readouterr().out)[0]
     assert (record["outcome"], record["run_id"]) == ("refused", ours.id)
+
+
+async def test_two_machines_dispatching_while_new_runs_are_hidden_for_6_s_leave_one_run(sandbox_factory):
+    """Each machine: its own GitHub client, the single-flight check, the dispatch, the check for an
+    earlier run (what carry_out does, without this process's in-memory guard, which another machine
+    would not share). Both check before either dispatches; new runs stay out of the list for 6 s."""
+    import asyncio
+
+    from console.actions.dispatch import dispatch_cd, refuse_if_active, yield_to_earlier
+    from console.actions.guard import AlreadyRunning
+    from console.services.backend import Backend
+
+    # Slower simulated time than the other tests: 6 simulated seconds are 0.2 s of wall time, far longer
+    # than both machines need to dispatch and look (so neither can see the other's run too early).
+    sb = sandbox_factory(gate_dispatch=True, speed=30)  # the runs wait for a production reviewer: nothing moves
+    sb.faults.runs_list_delay_s = 6
+    settings = sb.settings()
+    both_checked = asyncio.Barrier(2)
+    backends = [Backend.from_settings(settings, ecr_endpoint_url=sb.ecr_endpoint_url, clock=sb.clock) for _ in range(2)]
+    tags = ecr_tags(sb)
+
+    async def machine(backend, name):
+        await refuse_if_active(backend.github, settings, "rollback")
+        await both_checked.wait()
+        inputs = cd_inputs("rollback", name, targets="minimal")
+        dispatched = await dispatch_cd(backend.github, settings, inputs, lambda p: None)
+        await yield_to_earlier(backend.github, settings, "rollback", dispatched, lambda p: None)
+        return dispatched.run_id
+
+    try:
+        outcomes = await asyncio.gather(*(machine(b, f"machine {i}") for i, b in enumerate(backends)),
+                                        return_exceptions=True)
+    finally:
+        for backend in backends:
+            await backend.aclose()
+
+    assert dispatches(sb) == 2  # both got past the check: the race really happened
+    going = [o for o in outcomes if isinstance(o, int)]
+    refused = [o for o in outcomes if isinstance(o, AlreadyRunning)]
+    assert len(going) == 1 and len(refused) == 1, outcomes
+    runs = {r.id: r for r in sb.state.runs.values() if r.event == "workflow_dispatch"}
+    (cancelled,) = [r for r in runs.values() if r.conclusion == "cancelled"]
+    assert cancelled.id > going[0] and runs[going[0]].status in ("queued", "in_progress", "waiting")
+    assert "was cancelled before it ran" in str(refused[0])
+    assert ecr_tags(sb) == tags
