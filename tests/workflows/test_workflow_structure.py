@@ -287,6 +287,13 @@ def test_cd_notifies_through_the_reusable_workflow_without_waiting_for_cleanup(w
     assert "ghaecr-console approve {0}" in waiting["with"]["details"] and "github.run_id" in waiting["with"]["details"]
 
 
+def test_every_artifact_upload_overwrites_so_a_re_run_does_not_fail(workflows):
+    uploads = [(n, j, s) for n, j, s in all_steps(workflows) if s.get("uses", "").startswith("actions/upload-artifact@")]
+    assert len(uploads) >= 5
+    for name, job_id, step in uploads:
+        assert step["with"].get("overwrite") is True, f"{name}:{job_id}"
+
+
 def test_every_script_a_workflow_runs_exists(workflows):
     for name, job_id, step in all_steps(workflows):
         run = step.get("run", "")
@@ -387,6 +394,7 @@ def test_notify_is_reusable_with_optional_channels_and_current_slack_inputs(work
     assert slack["if"] == "${{ env.HAS_SLACK == 'true' }}"
     assert slack["with"]["webhook-type"] == "incoming-webhook"
     assert slack["with"]["webhook"] == "${{ secrets.SLACK_WEBHOOK_URL }}"
+    assert slack["with"]["errors"] is True  # otherwise a failed post is swallowed
     assert "env" not in slack  # the retired SLACK_WEBHOOK_URL/SLACK_WEBHOOK_TYPE env inputs
     discord = next(s for s in steps(job) if s.get("name") == "Discord")
     assert discord["run"] == ".github/scripts/notify-discord.sh"
