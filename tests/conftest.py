@@ -10,13 +10,31 @@ the CLI find it without flags; ``monkeypatch.delenv`` what a test wants absent.
 another shape (same clean-up and environment).
 
 Only one sandbox runs at a time in a process: moto's state is process-global and is reset on start.
+
+Hypothesis profiles: ``ci`` (the default) is deterministic (``derandomize``: the same examples on every
+run and machine, no example database) and small enough for the whole property suite to stay around
+a minute on two cores; ``HYPOTHESIS_PROFILE=deep`` draws random examples, many more of them. A test
+that is costly per example asks for a share of the profile's count with ``examples(fraction)``
+(tests/properties/profile.py) instead of a fixed number, so ``deep`` deepens it too.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "ci", derandomize=True, database=None, max_examples=40, deadline=None, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "deep", max_examples=1000, deadline=None, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 FAST = 600.0  # simulated seconds per wall second in tests
 

@@ -12,6 +12,7 @@ from console.errors import PlanError
 from console.model import Image
 from console.model.images import find_by_tag, group_by_target, image_target, image_version
 from console.model.plans import plan_prune, plan_rollback, protection_reason
+from tests.properties.profile import examples
 
 # Dash-containing names that prefix each other, to stress the tag parser.
 TARGETS = ("api", "api-server", "web")
@@ -44,7 +45,7 @@ def registries(draw):
     return images, running
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(5))
 @given(registries(), st.integers(1, 6))
 def test_prune_never_deletes_protected_or_newest_releases(registry, keep):
     images, running = registry
@@ -62,7 +63,7 @@ def test_prune_never_deletes_protected_or_newest_releases(registry, keep):
     assert all(item.target == image_target(item.image, TARGETS) for item in plan.delete)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(5))
 @given(registries(), st.sampled_from(TARGETS), st.one_of(st.none(), st.integers(0, 9)))
 def test_rollback_target_is_always_an_image_of_that_target(registry, target, minor):
     images, _ = registry
