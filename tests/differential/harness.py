@@ -17,9 +17,6 @@ case can name them in its inputs (``DIGESTS``) and its expectations.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
-import urllib.request
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,60 +24,14 @@ from pathlib import Path
 import boto3
 
 from console.services.ecr import EcrService
+from tests.ecr_registry import REGION, REPO, Img, digest, ecr_client, seed_registry
 from tests.workflows.conftest import run_script
 
-REGION = "us-east-1"
-ACCOUNT = "123456789012"  # moto's default account
-REPO = "shop"
+__all__ = ["TARGETS", "Case", "Differ", "Img", "Outcome", "Repos", "digest"]
 TARGETS = ("minimal", "runtime")
-OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
-OCI_INDEX = "application/vnd.oci.image.index.v1+json"
-BASE_TIME = 1_760_000_000  # push times are BASE_TIME + Img.pushed (seconds)
 
 # repository -> digest -> its tags. Untagged images are kept (an empty set), so a delete shows.
 State = dict[str, dict[str, frozenset[str]]]
-
-
-@dataclass(frozen=True)
-class Img:
-    """One image to seed: a unique manifest named by ``seed``, its tags, its push time (seconds after
-    BASE_TIME; later = newer) and its repository. ``children``: seeds of images this one lists, making
-    it a multi-platform index (OCI image index) instead of an image manifest."""
-
-    seed: str
-    tags: tuple[str, ...] = ()
-    pushed: int = 0
-    repository: str = REPO
-    children: tuple[str, ...] = ()
-
-
-def manifest(seed: str, children: tuple[str, ...] = ()) -> tuple[str, str]:
-    """(body, media type) of the image named ``seed``: the same bytes every time it is asked for."""
-    if children:
-        doc: dict = {
-            "schemaVersion": 2,
-            "mediaType": OCI_INDEX,
-            "manifests": [
-                {"mediaType": OCI_MANIFEST, "digest": digest(child), "size": len(manifest(child)[0]),
-                 "platform": {"architecture": f"arch{n}", "os": "linux"}}
-                for n, child in enumerate(children)
-            ],
-        }
-        return json.dumps(doc, indent=2), OCI_INDEX
-    doc = {
-        "schemaVersion": 2,
-        "mediaType": OCI_MANIFEST,
-        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "size": 1000 + len(seed),
-                   "digest": "sha256:" + hashlib.sha256(f"config-{seed}".encode()).hexdigest()},
-        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "size": 5000 + len(seed),
-                    "digest": "sha256:" + hashlib.sha256(f"layer-{seed}".encode()).hexdigest()}],
-    }
-    return json.dumps(doc, indent=2), OCI_MANIFEST
-
-
-def digest(seed: str, children: tuple[str, ...] = ()) -> str:
-    """The digest ECR gives the image named ``seed`` (sha256 of its manifest bytes)."""
-    return "sha256:" + hashlib.sha256(manifest(seed, children)[0].encode()).hexdigest()
 
 
 class Repos:
@@ -135,33 +86,12 @@ class Differ:
     def __init__(self, moto_url: str, tmp: Path) -> None:
         self.url = moto_url
         self.tmp = tmp
-        self.client = boto3.client("ecr", endpoint_url=moto_url, region_name=REGION,
-                                   aws_access_key_id="testing", aws_secret_access_key="testing")
+        self.client = ecr_client(moto_url)
 
     # --- the registry -------------------------------------------------------------------------
 
     def seed(self, case: Case) -> None:
-        urllib.request.urlopen(urllib.request.Request(f"{self.url}/moto-api/reset", method="POST"), timeout=10).read()
-        for repository in case.repositories():
-            self.client.create_repository(repositoryName=repository)
-        by_seed = {i.seed: i for i in case.images}
-        for image in sorted(case.images, key=lambda i: bool(i.children)):  # children before their index
-            body, media_type = manifest(image.seed, image.children)
-            for tag in image.tags or (None,):
-                extra = {"imageTag": tag} if tag else {}
-                self.client.put_image(repositoryName=image.repository, imageManifest=body, imageManifestMediaType=media_type,
-                                      imageDigest=digest(image.seed, image.children), **extra)
-        self._stamp_push_times(case, by_seed)
-
-    def _stamp_push_times(self, case: Case, by_seed: Mapping[str, Img]) -> None:
-        # moto stamps each push with the current second; the cases need a known order.
-        from moto.backends import get_backend
-
-        wanted = {(i.repository, digest(i.seed, i.children)): BASE_TIME + i.pushed for i in by_seed.values()}
-        backend = get_backend("ecr")[ACCOUNT][REGION]
-        for repository in case.repositories():
-            for image in backend.repositories[repository].images:
-                image.image_pushed_at = wanted.get((repository, image.get_image_digest()), BASE_TIME)
+        seed_registry(self.url, case.images, case.repositories())
 
     def state(self, case: Case) -> State:
         out: State = {}
