@@ -13,12 +13,14 @@ import gc
 import os
 import sys
 import traceback
+from dataclasses import replace
 from collections.abc import Sequence
 from typing import Any
 
 from console import __version__
 from console.commands import register_all
-from console.config import build_settings, detect_repo_from_git, detect_token, read_config_file, Settings
+from console.config import build_settings, detect_repo_from_git, read_config_file, Settings
+from console.github_host import DOTCOM_TOKENS, ENTERPRISE_TOKENS, find_token, host_of, missing_token_message, remote_host
 from console.errors import AuthError, ConfigError, ConsoleError
 
 PROG = "ghaecr-console"
@@ -134,8 +136,11 @@ def load_settings(args: argparse.Namespace, env: dict[str, str] | None = None, *
     env = dict(os.environ if env is None else env)
     flags = {k: v for k, v in vars(args).items() if v is not None}
     repo = flags.get("repo") or env.get("GHAECR_REPO") or detect_repo_from_git()
-    token = detect_token(env) if needs_token else None
-    return build_settings(flags, env, read_config_file(), git_repo=repo, token=token)
+    explicit = flags.get("github_url") or env.get("GITHUB_API_URL") or env.get("GH_HOST")
+    settings = build_settings(flags, env, read_config_file(), git_repo=repo, git_host=None if explicit else remote_host())
+    # The token is chosen for the host the settings point at: a github.com token never goes elsewhere.
+    token = find_token(env, host_of(settings.github_url)) if needs_token else None
+    return replace(settings, token=token.value, token_source=token.source) if token else settings
 
 
 async def _run_command(args: argparse.Namespace, settings: Settings) -> int:
@@ -150,7 +155,7 @@ async def _run_command(args: argparse.Namespace, settings: Settings) -> int:
 
 def _build_backend(settings: Settings):
     if not settings.token:
-        raise AuthError("No GitHub token found: set GH_TOKEN (or GITHUB_TOKEN), or run `gh auth login`.")
+        raise AuthError(missing_token_message(host_of(settings.github_url)))
     from console.services.backend import Backend  # imported late: githubkit is slow to import
 
     return Backend.from_settings(settings)
@@ -182,7 +187,7 @@ def _print_error(message: str, settings: Settings | None) -> None:
 
 
 def redact(text: str, settings: Settings | None) -> str:
-    secrets = [os.environ.get("GH_TOKEN"), os.environ.get("GITHUB_TOKEN"), settings.token if settings else None]
+    secrets = [*(os.environ.get(n) for n in (*DOTCOM_TOKENS, *ENTERPRISE_TOKENS)), settings.token if settings else None]
     for secret in secrets:
         if secret and len(secret) >= 8:
             text = text.replace(secret, "***")

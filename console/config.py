@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from typing import Any
 import platformdirs
 
 from console.errors import ConfigError
+from console.github_host import GITHUB_COM, api_url, origin_url
 from console.model.snapshot import SINGLE_REPOSITORY, TWO_REPOSITORIES
 
 APP_NAME = "ghaecr-console"
@@ -42,6 +42,7 @@ class Settings:
     production_repository: str | None = None  # two-repository layout: releases, latest-*, previous-*
     github_url: str = DEFAULT_GITHUB_URL
     token: str | None = field(default=None, repr=False)  # never printed, logged or recorded
+    token_source: str = ""  # where the token came from (GH_TOKEN, gh auth token --hostname HOST, ...)
     region: str | None = None
     profile: str | None = None
     targets: tuple[str, ...] = ()  # empty: discovered from ECR tags
@@ -153,29 +154,9 @@ def _check_section(path: Path, name: str, section: Any) -> None:
 
 def detect_repo_from_git(cwd: Path | None = None) -> str | None:
     """OWNER/NAME from the current directory's `origin` remote (https or ssh), if any."""
-    try:
-        out = subprocess.run(
-            ["git", "remote", "get-url", "origin"],
-            cwd=cwd, capture_output=True, text=True, timeout=5, check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    url = out.stdout.strip()
-    match = re.search(r"[:/]([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(?:\.git)?/?$", url)
-    return f"{match[1]}/{match[2]}" if out.returncode == 0 and match else None
-
-
-def detect_token(env: Mapping[str, str]) -> str | None:
-    """GH_TOKEN, GITHUB_TOKEN, else `gh auth token` (when the GitHub CLI is installed)."""
-    for name in ("GH_TOKEN", "GITHUB_TOKEN"):
-        if env.get(name):
-            return env[name]
-    try:
-        out = subprocess.run(["gh", "auth", "token"], capture_output=True, text=True, timeout=10, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    token = out.stdout.strip()
-    return token if out.returncode == 0 and token else None
+    url = origin_url(cwd)
+    match = re.search(r"[:/]([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(?:\.git)?/?$", url or "")
+    return f"{match[1]}/{match[2]}" if match else None
 
 
 def build_settings(
@@ -184,6 +165,7 @@ def build_settings(
     file_data: Mapping[str, Any] | None = None,
     *,
     git_repo: str | None = None,
+    git_host: str | None = None,
     token: str | None = None,
 ) -> Settings:
     """Merge flags > environment > repo section > defaults section > built-ins into Settings."""
@@ -219,7 +201,7 @@ def build_settings(
         production_repository=_production_repository(
             pick("production_repo", "GHAECR_PRODUCTION_REPOSITORY", "production_repository"), ecr_repository
         ),
-        github_url=(pick("github_url", "GITHUB_API_URL", "github_url") or DEFAULT_GITHUB_URL).rstrip("/"),
+        github_url=_github_url(flags, env, section, git_host),
         token=token,
         region=pick("region", None, "region"),
         profile=pick("profile", None, "profile"),
@@ -235,6 +217,13 @@ def build_settings(
         prune_keep=keep,
         sandbox=bool(flags.get("sandbox")),
     )
+
+
+def _github_url(flags: Mapping[str, Any], env: Mapping[str, str], section: Mapping[str, Any], git_host: str | None) -> str:
+    """--github-url > GITHUB_API_URL > GH_HOST > the config file > the origin remote's host > github.com (gh's order)."""
+    url = flags.get("github_url") or env.get("GITHUB_API_URL") or (api_url(env["GH_HOST"]) if env.get("GH_HOST") else None)
+    url = url or section.get("github_url") or (api_url(git_host) if git_host and git_host != GITHUB_COM else None)
+    return (url or DEFAULT_GITHUB_URL).rstrip("/")
 
 
 def _production_repository(name: str | None, ecr_repository: str) -> str | None:

@@ -2,7 +2,7 @@
 
 ``sandbox``: a started :class:`console.sandbox.Sandbox` (seed 7, targets minimal and runtime, fast
 simulated time: a CI+CD run finishes in well under a second), stopped after the test. While it runs,
-the process environment points at it (``sb.env()``: GITHUB_API_URL, GH_TOKEN, AWS_ENDPOINT_URL_ECR,
+the process environment points at it (``sb.env()``: GITHUB_API_URL, GH_ENTERPRISE_TOKEN, AWS_ENDPOINT_URL_ECR,
 dummy AWS credentials and region, GHAECR_REPO, GHAECR_ECR_REPOSITORY), so boto3, the services and
 the CLI find it without flags; ``monkeypatch.delenv`` what a test wants absent.
 

@@ -24,11 +24,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     doctor.set_defaults(handler=doctor_command, wiring="settings", needs_token=True)
 
 
-def token_source(env: dict[str, str] | os._Environ[str]) -> str:
-    """Where the token came from, for the ✓ line (the token itself is never shown)."""
-    return next((name for name in ("GH_TOKEN", "GITHUB_TOKEN") if env.get(name)), "gh auth token")
-
-
 def terminal_check() -> c.Check:
     size = shutil.get_terminal_size()
     colours = "no colour (NO_COLOR)" if os.environ.get("NO_COLOR") else (
@@ -43,7 +38,7 @@ async def doctor_command(args: argparse.Namespace, _backend: object, settings: S
     backend = Backend.from_settings(settings)
     try:
         found = await run_checks(settings, backend.github if settings.token else None, backend.ecr,
-                                 token_source=token_source(os.environ))
+                                 token_source=settings.token_source)
     finally:
         await backend.aclose()
     found.append(terminal_check())

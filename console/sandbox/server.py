@@ -150,7 +150,8 @@ class Sandbox:
     def env(self) -> dict[str, str]:
         return {
             "GITHUB_API_URL": self.github_url,
-            "GH_TOKEN": self.token,
+            # The stand-in is not github.com: gh's variable for another host (a github.com token never goes there).
+            "GH_ENTERPRISE_TOKEN": self.token,
             "AWS_ENDPOINT_URL_ECR": self.ecr_endpoint_url,
             "AWS_ENDPOINT_URL_STS": self.ecr_endpoint_url,  # moto answers every service (doctor's identity)
             "AWS_ACCESS_KEY_ID": ecr_seed.DUMMY_KEY,

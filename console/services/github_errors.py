@@ -40,7 +40,7 @@ from console.errors import (
 )
 
 REPEATABLE = frozenset({"GET", "HEAD", "OPTIONS"})  # what the console sends more than once
-TOKEN_HINT = "run `gh auth login` or set GH_TOKEN to a valid token"
+TOKEN_HINT = "run `gh auth login` or set GH_TOKEN (GH_ENTERPRISE_TOKEN for GitHub Enterprise) to a valid token"
 
 
 class RetryPolicy:

@@ -59,11 +59,11 @@ def test_unknown_repository(sandbox, capsys):
 
 
 def test_bad_token_says_how_to_log_in_and_never_shows_the_token(sandbox, capsys, monkeypatch):
-    monkeypatch.setenv("GH_TOKEN", "ghp_thisTokenMustNeverBePrinted123")
+    monkeypatch.setenv("GH_ENTERPRISE_TOKEN", "ghp_thisTokenMustNeverBePrinted123")
     code, out, err = run(["status", "--json"], capsys)
     assert code != 0
     line = one_line(err)
-    assert "gh auth login" in line or "GH_TOKEN" in line
+    assert "gh auth login" in line or "GH_ENTERPRISE_TOKEN" in line
     assert "ghp_thisTokenMustNeverBePrinted123" not in err + out
 
 
@@ -80,13 +80,13 @@ def test_no_aws_credentials(sandbox, capsys, monkeypatch, tmp_path):
 
 def test_images_needs_no_github_login_and_does_not_ask_gh(sandbox, capsys, monkeypatch, tmp_path):
     """`images` reads ECR only; `status` still asks the GitHub CLI for a token when none is set."""
-    token = os.environ["GH_TOKEN"]
+    token = os.environ["GH_ENTERPRISE_TOKEN"]
     asked = tmp_path / "gh-was-asked"
     gh = tmp_path / "gh"
     gh.write_text(f"#!/bin/sh\ntouch {asked}\necho {token}\n")
     gh.chmod(0o755)
-    monkeypatch.delenv("GH_TOKEN")
-    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    monkeypatch.delenv("GH_ENTERPRISE_TOKEN")
+    monkeypatch.delenv("GITHUB_ENTERPRISE_TOKEN", raising=False)
     monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
 
     code, out, err = run(["images", "--json"], capsys)
@@ -131,7 +131,7 @@ def test_sandbox_serve_feeds_another_process(tmp_path):
             if line.startswith("export "):
                 name, _, value = line[len("export "):].strip().partition("=")
                 exports[name] = value
-        assert {"GITHUB_API_URL", "AWS_ENDPOINT_URL_ECR", "GH_TOKEN"} <= set(exports)
+        assert {"GITHUB_API_URL", "AWS_ENDPOINT_URL_ECR", "GH_ENTERPRISE_TOKEN"} <= set(exports)
         script = "\n".join(f"export {k}={v}" for k, v in exports.items())
         for command, key in (("status --json", "pending_approvals"), ("images --json", "targets")):
             proc = subprocess.run(

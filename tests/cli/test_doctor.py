@@ -60,7 +60,7 @@ def test_missing_ecr_repository_and_workflows(sandbox, capsys):
 
 
 def test_bad_token_is_one_failed_line_and_never_shown(sandbox, capsys, monkeypatch):
-    monkeypatch.setenv("GH_TOKEN", "ghp_wrongwrongwrong1234")
+    monkeypatch.setenv("GH_ENTERPRISE_TOKEN", "ghp_wrongwrongwrong1234")
     code, lines, err = doctor(capsys)
     assert code == 1
     token_line = line_of(lines, "GitHub token")

@@ -71,9 +71,9 @@ def test_serve_prints_exports_and_stops_cleanly():
                 break
             stop.wait(0.05)
         env = dict(line.removeprefix("export ").split("=", 1) for line in out.getvalue().splitlines())
-        assert {"GITHUB_API_URL", "GH_TOKEN", "AWS_ENDPOINT_URL_ECR", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+        assert {"GITHUB_API_URL", "GH_ENTERPRISE_TOKEN", "AWS_ENDPOINT_URL_ECR", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
                 "AWS_DEFAULT_REGION", "GHAECR_REPO", "GHAECR_ECR_REPOSITORY"} <= set(env)
-        user = httpx.get(env["GITHUB_API_URL"] + "/user", headers={"Authorization": f"Bearer {env['GH_TOKEN']}"})
+        user = httpx.get(env["GITHUB_API_URL"] + "/user", headers={"Authorization": f"Bearer {env['GH_ENTERPRISE_TOKEN']}"})
         assert user.json()["login"] == "octo-operator"
         ecr = boto3.client("ecr", endpoint_url=env["AWS_ENDPOINT_URL_ECR"], region_name=env["AWS_DEFAULT_REGION"],
                            aws_access_key_id=env["AWS_ACCESS_KEY_ID"], aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"])
