@@ -267,3 +267,19 @@ def test_vulnerability_counts_of_the_released_images_add_up_or_say_a_scan_did_no
     missing = run_offline("sum-findings.sh", COUNTS_DIR=str(counts), EXPECTED="3")
     assert missing.returncode == 1 and missing.outputs == {"count": "?"}
     assert missing.errors == ["::error::2 of 3 image scans reported a count: a scan did not finish"]
+
+
+def test_the_approval_request_names_the_console_command(run_offline, tmp_path, workflows):
+    """cd.yml's awaiting-approval job: Slack and Discord both say how to approve the waiting run."""
+    call = workflows["cd.yml"]["jobs"]["awaiting-approval"]["with"]
+    details = call["details"].replace("${{ format('", "").replace("', github.run_id) }}", "").replace("{0}", "4242")
+    out = tmp_path / "notify"
+    result = run_offline("notify-payload.sh", EVENT=call["event"], STATUS=call["status"], VERSION="v1.4.0",
+                         TARGETS=call["targets"], DETAILS=details, OUT_DIR=str(out), GITHUB_REPOSITORY="acme/shop",
+                         GITHUB_RUN_ID="4242")
+    assert result.returncode == 0, result.stderr
+    slack = json.loads((out / "slack.json").read_text())["text"]
+    discord = json.loads((out / "discord.json").read_text())["content"]
+    assert slack.startswith("⏳ acme/shop approval needed v1.4.0 (minimal,runtime) waiting\n")
+    for text in (slack, discord):
+        assert "ghaecr-console approve 4242" in text
