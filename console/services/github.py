@@ -18,20 +18,18 @@ from __future__ import annotations
 import asyncio
 import base64
 import re
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from githubkit import GitHub
 
 from console.errors import GitHubError, NotFound
 from console.model import Deployment, Environment, Job, PendingApproval, RateLimit, WorkflowRun
 from console.model.checks import RepositoryAccess
 from console.services import github_parse as gp
-from console.services.github_parse import dispatched_run
 from console.services.clock import REAL_CLOCK, Clock
 from console.services.github_cache import EtagCache
+from console.services.github_client import PooledGitHub, RequestStats
 from console.services.github_errors import REPEATABLE, RetryPolicy, map_github_error, reset_time
 
 DEFAULT_BASE_URL = "https://api.github.com"
@@ -47,49 +45,6 @@ _ID_RE = re.compile(r"/\d+(?=/|$)")
 class DispatchResult:
     run_id: int | None
     html_url: str | None
-
-
-@dataclass
-class RequestStats:
-    """Counts for regression guards and the bench: a 304 does not count against the rate limit."""
-
-    total: int = 0
-    not_modified: int = 0
-    by_route: dict[str, int] = field(default_factory=dict)
-    skipped: int = 0  # list items that could not be parsed
-
-    @property
-    def counted(self) -> int:
-        return self.total - self.not_modified
-
-    def reset(self) -> None:
-        self.total = self.not_modified = self.skipped = 0
-        self.by_route.clear()
-
-
-class _GitHub(GitHub):
-    """githubkit client that keeps ONE httpx client (one connection pool) for the service's life.
-
-    githubkit's own persistent client lives in a ContextVar, invisible to tasks created elsewhere
-    (Textual workers); without this, every request would build a new connection pool.
-    """
-
-    _shared: httpx.AsyncClient | None = None
-    _shared_lock: asyncio.Lock | None = None
-
-    @asynccontextmanager
-    async def get_async_client(self):  # type: ignore[override]
-        if self._shared is None:
-            self._shared_lock = self._shared_lock or asyncio.Lock()
-            async with self._shared_lock:
-                if self._shared is None:
-                    self._shared = await self._create_async_client()
-        yield self._shared
-
-    async def close_shared(self) -> None:
-        if self._shared is not None:
-            client, self._shared = self._shared, None
-            await client.aclose()
 
 
 class GitHubService:
@@ -118,7 +73,7 @@ class GitHubService:
         self.cache = EtagCache()
         self._settled: dict[int, list] = {}  # deployment id -> statuses that can no longer change
         self._api_host = httpx.URL(self.base_url).host
-        self._gh = _GitHub(
+        self._gh = PooledGitHub(
             token or None,
             base_url=self.base_url + "/",
             async_transport=transport,
@@ -353,7 +308,7 @@ class GitHubService:
         None after ``timeout`` seconds (default ``find_run_timeout``)."""
         deadline = self.clock.monotonic() + (self.find_run_timeout if timeout is None else timeout)
         while True:
-            run = dispatched_run(await self.recent_dispatches(workflow), request_id)
+            run = gp.dispatched_run(await self.recent_dispatches(workflow), request_id)
             if run is not None:
                 return run
             if self.clock.monotonic() >= deadline:
