@@ -21,7 +21,7 @@ from console.actions.guard import AlreadyRunning, NotPermitted
 from console.actions.patience import Patience, clock_of
 from console.actions.progress import Progress, ProgressFn, silent
 from console.config import Settings
-from console.errors import ActionError, ConsoleError, OutcomeUnknown, PermissionDenied, UncertainWrite
+from console.errors import ActionError, ConsoleError, GitHubError, OutcomeUnknown, PermissionDenied, UncertainWrite
 from console.services.github_parse import dispatched_run
 
 FIND_RUN_TIMEOUT = 60.0  # seconds a dispatched run may take to be listed
@@ -89,7 +89,7 @@ async def yield_to_earlier(
         return
     first = earlier[0]
     try:
-        await github.cancel_run(dispatched.run_id)
+        await _cancel(github, dispatched.run_id, report)
     except ConsoleError as exc:
         raise ActionError(
             f"Another {operation} ({_named(first, settings.workflows.cd)}) started at the same moment and run "
@@ -99,6 +99,23 @@ async def yield_to_earlier(
         f"Another {operation} started at the same moment: {_named(first, settings.workflows.cd)}; this one "
         f"(run {dispatched.run_id}) was cancelled before it ran — follow that one (ghaecr-console shows it in Runs)."
     )
+
+
+async def _cancel(github, run_id: int, report: ProgressFn) -> None:
+    """Cancel ``run_id``. Cancelling twice cancels once, so after an ambiguous answer it is asked
+    again; a 409 for a run that is already cancelled means the first request did it."""
+    for attempt in (1, 2):
+        try:
+            await github.cancel_run(run_id)
+            return
+        except UncertainWrite as exc:
+            if attempt == 2:
+                raise
+            report(Progress("dispatch", f"{exc}; asking again (cancelling twice cancels once)"))
+        except GitHubError:
+            if (await github.get_run(run_id)).conclusion == "cancelled":
+                return
+            raise
 
 
 async def _listed_with(github, workflow: str, dispatched: Dispatched, report: ProgressFn) -> list:

@@ -129,6 +129,7 @@ def endpoint(handler: Handler, *, counted: bool = True, kind: str | None = None)
         st: GitHubState = request.app.state.github
         faults: Faults = request.app.state.faults
         if faults.latency_s:
+            await request.body()  # received whole: a client that stops waiting does not undo the request
             await asyncio.sleep(faults.latency_s)
         reply = _fault(faults, kind, request)
         if reply is None and not _authorized(request):

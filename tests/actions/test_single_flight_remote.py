@@ -113,10 +113,12 @@ def test_two_machines_that_check_at_the_same_moment_leave_one_run(sandbox_factor
     assert (record["outcome"], record["run_id"]) == ("refused", ours.id)
 
 
-async def test_two_machines_dispatching_while_new_runs_are_hidden_for_6_s_leave_one_run(sandbox_factory):
+@pytest.mark.parametrize("cancel_answer", ["answered", "lost"])
+async def test_two_machines_dispatching_while_new_runs_are_hidden_for_6_s_leave_one_run(sandbox_factory, cancel_answer):
     """Each machine: its own GitHub client, the single-flight check, the dispatch, the check for an
     earlier run (what carry_out does, without this process's in-memory guard, which another machine
-    would not share). Both check before either dispatches; new runs stay out of the list for 6 s."""
+    would not share). Both check before either dispatches; new runs stay out of the list for 6 s.
+    ``lost``: the later run's cancel is carried out and then answered 502."""
     import asyncio
 
     from console.actions.dispatch import dispatch_cd, refuse_if_active, yield_to_earlier
@@ -127,6 +129,7 @@ async def test_two_machines_dispatching_while_new_runs_are_hidden_for_6_s_leave_
     # than both machines need to dispatch and look (so neither can see the other's run too early).
     sb = sandbox_factory(gate_dispatch=True, speed=30)  # the runs wait for a production reviewer: nothing moves
     sb.faults.runs_list_delay_s = 6
+    sb.faults.write_then_5xx = {"cancel"} if cancel_answer == "lost" else set()
     settings = sb.settings()
     both_checked = asyncio.Barrier(2)
     backends = [Backend.from_settings(settings, ecr_endpoint_url=sb.ecr_endpoint_url, clock=sb.clock) for _ in range(2)]

@@ -70,3 +70,28 @@ def test_the_cli_rollback_after_a_lost_dispatch_answer_follows_its_one_run(sandb
     assert main(["audit", "--json"]) == 0
     record = json.loads(capsys.readouterr().out)[0]
     assert (record["action"], record["outcome"], record["run_id"]) == ("rollback", "succeeded", run.id)
+
+
+async def test_a_dispatch_that_timed_out_but_reached_github_is_found_not_repeated(sandbox):
+    """The console gives up waiting for the answer; GitHub carries the dispatch out anyway."""
+    from console.actions.dispatch import cd_inputs, dispatch_cd
+    from console.services.github import GitHubService
+
+    # Wall-clock waits here: the stand-in's latency is real time, not simulated.
+    github = GitHubService(sandbox.repo, sandbox.token, sandbox.github_url, timeout=0.3)
+    sandbox.faults.latency_s = 0.6  # every answer comes after the console stopped waiting
+    progress = []
+
+    def report(p):
+        progress.append(p)
+        if "looking for run" in p.message:
+            sandbox.faults.latency_s = 0.0  # GitHub answers again while the console looks
+
+    try:
+        dispatched = await dispatch_cd(github, sandbox.settings(), cd_inputs("rollback", "timeout", targets="minimal"), report)
+    finally:
+        await github.aclose()
+
+    (run,) = dispatched_runs(sandbox)
+    assert dispatches(sandbox) == 1 and dispatched.run_id == run.id
+    assert any("did not answer in time" in p.message for p in progress)
