@@ -22,6 +22,7 @@ from console.commands import register_all
 from console.config import build_settings, detect_repo_from_git, read_config_file, Settings
 from console.github_host import DOTCOM_TOKENS, ENTERPRISE_TOKENS, find_token, host_of, missing_token_message, remote_host
 from console.errors import AuthError, ConfigError, ConsoleError
+from console.model.text import one_line
 
 PROG = "ghaecr-console"
 
@@ -183,7 +184,8 @@ def _start_sandbox(production_repository: str | None = None):
 
 
 def _print_error(message: str, settings: Settings | None) -> None:
-    print(f"error: {redact(message, settings)}", file=sys.stderr)
+    """One line, whatever the message quotes (a newline or an escape in a flag is shown, not obeyed)."""
+    print(f"error: {one_line(redact(message, settings), limit=400)}", file=sys.stderr)
 
 
 def redact(text: str, settings: Settings | None) -> str:

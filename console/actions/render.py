@@ -1,4 +1,8 @@
-"""Rich renderables for plans and results, shared by the CLI (printed) and the TUI (in Static)."""
+"""Rich renderables for plans and results, shared by the CLI (printed) and the TUI (in Static).
+
+Every cell and line holding data goes through :func:`cell`: a Text, never a markup string, with
+control characters made visible (console/model/text.py) — a tag, a login or a reason is shown as
+written, whatever brackets or escape sequences it holds."""
 
 from __future__ import annotations
 
@@ -13,6 +17,20 @@ from console.actions.audit import AuditRecord
 from console.model import PrunePlan, RollbackPlan
 from console.model.format import ago, human_size
 from console.model.images import short_digest
+from console.model.text import plain
+
+
+def cell(value: object, style: str = "") -> Text:
+    """``value`` as data for a table cell or a line: a Text (so no markup), control characters visible."""
+    if isinstance(value, Text):
+        text = value.copy()
+        text.plain = plain(text.plain, lines=True)  # one character for one: the styles keep their places
+        return text
+    return Text(plain(value, lines=True), style=style)
+
+
+def cells(*values: object) -> list[Text]:
+    return [cell(v) for v in values]
 
 if TYPE_CHECKING:
     from console.actions.approve import ApprovalPreview
@@ -28,13 +46,13 @@ def rollback_table(plan: RollbackPlan, now: datetime | None = None) -> Table:
     for column in ("target", "production now", "", "rolls back to", "via"):
         table.add_column(column, no_wrap=column != "via", overflow="fold")
     for s in plan.steps:
-        table.add_row(
+        table.add_row(*cells(
             s.target,
             Text(f"{short_digest(s.from_digest)}\n{s.from_version or '-'}, pushed {ago(s.from_pushed_at, now)}"),
             "->",
             Text.assemble((short_digest(s.to_digest), "bold"), f"\n{s.to_version or '-'}, pushed {ago(s.to_pushed_at, now)}"),
             s.to_ref,
-        )
+        ))
     return table
 
 
@@ -46,8 +64,8 @@ def prune_delete_table(plan: PrunePlan, now: datetime | None = None) -> Table:
         table.add_column(column)
     for item in plan.delete:
         i = item.image
-        table.add_row(item.target, short_digest(i.digest), ", ".join(sorted(i.tags)) or "(untagged)",
-                      ago(i.pushed_at, now), human_size(i.size_bytes), item.reason)
+        table.add_row(*cells(item.target, short_digest(i.digest), ", ".join(sorted(i.tags)) or "(untagged)",
+                             ago(i.pushed_at, now), human_size(i.size_bytes), item.reason))
     return table
 
 
@@ -58,7 +76,7 @@ def prune_kept_table(plan: PrunePlan, now: datetime | None = None) -> Table:
         table.add_column(column)
     for item in plan.protected:
         i = item.image
-        table.add_row(item.target, short_digest(i.digest), ", ".join(sorted(i.tags)), ago(i.pushed_at, now), item.reason)
+        table.add_row(*cells(item.target, short_digest(i.digest), ", ".join(sorted(i.tags)), ago(i.pushed_at, now), item.reason))
     return table
 
 
@@ -87,8 +105,8 @@ def approval_panel(preview: ApprovalPreview, now: datetime | None = None) -> Gro
     for column in ("target", "production now", "version", "", "release digest"):
         table.add_column(column)
     for r in preview.targets:
-        table.add_row(r.target, short_digest(r.current_digest), r.current_version or "-", "->",
-                      Text(short_digest(r.digest), style="bold") if r.digest else Text("no build for this commit", style="red"))
+        table.add_row(*cells(r.target, short_digest(r.current_digest), r.current_version or "-", "->",
+                             Text(short_digest(r.digest), style="bold") if r.digest else Text("no build for this commit", style="red")))
     lines.append(table)
     if preview.commits is None:
         lines.append(Text(f"commits: unknown ({preview.commits_note})", style="dim"))
@@ -99,7 +117,7 @@ def approval_panel(preview: ApprovalPreview, now: datetime | None = None) -> Gro
             lines.append(Text(f"  ... and {len(preview.commits) - 20} more", style="dim"))
     if preview.why_not:
         lines.append(Text(preview.why_not, style="bold red"))
-    return Group(*lines)
+    return Group(*(cell(line) if isinstance(line, Text) else line for line in lines))
 
 
 def audit_table(records: list[AuditRecord]) -> Table:
@@ -107,8 +125,8 @@ def audit_table(records: list[AuditRecord]) -> Table:
     for column in ("time (UTC)", "user", "action", "where", "change", "run", "outcome"):
         table.add_column(column, no_wrap=column in ("time (UTC)", "run", "outcome"))
     for r in records:
-        table.add_row(short_time(r.time), r.user or r.local_user or "-", audit_action(r), audit_where(r), audit_change(r),
-                      str(r.run_id or "-"), Text(r.outcome, style=outcome_style(r.outcome)))
+        table.add_row(*cells(short_time(r.time), r.user or r.local_user or "-", audit_action(r), audit_where(r),
+                             audit_change(r), str(r.run_id or "-"), Text(r.outcome, style=outcome_style(r.outcome))))
     return table
 
 

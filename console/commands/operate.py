@@ -28,11 +28,12 @@ from console.actions.direct import BANNER
 from console.actions.guard import Cancelled, Refused, ensure_writable
 from console.actions.operation import Confirmation, Operation
 from console.actions.progress import Progress
-from console.actions.render import audit_table, prune_kept_table, prune_tables
+from console.actions.render import audit_table, cell, prune_kept_table, prune_tables
 from console.config import Settings
 from console.errors import ConfigError, PlanError, ReadOnlyError
 from console.model import PRODUCTION
 from console.model.images import short_digest
+from console.model.text import plain
 
 
 # --- confirmation: the operation's own question, asked on a terminal ------------------------------
@@ -43,7 +44,7 @@ def _is_tty() -> bool:
 
 async def _ask(prompt: str) -> str:
     try:
-        return await asyncio.to_thread(input, prompt)
+        return await asyncio.to_thread(input, plain(prompt))  # target names come from ECR tags
     except EOFError:
         return ""
 
@@ -71,7 +72,7 @@ def _banner(console: Console) -> None:
 
 def _reporter(console: Console):
     def report(p: Progress) -> None:
-        console.print(f"[dim]{p.stage:>8}[/] {escape(p.message)}")
+        console.print(Text.assemble((f"{p.stage:>8}", "dim"), " ", cell(p.message)))
     return report
 
 
@@ -90,7 +91,7 @@ async def drive(ctx: ActionContext, console: Console, args: argparse.Namespace, 
         await declined(ctx, operation.audit_record(), exc)
         raise
     result = await operation.execute(_reporter(console), **options)
-    console.print(Text(operation.summary(result), style="bold green"))
+    console.print(cell(operation.summary(result), "bold green"))
     return result
 
 
@@ -139,7 +140,7 @@ async def prune_command(args: argparse.Namespace, backend, settings: Settings) -
     operation = prune_action.Prune(ctx, plan, direct=args.direct, reason=args.reason)
     result = await drive(ctx, console, args, operation, extra=prune_kept_table(plan) if plan.protected else None)
     for digest, why in result.refused:
-        console.print(f"  refused {short_digest(digest)}: {escape(why)}")
+        console.print(Text.assemble(f"  refused {short_digest(digest)}: ", cell(why)))
     return 0 if result.complete else 1
 
 
@@ -156,8 +157,8 @@ def audit_command(args: argparse.Namespace) -> int:
         return 0
     console = Console()
     if not records:
-        console.print(f"No actions recorded yet ({log.path}).")
+        console.print(cell(f"No actions recorded yet ({log.path})."))
         return 0
     console.print(audit_table(records))
-    console.print(f"[dim]{log.path}[/]")
+    console.print(cell(log.path, "dim"))
     return 0

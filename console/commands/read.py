@@ -85,22 +85,26 @@ async def images_command(args: argparse.Namespace, _backend, settings: Settings)
 def _print_images(settings: Settings, images, targets: tuple[str, ...], states, limit: int) -> None:
     from rich.console import Console  # the tables only: `--json` does not pay for rich's import
     from rich.table import Table
+    from rich.text import Text
+
+    from console.actions.render import cell, cells
 
     console = Console()
     if not images:
-        console.print(f"ECR repository [b]{settings.ecr_repository}[/b] holds no images yet: push to main to build the first.")
+        console.print(Text.assemble("ECR repository ", cell(settings.ecr_repository, "bold"),
+                                    " holds no images yet: push to main to build the first."))
         return
     where = running_where(states)
     now = datetime.now(timezone.utc)
     for target, group in group_by_target(images, targets).items():
-        table = Table(title=f"{target} ({len(group)} images)", title_justify="left", expand=False)
+        table = Table(title=cell(f"{target} ({len(group)} images)"), title_justify="left", expand=False)
         for column in ("digest", "version", "tags", "pushed", "size", "runs in"):
             table.add_column(column)
         for image in group[:limit]:
-            table.add_row(
+            table.add_row(*cells(
                 short_digest(image.digest), image_version(image, targets) or "-", ", ".join(sorted(image.tags)),
                 ago(image.pushed_at, now), human_size(image.size_bytes), ", ".join(where.get(image.digest, [])) or "-",
-            )
+            ))
         console.print(table)
 
 
@@ -113,32 +117,36 @@ def _print_json(payload: dict) -> None:
 def _print_status(snapshot: Snapshot) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
+
+    from console.actions.render import cell, cells
 
     console = Console()
     now = datetime.now(timezone.utc)
     layout = snapshot.layout
-    where = (f"ECR [b]{snapshot.ecr_repository}[/b]" if not snapshot.production_repository
-             else f"ECR staging [b]{layout['staging_repository']}[/b], production [b]{layout['production_repository']}[/b]")
-    console.print(f"[b]{snapshot.repo}[/b]  {where}")
+    where = (Text.assemble("ECR ", cell(snapshot.ecr_repository, "bold")) if not snapshot.production_repository
+             else Text.assemble("ECR staging ", cell(layout["staging_repository"], "bold"), ", production ",
+                                cell(layout["production_repository"], "bold")))
+    console.print(Text.assemble(cell(snapshot.repo, "bold"), "  ", where))
     if snapshot.approvals:
         for run, approval in snapshot.approvals:
             can = "you can approve" if approval.current_user_can_approve else "you cannot approve"
-            console.print(
-                f"[reverse yellow] WAITING [/] {approval.environment} for {run.head_branch} (run {run.id}); "
-                f"reviewers: {', '.join(approval.reviewers) or '-'}; {can}"
-            )
+            console.print(Text.assemble((" WAITING ", "reverse yellow"), cell(
+                f" {approval.environment} for {run.head_branch} (run {run.id}); "
+                f"reviewers: {', '.join(approval.reviewers) or '-'}; {can}")))
     table = Table(title="Environments", title_justify="left")
     for column in ("environment", "target", "version", "digest", "since", "via"):
         table.add_column(column)
     for state in snapshot.states:
-        table.add_row(state.environment, state.target, state.label, short_digest(state.digest),
-                      since_label(state, now), via_label(state, snapshot.runs))
+        table.add_row(*cells(state.environment, state.target, state.label, short_digest(state.digest),
+                             since_label(state, now), via_label(state, snapshot.runs)))
     console.print(table if snapshot.states else "No targets found in ECR yet: push to main to build the first images.")
     runs = Table(title="Recent runs", title_justify="left")
     for column in ("workflow", "#", "status", "ref", "actor", "when"):
         runs.add_column(column)
     for run in snapshot.runs[:10]:
-        runs.add_row(run.name, str(run.run_number), run.outcome, run.head_branch or "-", run.actor, ago(run.created_at, now))
+        runs.add_row(*cells(run.name, str(run.run_number), run.outcome, run.head_branch or "-", run.actor,
+                            ago(run.created_at, now)))
     console.print(runs if snapshot.runs else "No workflow runs yet.")
     for warning in snapshot.errors:
-        console.print(f"[yellow]warning:[/] {warning}")
+        console.print(Text.assemble(("warning:", "yellow"), " ", cell(warning)))

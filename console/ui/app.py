@@ -26,6 +26,7 @@ from textual.worker import Worker, WorkerState
 from console.config import Settings
 from console.errors import ConsoleError, RateLimited
 from console.model import Snapshot
+from console.model.text import plain
 from console.ui.commands import ConsoleCommands
 from console.ui.format import run_label
 from console.ui.keys import APP_BINDINGS, VIEWS
@@ -71,7 +72,13 @@ class GhaecrApp(App):
         self._prepare: Callable[[Snapshot], Prepared] = self._preparer  # phase one (the bench times it)
         self._refresh_worker: Worker | None = None
         self._listed_at: float | None = None  # monotonic time of the last ECR listing
-        self.sub_title = f"{settings.repo} → ECR {settings.ecr_repository}"
+        self.sub_title = plain(f"{settings.repo} → ECR {settings.ecr_repository}")
+
+    def notify(self, message: str, *, title: str = "", severity: Any = "information", timeout: float | None = None,
+               markup: bool = False) -> None:
+        """Every notification (screens' and widgets' too: they call this) is data: run names,
+        branches, errors and search terms are shown as written, never read as markup."""
+        super().notify(plain(message, lines=True), title=plain(title), severity=severity, timeout=timeout, markup=False)
 
     # --- lifecycle -----------------------------------------------------------------------------
 

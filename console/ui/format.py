@@ -5,8 +5,16 @@ Ages, durations and sizes are in console.model.format (shared with the CLI)."""
 from __future__ import annotations
 
 from rich.text import Text
+from textual.content import Content
 
 from console.model import Deployment, WorkflowRun
+from console.model.text import plain
+
+
+def with_data(template: str, **values: object) -> Content:
+    """A markup template (``[b]$repo[/b]``) filled with data: Textual substitutes the values as
+    text, so brackets in them are not markup; control characters are made visible first."""
+    return Content.from_markup(template, **{name: plain(value, lines=True) for name, value in values.items()})
 
 # One glyph + one style per run outcome, so a status reads the same on every screen.
 STATUS_STYLE: dict[str, tuple[str, str]] = {

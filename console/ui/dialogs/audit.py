@@ -13,8 +13,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from console.actions.audit import AuditLog, AuditRecord
-from console.actions.render import audit_action, audit_change, audit_where, outcome_style, short_time
+from console.actions.render import audit_action, cell, audit_change, audit_where, outcome_style, short_time
 from console.ui.widgets.footer import KeyFooter
+from console.ui.widgets.tables import TextTable
 
 
 def detail(record: AuditRecord) -> Text:
@@ -30,7 +31,7 @@ def detail(record: AuditRecord) -> Text:
             value = json.dumps(value, sort_keys=True)
         text.append(f"{name:>12} ", style="bold").append(f"{value}\n")
     text.rstrip()
-    return text
+    return cell(text)
 
 
 class AuditScreen(Screen):
@@ -43,7 +44,7 @@ class AuditScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static("Audit log", classes="title")
-        yield DataTable(id="records", cursor_type="row", zebra_stripes=True)
+        yield TextTable(id="records", cursor_type="row", zebra_stripes=True)
         yield Static("", id="detail")
         yield KeyFooter()
 
@@ -62,7 +63,7 @@ class AuditScreen(Screen):
             table.add_row(short_time(r.time), audit_action(r), Text(r.outcome, style=outcome_style(r.outcome)),
                           audit_where(r), audit_change(r), r.user or r.local_user or "-", str(r.run_id or "-"))
         if not self.records:
-            self.query_one("#detail", Static).update(f"No actions recorded yet ({self.log_file.path}).")
+            self.query_one("#detail", Static).update(cell(f"No actions recorded yet ({self.log_file.path})."))
         table.focus()
 
     @on(DataTable.RowHighlighted)

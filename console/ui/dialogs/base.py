@@ -23,6 +23,7 @@ from console.actions.attempt import declined
 from console.actions.guard import Cancelled, is_running
 from console.actions.operation import Operation
 from console.actions.progress import Progress
+from console.actions.render import cell
 from console.config import Settings
 from console.errors import ConsoleError
 from console.ui.dialogs.compact import compact_controls
@@ -70,9 +71,9 @@ class ActionScreen(Screen):
 
     def compose_head(self, title: str, action: str) -> ComposeResult:
         """Title bar, and in read-only mode a banner saying the action is off."""
-        yield Static(title, classes="title")
+        yield Static(cell(title), classes="title")
         if reason := self.read_only_reason(action):
-            yield Static(reason, classes="banner", id="read-only")
+            yield Static(cell(reason), classes="banner", id="read-only")
 
     def compose_tail(self) -> ComposeResult:
         """Status line, progress log and key footer: the bottom of every action screen."""
@@ -90,13 +91,13 @@ class ActionScreen(Screen):
         self.status_text = message
         status = self.query_one("#status", Static)
         status.set_classes(kind)
-        status.update(Text(message))
+        status.update(cell(message))
 
     def report(self, progress: Progress) -> None:
         """Progress callback for the actions layer (runs on the event loop: safe to touch widgets)."""
         log = self.query_one("#progress", RichLog)
         log.add_class("shown")  # hidden until there is progress: small terminals need the room
-        log.write(Text.assemble((f"{progress.stage:>8} ", "dim"), progress.message))
+        log.write(cell(Text.assemble((f"{progress.stage:>8} ", "dim"), progress.message)))
 
     def read_only_reason(self, action: str) -> str | None:
         if self.settings.read_only:

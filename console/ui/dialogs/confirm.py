@@ -7,6 +7,7 @@ Cancel has the focus when it opens, so Enter (or Escape) never confirms by accid
 from __future__ import annotations
 
 from rich.console import RenderableType
+from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,6 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from console.actions.render import cell
 from console.ui.dialogs.compact import COMPACT_BELOW, compact_controls
 
 
@@ -50,13 +52,13 @@ class ConfirmModal(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.title_text, id="confirm-title")
+            yield Label(cell(self.title_text), id="confirm-title")
             if self.banner:
-                yield Static(self.banner, id="confirm-banner")
+                yield Static(cell(self.banner), id="confirm-banner")
             with VerticalScroll(id="confirm-body"):
-                yield Static(self.body)
+                yield Static(cell(self.body) if isinstance(self.body, str) else self.body)
             if self.require:
-                yield Label(f"Type [b]{self.require}[/b] to confirm:")
+                yield Label(Text.assemble("Type ", cell(self.require, "bold"), " to confirm:"))
                 yield Input(placeholder="type it here", id="confirm-input", select_on_focus=False)
             yield Static("", id="confirm-hint")
             with Horizontal():

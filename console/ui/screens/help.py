@@ -9,6 +9,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from console.actions.render import cells
 from console.ui.keys import APP_BINDINGS, HELP_NOTES, TABLE_KEYS, key_for
 
 
@@ -18,9 +19,9 @@ def help_table(keymap: dict[str, str], extra: list[Binding]) -> Table:
     table.add_column(ratio=1)
     table.add_column(style="dim", no_wrap=True)  # the binding id, for the config file's [keys] table
     for binding in [*APP_BINDINGS, *extra]:
-        table.add_row(key_for(binding, keymap), HELP_NOTES.get(binding.id or "", binding.description), binding.id)
+        table.add_row(*cells(key_for(binding, keymap), HELP_NOTES.get(binding.id or "", binding.description), binding.id))
     for keys, what in TABLE_KEYS:
-        table.add_row(keys, what, "")
+        table.add_row(*cells(keys, what, ""))
     return table
 
 

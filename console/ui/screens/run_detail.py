@@ -10,8 +10,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
+from console.actions.render import cell
 from console.model import Job, WorkflowRun
 from console.model.format import ago, span
+from console.model.text import plain
 from console.ui.format import run_label, run_status, status_text
 from console.ui.messages import JobsLoaded, LogLoaded
 from console.ui.refresh import FAST_SECONDS
@@ -95,7 +97,7 @@ class RunDetailScreen(Screen):
     def on_worker_failed(self, reason: str) -> None:
         """Called by the app's error router for this screen's workers."""
         self.query_one("#jobs", DataTable).border_title = "Jobs (could not load)"
-        self.query_one("#run-summary", Static).update(Text(f"⚠ {reason}", "bold red"))
+        self.query_one("#run-summary", Static).update(cell(f"⚠ {reason}", "bold red"))
 
     def _summarize(self) -> None:
         run, now = self.run, self.app.now()  # type: ignore[attr-defined]
@@ -104,8 +106,8 @@ class RunDetailScreen(Screen):
                                 f" · {run.head_branch or '-'} · {run.event} · {run.actor} · "
                                 f"{ago(run.run_started_at or run.created_at, now)} · {took}\n",
                                 (run.display_title, "italic"))
-        self.query_one("#run-summary", Static).update(summary)
-        self.sub_title = f"{run_label(run)} · {self.app.settings.repo}"  # type: ignore[attr-defined]
+        self.query_one("#run-summary", Static).update(cell(summary))
+        self.sub_title = plain(f"{run_label(run)} · {self.app.settings.repo}")  # type: ignore[attr-defined]
 
     def selected_job(self) -> Job | None:
         return self.jobs.get(selected_key(self.query_one("#jobs", DataTable)) or "")
@@ -117,7 +119,7 @@ class RunDetailScreen(Screen):
         steps = job.steps if job else ()
         replace_rows(table, ((str(s.number), (str(s.number), s.name, status_text(s.conclusion or s.status),
                                                span(s.duration))) for s in steps))
-        table.border_title = f"Steps of {job.name}" if job else "Steps"
+        table.border_title = cell(f"Steps of {job.name}") if job else "Steps"
         if job and job.failed_step:
             table.move_cursor(row=steps.index(job.failed_step), animate=False)
 
@@ -127,7 +129,7 @@ class RunDetailScreen(Screen):
         if job is None:
             return
         log = self.query_one("#log", LogView)
-        log.border_title = f"Log of {job.name} (loading…)"
+        log.border_title = cell(f"Log of {job.name} (loading…)")
         self.run_worker(self._fetch_log(job), name="log", group="run-log", exclusive=True, exit_on_error=False)
 
     async def _fetch_log(self, job: Job) -> None:
@@ -140,7 +142,7 @@ class RunDetailScreen(Screen):
         failed = job.failed_step if job else None
         log.set_text(message.text, failed.name if failed else None)
         where = f" · opened at failed step '{failed.name}' (e)" if failed else ""
-        log.border_title = f"Log of {job.name if job else message.job_id} · {len(log.lines)} lines{where}"
+        log.border_title = cell(f"Log of {job.name if job else message.job_id} · {len(log.lines)} lines{where}")
         log.focus()
 
     # --- log search ----------------------------------------------------------------------------

@@ -13,16 +13,16 @@ from textual.widgets import Input, Static
 
 from console.model import Image, Snapshot
 from console.model.images import image_build_sha
-from console.ui.format import web_base
+from console.ui.format import web_base, with_data
 from console.ui.prepare import Prepared
 from console.ui.views.base import View
 from console.ui.widgets.virtual_table import Column, VirtualTable
 
 COLUMNS = [Column("Tags"), Column("Digest", 12), Column("Pushed (UTC)", 16), Column("Size", 9, "right"),
            Column("Runs in", 12)]
-EMPTY = ("No images in ECR repository '{ecr}'. The CD workflow pushes sha-<commit>-<target> images on every "
+EMPTY = ("No images in ECR repository '$ecr'. The CD workflow pushes sha-<commit>-<target> images on every "
          "push to main; check the repository name and region if you expected some.")
-LOADING = "Loading every image of ECR repository '{ecr}'… (the overview is already complete)."
+LOADING = "Loading every image of ECR repository '$ecr'… (the overview is already complete)."
 
 
 class ImagesView(View):
@@ -49,7 +49,7 @@ class ImagesView(View):
         self._total = prepared.image_count
         self.set_class(not snapshot.images or not snapshot.images_complete, "-empty")
         message = EMPTY if snapshot.images_complete else LOADING
-        self.query_one("#images-empty", Static).update(message.format(ecr=snapshot.ecr_repository))
+        self.query_one("#images-empty", Static).update(with_data(message, ecr=snapshot.ecr_repository))
         if prepared.image_rows is not None and prepared.image_rows is not self._rows:  # else keep the table
             self._rows = prepared.image_rows
             self.table.set_rows(self._rows)

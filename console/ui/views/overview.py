@@ -11,14 +11,14 @@ from textual.widgets import DataTable, Static
 from console.model import PRODUCTION, STAGING, Snapshot, TargetState, WorkflowRun
 from console.model.images import short_digest
 from console.model.format import ago, run_of, since_label, span, via_parts
-from console.ui.format import run_label, run_status, web_base
+from console.ui.format import run_label, run_status, web_base, with_data
 from console.ui.prepare import Prepared
 from console.ui.views.base import View
 from console.ui.widgets.tables import replace_rows, row_table, selected_key
 
 EMPTY_HELP = (
-    "Nothing to show yet: no workflow runs in [b]{repo}[/b] and no images in ECR repository "
-    "[b]{ecr}[/b].\n\n"
+    "Nothing to show yet: no workflow runs in [b]$repo[/b] and no images in ECR repository "
+    "[b]$ecr[/b].\n\n"
     "• New repository? Push a commit to main: the bundled CI/CD workflows build, push "
     "[b]sha-<commit>-<target>[/b] images and deploy staging.\n"
     "• Expected data? Check the repository and ECR names (GHAECR_REPO, GHAECR_ECR_REPOSITORY, "
@@ -101,7 +101,7 @@ class OverviewView(View):
         empty = not snapshot.runs and not snapshot.images
         self.set_class(empty, "-empty")
         self.query_one("#overview-empty", Static).update(
-            EMPTY_HELP.format(repo=snapshot.repo, ecr=snapshot.ecr_repository) if empty else "")
+            with_data(EMPTY_HELP, repo=snapshot.repo, ecr=snapshot.ecr_repository) if empty else "")
         approvals = self.query_one("#pending", DataTable)
         replace_rows(approvals, approvals_rows(snapshot, now))
         approvals.border_title = f"⚠ PENDING APPROVAL ({len(snapshot.approvals)})"
@@ -119,8 +119,8 @@ class OverviewView(View):
     def show_problem(self, reason: str) -> None:
         self.set_class(True, "-empty")
         self.query_one("#overview-empty", Static).update(
-            f"[b]Could not load anything yet.[/b]\n\n{reason}\n\nThe console retries by itself; press [b]r[/b] "
-            "to retry now.")
+            with_data("[b]Could not load anything yet.[/b]\n\n$reason\n\nThe console retries by itself; press [b]r[/b] "
+                      "to retry now.", reason=reason))
 
     def _focused_table(self) -> DataTable | None:
         focused = self.screen.focused

@@ -10,6 +10,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from console.model.text import plain
 from console.ui.keys import movement_bindings
 
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z ")
@@ -18,8 +19,9 @@ GROUP = "##[group]"
 
 
 def clean(text: str) -> list[str]:
-    """Lines without GitHub's timestamp prefix (the column wastes a third of an 80-column screen)."""
-    return [TIMESTAMP.sub("", line).replace("\t", "    ") for line in text.splitlines()]
+    """Lines without GitHub's timestamp prefix (the column wastes a third of an 80-column screen),
+    without colour and hyperlink sequences, other control characters shown (console/model/text.py)."""
+    return [plain(TIMESTAMP.sub("", line).replace("\t", "    "), sequences="strip") for line in text.splitlines()]
 
 
 def failure_line(lines: list[str], step_name: str | None = None) -> int | None:

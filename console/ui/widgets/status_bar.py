@@ -8,6 +8,7 @@ from datetime import datetime
 from rich.text import Text
 from textual.widgets import Static
 
+from console.actions.render import cell
 from console.model import RateLimit
 from console.model.format import ago, span
 
@@ -50,7 +51,7 @@ def status_line(state: DataState, now: datetime, read_only: bool = False) -> Tex
         text.append(f"\n{state.stale_reason} Retrying by itself; r retries now.", "red")
     elif state.partial:
         text.append(f"\n⚠ {state.partial[0]}", "yellow")
-    return text
+    return cell(text)  # the reasons quote GitHub's and AWS's messages
 
 
 class StatusBar(Static):

@@ -6,10 +6,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from rich.text import Text
 from textual.widgets import DataTable
+from textual.widgets.data_table import RowKey
+
+from console.actions.render import cell
 
 
-class RowTable(DataTable):
+class TextTable(DataTable):
+    """A DataTable whose cells are data: a str cell is not read as markup (DataTable would) and
+    control characters in any cell are shown, not sent to the terminal (console/model/text.py)."""
+
+    def add_row(self, *cells: Any, height: int | None = 1, key: str | None = None, label: Any = None) -> RowKey:
+        return super().add_row(*(cell(c) if isinstance(c, (str, Text)) else c for c in cells),
+                               height=height, key=key, label=label)
+
+
+class RowTable(TextTable):
     """A row-cursor DataTable whose one width-0 column fills the width left by the fixed ones."""
 
     def __init__(self, *columns: tuple[str, int], id: str | None = None, min_flex: int = 8) -> None:

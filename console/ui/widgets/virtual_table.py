@@ -21,6 +21,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from console.actions.render import cell as as_data
+from console.model.text import plain
 from console.ui.keys import movement_bindings
 
 
@@ -221,7 +223,7 @@ class VirtualTable(ScrollView, can_focus=True):
         if on_cursor:
             style = style + self._style("virtual-table--cursor")
         if row.header:
-            strip = Strip([Segment(" " + str(row.cells[0]) + " " * width, style)]).crop(0, width)
+            strip = Strip([Segment(" " + plain(row.cells[0]) + " " * width, style)]).crop(0, width)
         else:
             strip = self._strip(row.cells, style, width, scroll_x)
         self._strips[key] = strip
@@ -231,7 +233,7 @@ class VirtualTable(ScrollView, can_focus=True):
         widths = self._widths(width)
         segments: list[Segment] = []
         for column, cell, cell_width in zip(self.columns, cells, widths):
-            text = cell.copy() if isinstance(cell, Text) else Text(str(cell))
+            text = as_data(cell)  # a copy: truncated and padded below
             text.truncate(cell_width, overflow="ellipsis", pad=True)
             if column.justify == "right":
                 text.rstrip()
