@@ -141,11 +141,7 @@ def _protection_rules(api: str, st: GitHubState, env: EnvironmentRec) -> list[di
 
 def environment(api: str, st: GitHubState, env: EnvironmentRec) -> dict:
     return {
-        "id": env.id,
-        "node_id": node_id("Environment", env.id),
-        "name": env.name,
-        "url": f"{api}/repos/{st.full_name}/environments/{env.name}",
-        "html_url": f"{HTML}/{st.full_name}/deployments/activity_log?environments_filter={env.name}",
+        **_environment_ref(api, st, env),
         "created_at": iso(env.created_at),
         "updated_at": iso(env.created_at),
         "can_admins_bypass": True,
