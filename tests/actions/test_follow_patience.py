@@ -77,3 +77,21 @@ async def test_a_run_unreadable_past_the_bound_is_unknown_not_failed(sandbox, ma
     sandbox.faults.reset()
     sandbox.wait_run(run.id)  # the run went on regardless
     assert sandbox.run(run.id).conclusion == "success"
+
+
+async def test_a_storm_of_502s_while_following_is_waited_out(sandbox, make_ctx, audit_log):
+    ctx = make_ctx(clock=sandbox.clock)
+    ctx.github.retry.backoff = 0.001  # githubkit's own retries (wall time) stay short
+    progress = []
+
+    def storm_once_following(p):
+        progress.append(p)
+        if p.stage == "follow" and not any(q.stage == "follow" for q in progress[:-1]):
+            sandbox.faults.fail_next_5xx = 12  # three reads in a row fail even after their retries
+
+    plan, _ = await rollback.plan(ctx, ["minimal"])
+    result = await rollback.execute(ctx, plan, report=storm_once_following)
+
+    assert result.run.succeeded and refused_reads(sandbox, 502) == 12
+    assert [r.outcome for r in audit_log.read()] == ["succeeded"]
+    assert sum(1 for p in progress if p.stage == "wait" and "answered 502" in p.message) == 3
