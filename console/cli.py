@@ -79,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     register_all(subparsers)
     for name, sub in subparsers.choices.items():
-        if name not in ("config", "sandbox", "completion"):
+        if name not in ("config", "sandbox", "completion", "init"):
             _global_flags(sub, suppress=True)
     parser.set_defaults(root_parser=parser)  # for `completion`, which describes the whole parser
     return parser

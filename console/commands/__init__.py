@@ -12,7 +12,7 @@ import argparse
 import importlib
 
 _MODULES = ("console.commands.read", "console.commands.actions", "console.commands.config_cmd", "console.commands.sandbox_cmd",
-            "console.commands.completion", "console.commands.doctor")
+            "console.commands.completion", "console.commands.doctor", "console.commands.init_cmd")
 
 
 def register_all(subparsers: argparse._SubParsersAction) -> None:

@@ -5,22 +5,17 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from pathlib import Path
 
 from starlette.requests import Request
 
 from console.sandbox.http_features import Reply, not_found
 from console.sandbox.state import GitHubState
-
-# The workflows this package ships, in a clone or an editable install (the repository's own .github).
-BUNDLED = Path(__file__).resolve().parents[2] / ".github" / "workflows"
+from console.scaffold import bundled_files
 
 
 def bundled_workflows() -> dict[str, str]:
-    """path -> text of the bundled workflows ({} when the package was installed without them)."""
-    if not BUNDLED.is_dir():
-        return {}
-    return {f".github/workflows/{p.name}": p.read_text(encoding="utf-8") for p in sorted(BUNDLED.glob("*.yml"))}
+    """path -> text of the workflows this package ships (package data: the repository's own .github)."""
+    return {path: text for path, text in bundled_files() if path.startswith(".github/workflows/")}
 
 
 def content_file(api: str, st: GitHubState, path: str, text: str) -> dict:
