@@ -11,20 +11,22 @@ import argparse
 import asyncio
 import gc
 import os
+import signal
 import sys
 import traceback
+from collections.abc import Awaitable, Sequence
 from dataclasses import replace
-from collections.abc import Sequence
 from typing import Any
 
 from console import __version__
 from console.commands import register_all
 from console.config import build_settings, detect_repo_from_git, read_config_file, Settings
 from console.github_host import DOTCOM_TOKENS, ENTERPRISE_TOKENS, find_token, host_of, missing_token_message, remote_host
-from console.errors import AuthError, ConfigError, ConsoleError
+from console.errors import AuthError, ConfigError, ConsoleError, Stopped
 from console.model.text import one_line
 
 PROG = "ghaecr-console"
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -106,6 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             sandbox = _start_sandbox(getattr(args, "production_repo", None))
         if getattr(args, "wiring", "backend") == "none":
             return args.handler(args)
+        if getattr(args, "wiring", "backend") == "on-demand":  # `audit`: GitHub only if an earlier attempt needs reconciling
+            return asyncio.run(_stoppable(args.handler(args, lambda: _connect(args))))
         # `images` reads ECR only: no token, so no `gh auth token` subprocess either.
         wants_token = getattr(args, "needs_token", getattr(args, "wiring", "backend") != "settings")
         settings = load_settings(args, needs_token=wants_token)
@@ -149,9 +153,40 @@ async def _run_command(args: argparse.Namespace, settings: Settings) -> int:
         return await args.handler(args, None, settings)
     backend = _build_backend(settings)
     try:
-        return await args.handler(args, backend, settings)
+        return await _stoppable(args.handler(args, backend, settings))
     finally:
         await backend.aclose()
+
+
+async def _stoppable(command: Awaitable[int]) -> int:
+    """Run ``command``; SIGTERM, SIGHUP or SIGINT cancel it with the signal's name (an action in
+    progress records ``interrupted`` with its run id), then the process exits 128 + the signal."""
+    task = asyncio.ensure_future(command)
+    loop = asyncio.get_running_loop()
+    stopped: list[signal.Signals] = []
+
+    def stop(sig: signal.Signals) -> None:
+        if not stopped:  # a second signal must not cut the recording of the first short
+            stopped.append(sig)
+            task.cancel(f"stopped by {sig.name}")
+
+    for sig in STOP_SIGNALS:
+        loop.add_signal_handler(sig, stop, sig)
+    try:
+        return await task
+    except asyncio.CancelledError:
+        if stopped:
+            raise Stopped(stopped[0]) from None
+        raise
+    finally:
+        for sig in STOP_SIGNALS:
+            loop.remove_signal_handler(sig)
+
+
+def _connect(args: argparse.Namespace):
+    """(backend, settings) for a command that only sometimes needs them."""
+    settings = load_settings(args)
+    return _build_backend(settings), settings
 
 
 def _build_backend(settings: Settings):
@@ -166,8 +201,9 @@ def _run_tui(settings: Settings) -> int:
     from console.ui.app import GhaecrApp
 
     backend = _build_backend(settings)
-    GhaecrApp(backend, settings).run()
-    return 0
+    app = GhaecrApp(backend, settings)
+    app.run()
+    return app.return_code or 0  # 128 + the signal when TERM/HUP stopped it
 
 
 def _start_sandbox(production_repository: str | None = None):

@@ -6,6 +6,7 @@ stays alive. Never put a token in a message.
 
 from __future__ import annotations
 
+import signal
 from datetime import datetime
 
 
@@ -20,6 +21,16 @@ class ConsoleError(Exception):
 
     def __str__(self) -> str:  # pragma: no cover - trivial
         return self.message
+
+
+class Stopped(ConsoleError):
+    """A signal (TERM, HUP, INT) stopped a command; exits 128 + the signal's number, like a shell."""
+
+    def __init__(self, sig: int) -> None:
+        name = signal.Signals(sig).name
+        super().__init__(f"Stopped by {name}; an action under way is recorded as interrupted "
+                         "(`ghaecr-console audit` shows it, and what became of it once it has ended).")
+        self.exit_code = 128 + int(sig)
 
 
 class ConfigError(ConsoleError):

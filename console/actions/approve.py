@@ -186,7 +186,9 @@ class Review(Operation):
             reviewing = preview.approvable
             with single_flight(ctx.settings.repo, f"review of run {preview.run.id}"):
                 attempt.intend()
+                await self._still_waiting(reviewing)
                 report(Progress("dispatch", f"{action} {', '.join(p.environment for p in reviewing)} for run {preview.run.id}"))
+                attempt.sending()
                 try:
                     await review_once(ctx.github, preview.run.id, reviewing, self.approve, self.comment, report)
                 except PermissionDenied as exc:  # the token lacks a permission: a refusal, nothing was sent
@@ -194,6 +196,15 @@ class Review(Operation):
                 if not follow:
                     return ReviewResult(preview, self.approve, None, ())
                 return await self._follow(record, reviewing, report)
+
+    async def _still_waiting(self, reviewing: tuple[PendingApproval, ...]) -> None:
+        """Re-read the run's pending deployments just before reviewing: a preview can be minutes
+        old, and someone else may have reviewed meanwhile."""
+        now = {p.environment_id for p in await self.ctx.github.pending_deployments(self.review.run.id)}
+        gone = [p.environment for p in reviewing if p.environment_id not in now]
+        if gone:
+            raise PlanError(f"Run {self.review.run.id} no longer waits for review of {', '.join(gone)} "
+                            "(reviewed meanwhile?); nothing was sent — reload to see its state.")
 
     async def _follow(self, record: AuditRecord, reviewing: tuple[PendingApproval, ...], report: ProgressFn) -> ReviewResult:
         preview, action = self.review, self.action

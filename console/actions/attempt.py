@@ -9,6 +9,8 @@ A record that cannot be written stops the attempt before anything changes."""
 from __future__ import annotations
 
 import asyncio
+import os
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
@@ -50,13 +52,19 @@ class Attempt:
     ctx: ActionContext
     record: AuditRecord
     intended: bool = False
+    requested: bool = False  # a write request may have gone out (from here on only GitHub/ECR can tell)
+
+    def sending(self) -> None:
+        """Say a write request (dispatch, review, an ECR change) is about to go out."""
+        self.requested = True
 
     def intend(self) -> str:
         """Write the intent line (fsync'd) before the first write request; return the request id.
         Raises ConsoleError when it cannot be written whole: then nothing is sent."""
         self.record.request_id = self.record.request_id or new_request_id()
         intent = replace(self.record, outcome=INTENT, error=None,
-                         user=self.record.user or self.ctx.known_user or local_user() or None)
+                         user=self.record.user or self.ctx.known_user or local_user() or None,
+                         result={**self.record.result, "console": {"pid": os.getpid(), "host": socket.gethostname()}})
         try:
             self.ctx.audit.append(intent, sync=True)
         except ConsoleError as exc:
@@ -79,6 +87,8 @@ async def recorded(ctx: ActionContext, record: AuditRecord) -> AsyncIterator[Att
         raise
     except (asyncio.CancelledError, KeyboardInterrupt) as exc:
         record.outcome, record.error = INTERRUPTED, _interruption(exc, attempt)
+        if attempt.intended:
+            record.result["requested"] = attempt.requested  # False: nothing to reconcile
         raise
     except Exception as exc:
         record.outcome, record.error = FAILED, f"unexpected {type(exc).__name__}: {exc}"
@@ -91,7 +101,7 @@ async def recorded(ctx: ActionContext, record: AuditRecord) -> AsyncIterator[Att
 
 def _interruption(exc: BaseException, attempt: Attempt) -> str:
     why = str(exc.args[0]) if isinstance(exc, asyncio.CancelledError) and exc.args else "the console was stopped"
-    if not attempt.intended:
+    if not attempt.requested:
         return f"{why} before any change was requested; nothing was changed"
     run = f" run {attempt.record.run_id}" if attempt.record.run_id else ""
     return f"{why} while carrying it out{run}; the next start records what happened"

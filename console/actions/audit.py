@@ -78,8 +78,8 @@ class AuditRecord:
 
     @property
     def is_open(self) -> bool:
-        """An intent (or an interruption) without a final outcome yet."""
-        return self.outcome in (INTENT, INTERRUPTED)
+        """An intent, or an interruption after a write request went out: no final outcome yet."""
+        return self.outcome == INTENT or (self.outcome == INTERRUPTED and self.result.get("requested") is not False)
 
 
 _STR, _OPT_STR = (str,), (str, type(None))

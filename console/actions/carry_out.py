@@ -98,9 +98,11 @@ class PlannedOperation(Operation):
                 done = CarriedOut()
                 if self.direct:
                     report(Progress("dispatch", self.DIRECT_PROGRESS))
+                    attempt.sending()
                     done.direct_result = await self.direct_change(record, report)
                 else:
                     await refuse_if_active(ctx.github, ctx.settings, self.name)
+                    attempt.sending()
                     dispatched = await dispatch_cd(ctx.github, ctx.settings, self.inputs(), report, request_id=request_id)
                     record.run_id, record.run_url = dispatched.run_id, dispatched.html_url
                     await yield_to_earlier(ctx.github, ctx.settings, self.name, dispatched, report)

@@ -4,6 +4,8 @@ A subcommand sets ``handler`` and a ``wiring``:
 - ``"backend"`` (default): ``async handler(args, backend, settings) -> int``
 - ``"settings"``: ``async handler(args, None, settings) -> int`` (builds only what it needs)
 - ``"none"``: ``handler(args) -> int`` (no settings needed: config path, sandbox serve)
+- ``"on-demand"``: ``async handler(args, connect) -> int``; ``connect()`` gives (backend, settings)
+  only when the command turns out to need GitHub (``audit``, to reconcile an open attempt)
 """
 
 from __future__ import annotations

@@ -43,7 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                               description="The append-only audit log of every action attempted from this machine.")
     p.add_argument("--json", action="store_true", help="print JSON (a list, newest first)")
     p.add_argument("--limit", type=int, default=20, metavar="N", help="records to show (default 20)")
-    p.set_defaults(handler=operate("audit_command"), wiring="none")
+    p.set_defaults(handler=operate("audit_command"), wiring="on-demand")
 
 
 def _confirm_flags(p: argparse.ArgumentParser) -> None:

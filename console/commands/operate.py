@@ -22,15 +22,16 @@ from console.actions import approve as approve_action
 from console.actions import prune as prune_action
 from console.actions import rollback as rollback_action
 from console.actions.attempt import declined
-from console.actions.audit import AuditLog, AuditRecord
+from console.actions.audit import AUDIT_FILE, AuditLog, AuditRecord, latest_per_attempt
 from console.actions.context import ActionContext
 from console.actions.direct import BANNER
 from console.actions.guard import Cancelled, Refused, ensure_writable
 from console.actions.operation import Confirmation, Operation
 from console.actions.progress import Progress
+from console.actions.reconcile import open_attempts, reconcile
 from console.actions.render import audit_table, cell, prune_kept_table, prune_tables
-from console.config import Settings
-from console.errors import ConfigError, PlanError, ReadOnlyError
+from console.config import Settings, state_dir
+from console.errors import ConfigError, ConsoleError, PlanError, ReadOnlyError
 from console.model import PRODUCTION
 from console.model.images import short_digest
 from console.model.text import plain
@@ -95,6 +96,18 @@ async def drive(ctx: ActionContext, console: Console, args: argparse.Namespace, 
     return result
 
 
+async def started(backend, settings: Settings) -> ActionContext:
+    """The action context, once earlier attempts left open are reconciled (the operator is told)."""
+    ctx = ActionContext.from_backend(backend, settings)
+    tell(await reconcile(ctx))
+    return ctx
+
+
+def tell(lines: list[str]) -> None:
+    for line in lines:
+        print(f"note: {line}", file=sys.stderr)
+
+
 async def writable(ctx: ActionContext, action: str, **fields) -> None:
     """Read-only refusal happens before any request (not even a plan), and is recorded."""
     try:
@@ -108,7 +121,7 @@ async def writable(ctx: ActionContext, action: str, **fields) -> None:
 
 async def approve_command(args: argparse.Namespace, backend, settings: Settings) -> int:
     action = "reject" if args.reject else "approve"
-    ctx = ActionContext.from_backend(backend, settings)
+    ctx = await started(backend, settings)
     await writable(ctx, action, mode="api", run_id=args.run_id)
     preview = await approve_action.preview(ctx, args.run_id)
     operation = approve_action.Review(ctx, preview, approve=not args.reject, comment=args.comment)
@@ -119,7 +132,7 @@ async def approve_command(args: argparse.Namespace, backend, settings: Settings)
 async def rollback_command(args: argparse.Namespace, backend, settings: Settings) -> int:
     if args.all == bool(args.targets):
         raise ConfigError("Name the target(s) to roll back, or pass --all (not both).")
-    ctx = ActionContext.from_backend(backend, settings)
+    ctx = await started(backend, settings)
     await writable(ctx, "rollback", mode="direct" if args.direct else "workflow", environment=PRODUCTION,
                    targets=list(args.targets))
     plan, _ = await rollback_action.plan(ctx, None if args.all else args.targets, args.to_version)
@@ -128,7 +141,7 @@ async def rollback_command(args: argparse.Namespace, backend, settings: Settings
 
 
 async def prune_command(args: argparse.Namespace, backend, settings: Settings) -> int:
-    ctx = ActionContext.from_backend(backend, settings)
+    ctx = await started(backend, settings)
     if not args.dry_run:
         await writable(ctx, "prune", mode="direct" if args.direct else "workflow")
     console = Console()
@@ -144,14 +157,19 @@ async def prune_command(args: argparse.Namespace, backend, settings: Settings) -
     return 0 if result.complete else 1
 
 
-def audit_command(args: argparse.Namespace) -> int:
-    from console.config import state_dir
-    from console.actions.audit import AUDIT_FILE
-
+async def audit_command(args: argparse.Namespace, connect) -> int:
+    """The log, one row per attempt, newest first. Attempts left open are reconciled first when
+    GitHub can be reached (``connect()``: backend, settings), else listed as still open."""
     if args.limit < 1:
         raise ConfigError("--limit must be at least 1.")
     log = AuditLog(state_dir() / AUDIT_FILE)
-    records = log.read(limit=args.limit)
+    if open_attempts(log):
+        await _reconcile_for_audit(log, connect)
+    reading = log.read_all()
+    records = latest_per_attempt(reading.records)[: args.limit]
+    if reading.skipped:
+        print(f"note: skipped {len(reading.skipped)} unreadable line(s) of {log.path} (line "
+              f"{', '.join(map(str, reading.skipped[:10]))}{', ...' if len(reading.skipped) > 10 else ''}).", file=sys.stderr)
     if args.json:
         sys.stdout.write(json.dumps([asdict(r) for r in records], indent=2) + "\n")
         return 0
@@ -162,3 +180,16 @@ def audit_command(args: argparse.Namespace) -> int:
     console.print(audit_table(records))
     console.print(cell(log.path, "dim"))
     return 0
+
+
+async def _reconcile_for_audit(log: AuditLog, connect) -> None:
+    try:
+        backend, settings = connect()
+    except ConsoleError as exc:
+        tell([f"{len(open_attempts(log))} earlier action(s) have no outcome yet and GitHub cannot be asked ({exc}); "
+              "they show as intent/interrupted below."])
+        return
+    try:
+        tell(await reconcile(ActionContext.from_backend(backend, settings)))
+    finally:
+        await backend.aclose()

@@ -51,6 +51,9 @@ class Faults:
     # The next read of one run starts GitHub's secondary rate limit for this many seconds: every
     # request is refused with ``retry-after`` until it ends (then the knob clears itself).
     secondary_limit_on_run_read: float | None = None
+    # Route kind -> seconds added before its responses, e.g. {"runs": 3}: holds a client at one
+    # step (tests stop the console there: after its intent, before or after a write request).
+    slow: dict[str, float] = field(default_factory=dict)
     clock: Any = None  # the sandbox's SimClock; None: wall time
     _dispatched: dict[int, float] = field(default_factory=dict)  # run id -> when it was dispatched
     _limited_until: float | None = None

@@ -128,9 +128,10 @@ def endpoint(handler: Handler, *, counted: bool = True, kind: str | None = None)
     async def route(request: Request) -> Response:
         st: GitHubState = request.app.state.github
         faults: Faults = request.app.state.faults
-        if faults.latency_s:
+        delay = faults.latency_s + (faults.slow.get(kind, 0.0) if kind else 0.0)
+        if delay:
             await request.body()  # received whole: a client that stops waiting does not undo the request
-            await asyncio.sleep(faults.latency_s)
+            await asyncio.sleep(delay)
         reply = _fault(faults, kind, request)
         if reply is None and not _authorized(request):
             reply = error(401, "Bad credentials")

@@ -33,6 +33,7 @@ from console.ui.keys import APP_BINDINGS, VIEWS
 from console.ui.messages import ImagesPrepared, SnapshotFailed, SnapshotLoaded
 from console.ui.prepare import Prepared, Preparer
 from console.ui.refresh import approval_keys, may_skip_ecr, next_delay
+from console.ui import stopping
 from console.ui.screens.help import HelpScreen
 from console.ui.screens.main import MainScreen
 from console.ui.screens.run_detail import RunDetailScreen
@@ -100,6 +101,7 @@ class GhaecrApp(App):
         self._check_size(self.size.width, self.size.height)
         self.set_interval(1.0, self._show_status)
         self.refresh_now()
+        stopping.start(self, self.backend, self.settings)  # reconcile open audit intents; TERM/HUP
 
     def on_resize(self, event: Resize) -> None:
         self._check_size(event.size.width, event.size.height)

@@ -3,6 +3,8 @@ one action at a time in a worker, and keeping the operator on the screen while i
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
 from types import ModuleType
@@ -118,6 +120,7 @@ class ActionScreen(Screen):
         self.set_status(f"{name} is running; its progress follows below.")
 
         async def job() -> None:
+            self._action_task = asyncio.current_task()
             try:
                 result = await work()
             except ConsoleError as exc:
@@ -134,8 +137,16 @@ class ActionScreen(Screen):
                 if callable(refresh):
                     refresh()
 
-        self.run_worker(job(), group="action", exit_on_error=False)
+        self._action = self.run_worker(job(), group="action", exit_on_error=False)
         return True
+
+    async def stop_action(self, reason: str) -> None:
+        """Stop the action under way (a signal): it records ``interrupted`` with ``reason`` and its run."""
+        task = getattr(self, "_action_task", None)
+        if self.running and task is not None and not task.done():
+            task.cancel(reason)
+            with contextlib.suppress(Exception):  # WorkerCancelled: what we asked for
+                await self._action.wait()
 
     def ask(self, operation: Operation, body: RenderableType, work: Callable[[], Awaitable[Any]],
             done: Callable[[Any], None]) -> None:
@@ -168,6 +179,7 @@ class ActionScreen(Screen):
         """Read-only loading (plans, previews): the newest load wins, errors go to the status line."""
 
         async def job() -> None:
+            self._action_task = asyncio.current_task()
             try:
                 result = await work()
             except ConsoleError as exc:
