@@ -170,8 +170,13 @@ async def _stoppable(command: Awaitable[int]) -> int:
             stopped.append(sig)
             task.cancel(f"stopped by {sig.name}")
 
+    installed = []
     for sig in STOP_SIGNALS:
-        loop.add_signal_handler(sig, stop, sig)
+        try:
+            loop.add_signal_handler(sig, stop, sig)
+            installed.append(sig)
+        except (ValueError, RuntimeError):  # main() called off the main thread (an embedding, a test)
+            pass
     try:
         return await task
     except asyncio.CancelledError:
@@ -179,7 +184,7 @@ async def _stoppable(command: Awaitable[int]) -> int:
             raise Stopped(stopped[0]) from None
         raise
     finally:
-        for sig in STOP_SIGNALS:
+        for sig in installed:
             loop.remove_signal_handler(sig)
 
 

@@ -78,8 +78,12 @@ class AuditRecord:
 
     @property
     def is_open(self) -> bool:
-        """An intent, or an interruption after a write request went out: no final outcome yet."""
-        return self.outcome == INTENT or (self.outcome == INTERRUPTED and self.result.get("requested") is not False)
+        """No final outcome yet: an intent, an interruption after a write request went out, or an
+        ``unknown`` the action itself gave up on (the next start looks again; one found by
+        reconciliation is final)."""
+        if self.outcome == INTERRUPTED:
+            return self.result.get("requested") is not False
+        return self.outcome == INTENT or (self.outcome == UNKNOWN and "reconciled" not in self.result)
 
 
 _STR, _OPT_STR = (str,), (str, type(None))

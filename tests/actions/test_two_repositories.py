@@ -111,7 +111,7 @@ async def test_prune_deletes_from_both_repositories_and_never_production(split, 
 
     result = await prune.execute(ctx, plan, direct=direct)
 
-    assert set(result.deleted) == chosen and result.kept == ()
+    assert set(result.deleted) == chosen and result.refused == ()
     assert not chosen & (ecr_digests(split) | ecr_digests(split, PRODUCTION_REPO))
     prod = production_tags(split)
     for t in TARGETS:  # production's pointers survive, in their repository
