@@ -105,7 +105,7 @@ async def started(backend, settings: Settings) -> ActionContext:
 
 def tell(lines: list[str]) -> None:
     for line in lines:
-        print(f"note: {line}", file=sys.stderr)
+        print(f"note: {plain(line)}", file=sys.stderr)
 
 
 async def writable(ctx: ActionContext, action: str, **fields) -> None:
