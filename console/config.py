@@ -45,7 +45,8 @@ class Settings:
     token_source: str = ""  # where the token came from (GH_TOKEN, gh auth token --hostname HOST, ...)
     region: str | None = None
     profile: str | None = None
-    targets: tuple[str, ...] = ()  # empty: discovered from ECR tags
+    targets: tuple[str, ...] = ()  # the config's; empty: discovered from ECR tags
+    only_targets: tuple[str, ...] = ()  # --target: what status, images, prune and rollback act on
     environments: tuple[str, ...] = ("staging", "production")
     workflows: WorkflowFiles = WorkflowFiles()
     dispatch_ref: str = "main"  # ref the CD workflow is dispatched on
@@ -205,7 +206,8 @@ def build_settings(
         token=token,
         region=pick("region", None, "region"),
         profile=pick("profile", None, "profile"),
-        targets=tuple(flags.get("targets") or section.get("targets", ())),
+        targets=tuple(section.get("targets", ())),
+        only_targets=tuple(flags.get("targets") or ()),
         environments=tuple(section.get("environments", ("staging", "production"))),
         workflows=WorkflowFiles(**workflows),
         dispatch_ref=section.get("dispatch_ref", "main"),

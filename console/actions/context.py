@@ -9,7 +9,7 @@ from console.actions.audit import AuditLog
 from console.config import Settings
 from console.errors import ConsoleError
 from console.model import Image
-from console.model.images import discover_targets
+from console.model.images import known_targets
 
 
 @dataclass
@@ -42,4 +42,5 @@ class ActionContext:
         return list(await self.ecr.list_images())
 
     def targets(self, images: list[Image] | tuple[Image, ...]) -> tuple[str, ...]:
-        return tuple(self.settings.targets) or discover_targets([t for i in images for t in i.tags])
+        """The known targets (never narrowed by --target: see known_targets)."""
+        return known_targets(self.settings.targets, {t for i in images for t in i.tags})

@@ -22,6 +22,7 @@ from console.errors import ActionError, PlanError
 from console.model import Image, PrunePlan
 from console.model.environments import running_digests, target_states
 from console.model.format import human_size
+from console.model.images import select_targets
 from console.model.plans import plan_prune, protection_reason
 
 OPERATION = "prune"
@@ -50,7 +51,8 @@ async def plan(ctx: ActionContext, keep: int | None = None) -> tuple[PrunePlan, 
         raise PlanError("Keep count must be at least 1.")
     images = await ctx.images()
     targets = ctx.targets(images)
-    return plan_prune(images, targets, keep, _running(ctx, images, targets)), images
+    only = select_targets(targets, ctx.settings.only_targets) if ctx.settings.only_targets else ()
+    return plan_prune(images, targets, keep, _running(ctx, images, targets), only=only), images
 
 
 class Prune(PlannedOperation):

@@ -28,7 +28,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     p = subparsers.add_parser("rollback", help="roll production targets back (previous image or --to VERSION)",
                               description="Move latest-<target> back to previous-<target> (or <VERSION>-<target>) through the CD workflow.")
-    p.add_argument("targets", nargs="*", metavar="TARGET", help="target(s) to roll back")
+    # Not dest="targets": that is --target's, and the subcommand's default would overwrite it.
+    p.add_argument("names", nargs="*", metavar="TARGET", help="target(s) to roll back")
     p.add_argument("--all", action="store_true", help="every target")
     p.add_argument("--to", dest="to_version", metavar="VERSION", help="roll back to this release (e.g. v1.3.0)")
     _planned_action_flags(p, operate("rollback_command"))

@@ -34,6 +34,7 @@ from console.config import Settings, state_dir
 from console.errors import ConfigError, ConsoleError, PlanError, ReadOnlyError
 from console.model import PRODUCTION
 from console.model.images import short_digest
+from console.model.plans import rollback_choice
 from console.model.text import plain
 
 
@@ -130,12 +131,11 @@ async def approve_command(args: argparse.Namespace, backend, settings: Settings)
 
 
 async def rollback_command(args: argparse.Namespace, backend, settings: Settings) -> int:
-    if args.all == bool(args.targets):
-        raise ConfigError("Name the target(s) to roll back, or pass --all (not both).")
+    chosen = rollback_choice(args.names, settings.only_targets, args.all)  # before any request
     ctx = await started(backend, settings)
     await writable(ctx, "rollback", mode="direct" if args.direct else "workflow", environment=PRODUCTION,
-                   targets=list(args.targets))
-    plan, _ = await rollback_action.plan(ctx, None if args.all else args.targets, args.to_version)
+                   targets=list(chosen or ()))
+    plan, _ = await rollback_action.plan(ctx, chosen, args.to_version)
     await drive(ctx, Console(), args, rollback_action.Rollback(ctx, plan, direct=args.direct, reason=args.reason))
     return 0
 

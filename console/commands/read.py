@@ -7,12 +7,14 @@ import functools
 import gc
 import json
 import sys
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from console.config import Settings
 from console.model.environments import target_states
 from console.model.format import ago, human_size, since_label, via_label
-from console.model.images import discover_targets, group_by_target, image_version, short_digest
+from console.errors import ConfigError
+from console.model.images import group_by_target, image_version, known_targets, select_targets, short_digest
 from console.model.serialize import images_json, running_where, status_json
 from console.model.snapshot import Snapshot
 
@@ -57,6 +59,10 @@ def one_shot(handler):
 async def status_command(args: argparse.Namespace, backend, settings: Settings) -> int:
     # The pointer-tagged images are all that status shows (states, drift): no full listing.
     snapshot: Snapshot = await backend.snapshot(pointers_only=True)
+    if settings.only_targets:  # --target: these targets' rows only (the tags were read against all)
+        chosen = select_targets(snapshot.targets, settings.only_targets)
+        snapshot = replace(snapshot, targets=chosen, states=tuple(s for s in snapshot.states if s.target in chosen),
+                           behind=tuple((t, n) for t, n in snapshot.behind if t in chosen))
     if args.json:
         _print_json(status_json(snapshot))
     else:
@@ -69,20 +75,25 @@ async def images_command(args: argparse.Namespace, _backend, settings: Settings)
     # Only ECR: no GitHub client, so this is as cheap as listing the repository by hand.
     from console.services.registry import Registry
 
+    if args.limit < 1:  # before any request
+        raise ConfigError(f"--limit must be at least 1, not {args.limit}.")
     images = await Registry.from_settings(settings).list_images()
-    targets = settings.targets or discover_targets([t for i in images for t in i.tags])
+    targets = known_targets(settings.targets, {t for i in images for t in i.tags})
+    chosen = select_targets(targets, settings.only_targets)
     states = target_states(images, targets, environments=settings.environments)
     if args.json:
         production = settings.production_repository or settings.ecr_repository
-        payload = {"repository": settings.ecr_repository, "production_repository": production,
-                   **images_json(images, targets, states)}
-        _print_json(payload)
+        listing = images_json(images, targets, states)
+        if settings.only_targets:
+            listing["targets"] = {t: listing["targets"][t] for t in chosen}
+        _print_json({"repository": settings.ecr_repository, "production_repository": production, **listing})
         return 0
-    _print_images(settings, images, targets, states, args.limit)
+    _print_images(settings, images, targets, states, args.limit, chosen)
     return 0
 
 
-def _print_images(settings: Settings, images, targets: tuple[str, ...], states, limit: int) -> None:
+def _print_images(settings: Settings, images, targets: tuple[str, ...], states, limit: int,
+                  chosen: tuple[str, ...]) -> None:
     from rich.console import Console  # the tables only: `--json` does not pay for rich's import
     from rich.table import Table
     from rich.text import Text
@@ -97,6 +108,8 @@ def _print_images(settings: Settings, images, targets: tuple[str, ...], states, 
     where = running_where(states)
     now = datetime.now(timezone.utc)
     for target, group in group_by_target(images, targets).items():
+        if target not in chosen:
+            continue
         table = Table(title=cell(f"{target} ({len(group)} images)"), title_justify="left", expand=False)
         for column in ("digest", "version", "tags", "pushed", "size", "runs in"):
             table.add_column(column)

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
+from console.errors import PlanError
+
 DIGEST_RE = re.compile(r"^sha256:[0-9a-f]{64}$")
 BUILD_RE = re.compile(r"^sha-(?P<sha>[0-9a-f]{40})-(?P<target>.+)$")
 VERSION_RE = re.compile(r"^v\d+(\.\d+){0,2}([-+.][0-9A-Za-z.]+)*$")
@@ -78,6 +80,36 @@ def discover_targets(tags: list[str] | tuple[str, ...] | set[str]) -> tuple[str,
         if match:
             found.add(match["target"])
     return tuple(sorted(found))
+
+
+def known_targets(configured: tuple[str, ...] | list[str], tags) -> tuple[str, ...]:
+    """The targets every tag is parsed against: the config's, else those the pointer and build tags name.
+
+    Never narrowed by ``--target`` (a selection, :func:`select_targets`): parsed against ``api``
+    alone, ``v1.2.0-server-api`` would read as api's release ``v1.2.0-server``."""
+    return tuple(configured) or discover_targets(tags)
+
+
+def select_targets(known: tuple[str, ...], wanted: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """``wanted`` (``--target``), checked against the known targets; all of them when none is wanted."""
+    unknown = [t for t in wanted if t not in known]
+    if unknown:
+        raise PlanError(f"Unknown target '{unknown[0]}'; known targets: {', '.join(known) or 'none found in ECR'}.")
+    return tuple(wanted) or known
+
+
+def ambiguous_tags(tags, known: tuple[str, ...]) -> dict[str, str]:
+    """Release tags whose target cannot be told: ``v1.2.0-server-api`` when ``api`` is a known target,
+    ``server-api`` is not (the config lists only ``api``) but the pointer tags show it exists. Such a
+    tag is reported, not read as api's ``v1.2.0-server``."""
+    unlisted = [t for t in discover_targets(tags) if t not in known]
+    found: dict[str, str] = {}
+    for tag in tags:
+        for other in unlisted:
+            if tag.endswith("-" + other) and parse_tag(tag, known).kind is TagKind.RELEASE:
+                found[tag] = (f"tag {tag}: is it a release of '{parse_tag(tag, known).target}' or of '{other}'? "
+                              f"add '{other}' to the config's targets")
+    return found
 
 
 def parse_tag(tag: str, targets: tuple[str, ...] | list[str]) -> TagInfo:

@@ -7,13 +7,16 @@ from datetime import datetime
 
 from console.errors import PlanError
 from console.model.images import (
+    VERSION_RE,
     Image,
     TagKind,
+    ambiguous_tags,
     find_by_tag,
     group_by_target,
     image_version,
     parse_tag,
 )
+from console.model.text import one_line
 
 # --- Rollback -----------------------------------------------------------------------------------
 
@@ -42,6 +45,22 @@ class RollbackPlan:
         return tuple(s.target for s in self.steps)
 
 
+def rollback_choice(named: tuple[str, ...] | list[str], selected: tuple[str, ...] | list[str],
+                    every: bool) -> tuple[str, ...] | None:
+    """The targets a rollback command names (None: every known target), from its TARGET arguments,
+    ``--target`` and ``--all``; they must not disagree (a production write does not guess)."""
+    if every and (named or selected):
+        given = ", ".join(dict.fromkeys([*named, *selected]))
+        raise PlanError(f"--all and the target(s) {given} disagree: pass --all alone, or name the targets without --all.")
+    if named and selected and set(named) != set(selected):
+        raise PlanError(f"--target {', '.join(selected)} and the TARGET argument(s) {', '.join(named)} disagree; "
+                        "name the targets once.")
+    chosen = tuple(dict.fromkeys(named or selected))
+    if not every and not chosen:
+        raise PlanError("Name the target(s) to roll back, or pass --all.")
+    return None if every else chosen
+
+
 def plan_rollback(
     images: list[Image] | tuple[Image, ...],
     targets: tuple[str, ...],
@@ -63,7 +82,7 @@ def plan_rollback(
         current = find_by_tag(images, f"latest-{target}")
         if current is None:
             raise PlanError(f"Production runs nothing for '{target}' (no latest-{target} tag); nothing to roll back.")
-        ref = f"{to_version}-{target}" if to_version else f"previous-{target}"
+        ref = release_ref(to_version, target, targets) if to_version else f"previous-{target}"
         wanted = find_by_tag(images, ref)
         if wanted is None:
             if to_version:
@@ -84,6 +103,20 @@ def plan_rollback(
             )
         )
     return RollbackPlan(steps=tuple(steps), to_version=to_version)
+
+
+def release_ref(to_version: str, target: str, targets: tuple[str, ...]) -> str:
+    """The tag ``--to`` names for ``target``: ``<version>-<target>``, a release of that very target.
+
+    The one rule for direct and workflow mode, checked while planning (before any write): a pointer
+    (``--to staging`` would be ``staging-<target>``, an unreleased build) or another target's
+    release (``--to v1.2.0-server`` for ``api`` is server-api's v1.2.0) is refused."""
+    ref = f"{to_version}-{target}"
+    info = parse_tag(ref, targets)
+    if not VERSION_RE.match(to_version) or info.kind is not TagKind.RELEASE or info.target != target:
+        raise PlanError(f"--to must be a release version of '{target}' such as v1.3.0 (the tag <version>-{target}), "
+                        f"not '{one_line(to_version, 60)}'.")
+    return ref
 
 
 def rollback_candidates(images: list[Image] | tuple[Image, ...], targets: tuple[str, ...], target: str) -> tuple[Image, ...]:
@@ -141,17 +174,25 @@ def plan_prune(
     targets: tuple[str, ...],
     keep: int,
     running: frozenset[str] = frozenset(),
+    only: tuple[str, ...] = (),
 ) -> PrunePlan:
     """Keep the newest ``keep`` release images per target; never touch protected digests.
 
     Build images (no release tag) newer than the oldest kept release are kept too: a ``v*`` tag on
-    that commit would promote exactly that digest.
+    that commit would promote exactly that digest. ``only``: plan these targets alone (``--target``;
+    the tags are still read against every known target). An image with an ambiguous tag is kept.
     """
     if keep < 1:
         raise PlanError("Keep count must be at least 1.")
     delete: list[PruneItem] = []
     protected: list[PruneItem] = []
+    unclear = ambiguous_tags({t for i in images for t in i.tags}, targets)
     for target, group in group_by_target(images, targets).items():
+        if only and target not in only:
+            continue
+        doubtful = [i for i in group if any(t in unclear for t in i.tags)]
+        protected.extend(PruneItem(target, i, next(unclear[t] for t in i.tags if t in unclear)) for i in doubtful)
+        group = tuple(i for i in group if i not in doubtful)
         releases = [i for i in group if image_version(i, targets)]
         kept_releases = releases[:keep]
         cutoff = kept_releases[-1].pushed_at if len(releases) >= keep and kept_releases else None

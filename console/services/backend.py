@@ -24,7 +24,7 @@ from console.config import Settings
 from console.errors import AuthError, ConsoleError, NetworkError, RateLimited
 from console.model import Deployment, Image, PendingApproval, Snapshot, WorkflowRun
 from console.model.environments import releases_behind_by_tags, tag_digests, target_states
-from console.model.images import discover_targets
+from console.model.images import known_targets
 from console.model.unique import newest_by_id
 from console.services.clock import Clock
 from console.services.github import GitHubService
@@ -99,7 +99,7 @@ class Backend:
         )
         deployments: list[Deployment] = [] if isinstance(deployments_part, BaseException) else deployments_part
         approvals, approval_errors = await self._approvals(runs)
-        targets = tuple(self.settings.targets or discover_targets(set(tags)))
+        targets = known_targets(self.settings.targets, set(tags))
         self.snapshots += 1
         return Snapshot(
             repo=self.settings.repo,
@@ -122,7 +122,7 @@ class Backend:
         """``snapshot`` completed with the full ECR listing (after a ``pointers_only`` first load)."""
         images = await self.ecr.list_images()
         tags = tag_digests(images)
-        targets = tuple(self.settings.targets or discover_targets(set(tags)))
+        targets = known_targets(self.settings.targets, set(tags))
         return replace(
             snapshot,
             targets=targets,
