@@ -79,13 +79,18 @@ def setup_steps(params: Params) -> str:
 Written by `ghaecr-console init` (targets: {', '.join(params.targets)}). The full guide is the
 ghaecr-console README ("The bundled workflows"); these are the steps for this repository.
 
-1. Repository variables: `gh variable set ECR_REPOSITORY --body {repo}` and
-   `gh variable set AWS_REGION --body {region}`.
-2. Environments (Settings → Environments): `{staging}` (deployment branch `main`) and `{production}`
-   (required reviewers; deployment refs `main` and tags `v*`), each with the variable `AWS_ROLE_ARN`
-   of its role. On GitHub Free, Pro and Team, required reviewers apply to public repositories only.
-3. The ECR repository: immutable tags with exclusions for `latest-*`, `previous-*`, `staging-*`;
-   a lifecycle policy for untagged images only.
+1. Repository variables: `gh variable set ECR_REPOSITORY --body {repo}`,
+   `gh variable set AWS_REGION --body {region}` and `AWS_READ_ROLE_ARN` (the read-only role of the
+   release preflight and the weekly scan). Recommended: a separate production repository,
+   `gh variable set PRODUCTION_REPOSITORY --body <name>` (and `PRODUCTION_REGISTRY_ID` when it lives
+   in another account): the staging role then cannot move production's tags.
+2. Environments (Settings → Environments), each with the variable `AWS_ROLE_ARN` of its role:
+   `{staging}` (deployment branch `main`), `{production}` (required reviewers; deployment refs `main`
+   and tags `v*`) and `cleanup` (no reviewers, a delete-only role; deployment refs `main` and `v*`).
+   On GitHub Free, Pro and Team, required reviewers apply to public repositories only.
+3. Each ECR repository: immutable tags with exclusions for `latest-*`, `previous-*`, `staging-*`;
+   a lifecycle policy for untagged images only. Push release tags one at a time (GitHub creates no
+   push events for more than three tags pushed at once).
 4. `ci.yml`'s lint and test jobs run ghaecr-console's own checks: replace them with your project's.
    Each Dockerfile stage named after a target is built and promoted as is.
 5. Check everything with `ghaecr-console doctor`.
