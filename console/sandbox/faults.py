@@ -46,7 +46,7 @@ class Faults:
     # Write kinds whose next POST is carried out and then answered 502 (each once): the answer is
     # lost, the run was dispatched / the review recorded all the same.
     write_then_5xx: set[str] = field(default_factory=set)
-    new_run_404_s: float = 0.0  # a dispatched run (its run, jobs, pending routes) is 404 this long after dispatch
+    new_run_404_reads: int = 0  # the first N reads of a dispatched run (run, jobs, pending, approvals) answer 404
     runs_list_delay_s: float = 0.0  # a dispatched run is missing from the runs lists this long after dispatch
     # The next read of one run starts GitHub's secondary rate limit for this many seconds: every
     # request is refused with ``retry-after`` until it ends (then the knob clears itself).
@@ -56,6 +56,7 @@ class Faults:
     slow: dict[str, float] = field(default_factory=dict)
     clock: Any = None  # the sandbox's SimClock; None: wall time
     _dispatched: dict[int, float] = field(default_factory=dict)  # run id -> when it was dispatched
+    _reads: dict[int, int] = field(default_factory=dict)  # run id -> reads of it so far
     _limited_until: float | None = None
 
     def reset(self) -> None:
@@ -83,6 +84,13 @@ class Faults:
         at = self._dispatched.get(run_id)
         return seconds > 0 and at is not None and self.now() - at < seconds
 
+    def not_found_yet(self, run_id: int) -> bool:
+        """One more read of ``run_id``: is it among the first ``new_run_404_reads`` after its dispatch?"""
+        if run_id not in self._dispatched:
+            return False
+        self._reads[run_id] = self._reads.get(run_id, 0) + 1
+        return self._reads[run_id] <= self.new_run_404_reads
+
     def take_write_fault(self, kind: str | None) -> bool:
         """True once per kind in ``write_then_5xx``: answer this carried-out write with a 502."""
         if kind in self.write_then_5xx:
@@ -92,14 +100,15 @@ class Faults:
 
     def rate_limited_for(self, reading_a_run: bool) -> int | None:
         """Seconds left of a secondary rate limit (whole, at least 1), or None when there is none."""
+        now = self.now()
         if reading_a_run and self.secondary_limit_on_run_read is not None:
-            self._limited_until = self.now() + self.secondary_limit_on_run_read
+            self._limited_until = now + self.secondary_limit_on_run_read
             self.secondary_limit_on_run_read = None
         if self.secondary_rate_limit is not None:
             return int(self.secondary_rate_limit)
         if self._limited_until is None:
             return None
-        left = self._limited_until - self.now()
+        left = self._limited_until - now
         if left <= 0:
             self._limited_until = None
             return None

@@ -108,7 +108,7 @@ def _fault(faults: Faults, kind: str | None, request: Request) -> Reply | None:
         reply = error(403, SECONDARY_MESSAGE, "https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits")
         reply.headers["retry-after"] = str(wait)
         return reply
-    if run_id is not None and request.method == "GET" and faults.hides(run_id, faults.new_run_404_s):
+    if run_id is not None and request.method == "GET" and faults.not_found_yet(run_id):
         return not_found()  # GitHub sometimes cannot read a run it has just created
     if faults.fail_next_5xx > 0:
         faults.fail_next_5xx -= 1

@@ -25,10 +25,8 @@ async def make_ctx(sandbox):
 
     backends = []
 
-    def make(clock=None, **overrides) -> ActionContext:
-        """``clock=sandbox.clock``: the console's waits run in the sandbox's simulated time."""
-        backend = Backend.from_settings(sandbox.settings(**overrides), ecr_endpoint_url=sandbox.ecr_endpoint_url,
-                                        clock=clock)
+    def make(**overrides) -> ActionContext:
+        backend = Backend.from_settings(sandbox.settings(**overrides), ecr_endpoint_url=sandbox.ecr_endpoint_url)
         backends.append(backend)
         return ActionContext.from_backend(backend)
 
@@ -40,3 +38,27 @@ async def make_ctx(sandbox):
 @pytest.fixture
 def ctx(make_ctx) -> ActionContext:
     return make_ctx()
+
+
+SIM_SPEED = 60.0
+
+
+@pytest.fixture
+async def sim_context(sandbox_factory):
+    """``sim_context(speed=SIM_SPEED, **sandbox_kwargs) -> (sandbox, ctx)``: an ActionContext whose
+    waits (follow polls, rate limits, finding a run) run on the sandbox's simulated clock, so a 60 s
+    wait takes a second at most, over real HTTP. Slower than the usual 600x on purpose: the console's
+    bounds are counted on that clock, and at 600x a second of a busy machine is ten minutes."""
+    from console.services.backend import Backend
+
+    backends = []
+
+    def make(speed: float = SIM_SPEED, **kwargs):
+        sb = sandbox_factory(speed=speed, **kwargs)
+        backend = Backend.from_settings(sb.settings(), ecr_endpoint_url=sb.ecr_endpoint_url, clock=sb.clock)
+        backends.append(backend)
+        return sb, ActionContext.from_backend(backend)
+
+    yield make
+    for backend in backends:
+        await backend.aclose()

@@ -24,22 +24,22 @@ async def roll_back_minimal(sb, ctx, progress):
     return await rollback.execute(ctx, plan, report=progress.append)
 
 
-async def test_a_404_right_after_the_dispatch_is_waited_out(sandbox, make_ctx, audit_log):
-    ctx = make_ctx(clock=sandbox.clock)
+async def test_a_404_right_after_the_dispatch_is_waited_out(sim_context, audit_log):
+    sandbox, ctx = sim_context()
     before = ecr_tags(sandbox)
-    sandbox.faults.new_run_404_s = 20  # GitHub cannot read the new run for 20 s
+    sandbox.faults.new_run_404_reads = 3  # GitHub cannot read the new run at first
     progress = []
 
     result = await roll_back_minimal(sandbox, ctx, progress)
 
-    assert result.run.succeeded and refused_reads(sandbox, 404) >= 1
+    assert result.run.succeeded and refused_reads(sandbox, 404) == 3
     assert ecr_tags(sandbox)["latest-minimal"] == before["previous-minimal"]
     assert [r.outcome for r in audit_log.read()] == ["succeeded"]
     assert any(p.stage == "wait" and "does not show it yet" in p.message for p in progress)
 
 
-async def test_a_60_second_secondary_rate_limit_while_following_is_waited_out(sandbox, make_ctx, audit_log):
-    ctx = make_ctx(clock=sandbox.clock)
+async def test_a_60_second_secondary_rate_limit_while_following_is_waited_out(sim_context, audit_log):
+    sandbox, ctx = sim_context()
     before = ecr_tags(sandbox)
     sandbox.faults.secondary_limit_on_run_read = 60  # the first read of the run: retry-after 60
     progress = []
@@ -55,10 +55,10 @@ async def test_a_60_second_secondary_rate_limit_while_following_is_waited_out(sa
 
 
 @pytest.mark.parametrize("fault", ["not_found", "rate_limited"])
-async def test_a_run_unreadable_past_the_bound_is_unknown_not_failed(sandbox, make_ctx, audit_log, fault):
-    ctx = make_ctx(clock=sandbox.clock)
+async def test_a_run_unreadable_past_the_bound_is_unknown_not_failed(sim_context, audit_log, fault):
+    sandbox, ctx = sim_context(speed=600)  # reaching the bound sooner is all a busy machine can do here
     if fault == "not_found":
-        sandbox.faults.new_run_404_s = 10_000
+        sandbox.faults.new_run_404_reads = 10**6
     progress = []
 
     def limit_from_now_on(p):  # once following has begun, every request is refused, for good
@@ -79,15 +79,8 @@ async def test_a_run_unreadable_past_the_bound_is_unknown_not_failed(sandbox, ma
     assert sandbox.run(run.id).conclusion == "success"
 
 
-async def test_a_storm_of_502s_while_following_is_waited_out(sandbox_factory, audit_log):
-    # Slower simulated time than the other tests: the storm is counted in requests, not seconds, and
-    # at 600x a busy machine's second of wall time would already be past the 10-minute bound.
-    from console.actions import ActionContext
-    from console.services.backend import Backend
-
-    sandbox = sandbox_factory(speed=30)
-    backend = Backend.from_settings(sandbox.settings(), ecr_endpoint_url=sandbox.ecr_endpoint_url, clock=sandbox.clock)
-    ctx = ActionContext.from_backend(backend)
+async def test_a_storm_of_502s_while_following_is_waited_out(sim_context, audit_log):
+    sandbox, ctx = sim_context()
     ctx.github.retry.backoff = 0.001  # githubkit's own retries (wall time) stay short
     progress = []
 
@@ -97,10 +90,7 @@ async def test_a_storm_of_502s_while_following_is_waited_out(sandbox_factory, au
             sandbox.faults.fail_next_5xx = 12  # three reads in a row fail even after their retries
 
     plan, _ = await rollback.plan(ctx, ["minimal"])
-    try:
-        result = await rollback.execute(ctx, plan, report=storm_once_following)
-    finally:
-        await backend.aclose()
+    result = await rollback.execute(ctx, plan, report=storm_once_following)
 
     assert result.run.succeeded and refused_reads(sandbox, 502) == 12
     assert [r.outcome for r in audit_log.read()] == ["succeeded"]

@@ -13,8 +13,8 @@ from console.cli import main
 from tests.actions.helpers import dispatched_runs, dispatches, ecr_tags, writes
 
 
-async def test_a_dispatch_that_took_effect_then_answered_502_is_followed_not_repeated(sandbox, make_ctx, audit_log):
-    ctx = make_ctx(clock=sandbox.clock)
+async def test_a_dispatch_that_took_effect_then_answered_502_is_followed_not_repeated(sim_context, audit_log):
+    sandbox, ctx = sim_context()
     before = ecr_tags(sandbox)
     plan, _ = await rollback.plan(ctx, ["minimal"])
     sandbox.faults.write_then_5xx = {"dispatch"}
@@ -33,8 +33,8 @@ async def test_a_dispatch_that_took_effect_then_answered_502_is_followed_not_rep
 
 
 @pytest.mark.parametrize("approving", [True, False], ids=["approve", "reject"])
-async def test_a_review_that_took_effect_then_answered_502_is_followed_not_repeated(sandbox, make_ctx, audit_log, approving):
-    ctx = make_ctx(clock=sandbox.clock)
+async def test_a_review_that_took_effect_then_answered_502_is_followed_not_repeated(sim_context, audit_log, approving):
+    sandbox, ctx = sim_context()
     before = ecr_tags(sandbox)
     preview = await approve.preview(ctx, sandbox.pending_run_id)
     sandbox.faults.write_then_5xx = {"review"}
