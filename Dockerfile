@@ -7,8 +7,8 @@
 # in the FROM line so Dependabot's "docker" ecosystem can update it (it does not follow ARGs).
 # Refresh by hand with:
 #   docker buildx imagetools inspect python:3.11-slim --format '{{json .Manifest.Digest}}'
-# Python dependencies come from hash-pinned locks (requirements/*.txt, written by
-# requirements/lock.py): pip refuses any file whose sha256 is not the locked one.
+# Python dependencies come from hash-pinned locks (requirements/<target>/requirements.txt, the
+# name scanners look for; written by requirements/lock.py): pip refuses any file whose sha256 is not the locked one.
 FROM python:3.11-slim@sha256:9c900dea9e8fb7e16277c179b555cc72d29a352dbc33cff48ad5a0412fd5bfc7 AS base
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -26,7 +26,7 @@ COPY console ./console
 RUN pip wheel --no-deps --wheel-dir /wheels .
 
 FROM base AS minimal
-RUN --mount=type=bind,source=requirements/minimal.txt,target=/tmp/minimal.txt \
+RUN --mount=type=bind,source=requirements/minimal/requirements.txt,target=/tmp/minimal.txt \
     --mount=type=bind,from=build,source=/wheels,target=/wheels \
     pip install --require-hashes --no-deps --requirement /tmp/minimal.txt \
  && pip install --no-deps /wheels/*.whl
@@ -39,7 +39,7 @@ CMD ["--help"]
 
 # The runtime target adds the "sandbox" extra (moto's ECR server, the ASGI server), locked too.
 FROM base AS runtime
-RUN --mount=type=bind,source=requirements/runtime.txt,target=/tmp/runtime.txt \
+RUN --mount=type=bind,source=requirements/runtime/requirements.txt,target=/tmp/runtime.txt \
     --mount=type=bind,from=build,source=/wheels,target=/wheels \
     pip install --require-hashes --no-deps --requirement /tmp/runtime.txt \
  && pip install --no-deps /wheels/*.whl

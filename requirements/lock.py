@@ -1,4 +1,4 @@
-"""Regenerate the image's hash-pinned dependency locks (requirements/minimal.txt, runtime.txt).
+"""Regenerate the image's hash-pinned dependency locks (requirements/<target>/requirements.txt).
 
     python requirements/lock.py
 
@@ -38,8 +38,8 @@ def resolve(spec: str) -> list[str]:
 
 def main() -> None:
     for name, spec, what in (("minimal", ".", "dependencies"), ("runtime", ".[sandbox]", "dependencies + sandbox")):
-        (HERE / f"{name}.txt").write_text(HEADER.format(what=what) + "\n".join(resolve(spec)) + "\n")
-        print(f"wrote requirements/{name}.txt")
+        (HERE / name / "requirements.txt").write_text(HEADER.format(what=what) + "\n".join(resolve(spec)) + "\n")
+        print(f"wrote requirements/{name}/requirements.txt")
 
 
 if __name__ == "__main__":

@@ -423,14 +423,14 @@ def test_the_images_python_dependencies_come_from_hash_pinned_locks():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     wanted = {"minimal": project["dependencies"], "runtime": project["dependencies"] + project["optional-dependencies"]["sandbox"]}
     for target, requirements in wanted.items():
-        lock = (ROOT / "requirements" / f"{target}.txt").read_text().splitlines()
+        lock = (ROOT / "requirements" / target / "requirements.txt").read_text().splitlines()
         pins = {line.split("==")[0] for line in lock if line and not line.startswith("#")}
         for line in lock:
             if line and not line.startswith("#"):
                 assert re.fullmatch(r"[a-z0-9._-]+==\S+ --hash=sha256:[0-9a-f]{64}", line), line
         for requirement in requirements:
             name = re.split(r"[\[<>=!~ ]", requirement, maxsplit=1)[0].lower().replace("_", "-")
-            assert name in pins, f"{name} is not in requirements/{target}.txt: run requirements/lock.py"
+            assert name in pins, f"{name} is not in requirements/{target}/requirements.txt: run requirements/lock.py"
         stage = text.split(f" AS {target}\n", 1)[1].split("\nFROM ", 1)[0]
         assert f"--require-hashes --no-deps --requirement /tmp/{target}.txt" in stage, target
         assert "pip install --no-deps /wheels/*.whl" in stage, target
@@ -448,4 +448,4 @@ def test_dockerignore_sends_only_the_package_sources_to_the_build():
     lines = [line for line in (ROOT / ".dockerignore").read_text().splitlines() if line and not line.startswith("#")]
     assert lines[0] == "*"
     assert {line for line in lines if line.startswith("!")} == {"!pyproject.toml", "!README.md", "!console/",
-                                                                "!requirements/*.txt"}
+                                                                "!requirements/*/requirements.txt"}
