@@ -49,6 +49,8 @@ class GitHubError(ConsoleError):
 class AuthError(GitHubError):
     """Missing, bad or expired token."""
 
+    exit_code = 4  # authentication needed, as gh exits
+
 
 class PermissionDenied(GitHubError):
     """The token lacks a scope or permission (the message names which)."""
@@ -85,6 +87,8 @@ class AwsError(ConsoleError):
 
 class AwsCredentialsError(AwsError):
     """No credentials, or expired ones (the message says how to log in)."""
+
+    exit_code = 4  # authentication needed
 
 
 class EcrRepositoryNotFound(AwsError):

@@ -14,7 +14,8 @@ import argparse
 import importlib
 
 _MODULES = ("console.commands.read", "console.commands.actions", "console.commands.config_cmd", "console.commands.sandbox_cmd",
-            "console.commands.completion", "console.commands.doctor", "console.commands.init_cmd")
+            "console.commands.completion", "console.commands.doctor", "console.commands.init_cmd",
+            "console.commands.watch")
 
 
 def register_all(subparsers: argparse._SubParsersAction) -> None:
