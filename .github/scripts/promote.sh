@@ -30,10 +30,10 @@ validate_version "$VERSION"
 # shellcheck source=SCRIPTDIR/lib/release.sh
 . "$here/lib/release.sh"
 source_repository="$ECR_REPOSITORY"
-source_host="$(registry_host)"
 
 # 1. The build repository: the build tag must name what staging tested.
 ecr_load_state
+source_host="$(registry_host)" # after the listing: it names the account when ECR_REGISTRY is unset
 declare -A new=()
 for target in "${chosen[@]}"; do
   build="sha-${HEAD_SHA}-${target}"
