@@ -25,13 +25,15 @@ BASE_TIME = 1_760_000_000  # push times are BASE_TIME + Img.pushed (seconds)
 class Img:
     """One image to seed: a unique manifest named by ``seed``, its tags, its push time (seconds after
     BASE_TIME; later = newer) and its repository. ``children``: seeds of images this one lists, making
-    it a multi-platform index (OCI image index) instead of an image manifest."""
+    it a multi-platform index (OCI image index) instead of an image manifest; ECR reports no size for
+    an index. ``status``: see ``teach_moto_image_status``."""
 
     seed: str
     tags: tuple[str, ...] = ()
-    pushed: int = 0
+    pushed: int | None = 0  # None: ECR reports no push time
     repository: str = REPO
     children: tuple[str, ...] = ()
+    status: str = "ACTIVE"  # imageStatus: ACTIVE, ARCHIVED (archive storage class) or ACTIVATING
 
 
 def manifest(seed: str, children: tuple[str, ...] = ()) -> tuple[str, str]:
@@ -81,16 +83,57 @@ def seed_registry(url: str, images: Iterable[Img], repositories: Iterable[str] =
             extra = {"imageTag": tag} if tag else {}
             client.put_image(repositoryName=image.repository, imageManifest=body, imageManifestMediaType=media_type,
                              imageDigest=digest(image.seed, image.children), **extra)
-    _stamp_push_times(images)
+    _stamp(images)
 
 
-def _stamp_push_times(images: list[Img]) -> None:
-    # moto stamps each push with the current second; tests need a known order. The server runs in
-    # this process (ThreadedMotoServer), so its backend is reachable.
+def _stamp(images: list[Img]) -> None:
+    """Push times and image status, set on moto's own objects: moto stamps each push with the current
+    second, and has no archive. The server runs in this process (ThreadedMotoServer), so its backend is
+    reachable, and what it then serves goes through its real serializer and botocore's parser."""
     from moto.backends import get_backend
 
-    wanted = {(i.repository, digest(i.seed, i.children)): BASE_TIME + i.pushed for i in images}
+    by_key = {(i.repository, digest(i.seed, i.children)): i for i in images}
     backend = get_backend("ecr")[ACCOUNT][REGION]
     for repository in {i.repository for i in images}:
         for image in backend.repositories[repository].images:
-            image.image_pushed_at = wanted.get((repository, image.get_image_digest()), BASE_TIME)
+            row = by_key.get((repository, image.get_image_digest()))
+            if row is None:  # an index's child pushed implicitly
+                image.image_pushed_at = BASE_TIME
+            else:
+                image.image_pushed_at = None if row.pushed is None else BASE_TIME + row.pushed
+            if row and row.status != "ACTIVE":
+                image.image_status = row.status  # serialized as imageStatus
+
+
+def teach_moto_image_status(monkeypatch) -> None:
+    """Real ECR's rule for archived images, which moto 5.2.1 lacks (it ignores the filter): ListImages
+    and DescribeImages return only ACTIVE images unless ``filter.imageStatus`` asks for ARCHIVED,
+    ACTIVATING or ANY. A console that forgot the filter would then miss archived images here as it
+    would on AWS. (DescribeImages by imageIds is left unfiltered.)"""
+    from moto.ecr.responses import ECRResponse
+
+    def wanted(response) -> str:
+        return (response._get_param("filter", {}) or {}).get("imageStatus", "ACTIVE")
+
+    def keep(status: str, want: str) -> bool:
+        return want == "ANY" or status == want
+
+    original_describe, original_list = ECRResponse.describe_images, ECRResponse.list_images
+
+    def describe_images(self):
+        result = original_describe(self)
+        if not self._get_param("imageIds"):
+            details = result.result["imageDetails"]
+            details[:] = [i for i in details if keep(getattr(i, "image_status", "ACTIVE"), wanted(self))]
+        return result
+
+    def list_images(self):
+        result = original_list(self)
+        repository = self.ecr_backend.repositories[self._get_param("repositoryName")]
+        status = {i.get_image_digest(): getattr(i, "image_status", "ACTIVE") for i in repository.images}
+        ids = result.result["imageIds"]
+        ids[:] = [i for i in ids if keep(status.get(i["imageDigest"], "ACTIVE"), wanted(self))]
+        return result
+
+    monkeypatch.setattr(ECRResponse, "describe_images", describe_images)
+    monkeypatch.setattr(ECRResponse, "list_images", list_images)

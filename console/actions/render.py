@@ -65,7 +65,7 @@ def prune_delete_table(plan: PrunePlan, now: datetime | None = None) -> Table:
     for item in plan.delete:
         i = item.image
         table.add_row(*cells(item.target, short_digest(i.digest), ", ".join(sorted(i.tags)) or "(untagged)",
-                             ago(i.pushed_at, now), human_size(i.size_bytes), item.reason))
+                             ago(i.pushed, now), human_size(i.size_bytes), item.reason))
     return table
 
 
@@ -76,7 +76,7 @@ def prune_kept_table(plan: PrunePlan, now: datetime | None = None) -> Table:
         table.add_column(column)
     for item in plan.protected:
         i = item.image
-        table.add_row(*cells(item.target, short_digest(i.digest), ", ".join(sorted(i.tags)), ago(i.pushed_at, now), item.reason))
+        table.add_row(*cells(item.target, short_digest(i.digest), ", ".join(sorted(i.tags)), ago(i.pushed, now), item.reason))
     return table
 
 

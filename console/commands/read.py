@@ -116,7 +116,8 @@ def _print_images(settings: Settings, images, targets: tuple[str, ...], states, 
         for image in group[:limit]:
             table.add_row(*cells(
                 short_digest(image.digest), image_version(image, targets) or "-", ", ".join(sorted(image.tags)),
-                ago(image.pushed_at, now), human_size(image.size_bytes), ", ".join(where.get(image.digest, [])) or "-",
+                ago(image.pushed, now), human_size(image.size_bytes) if image.size_bytes else "-",
+                ", ".join([*where.get(image.digest, []), *(["archived"] if image.archived else [])]) or "-",
             ))
         console.print(table)
 

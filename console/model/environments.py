@@ -125,7 +125,7 @@ def target_states(
                     target=target,
                     digest=digest,
                     version=image_version(image, targets) if image else None,
-                    pushed_at=image.pushed_at if image else None,
+                    pushed_at=image.pushed if image else None,
                     commit=image_build_sha(image, targets) if image else None,
                     attribution=attribute(shipped.get(target, []), digest, prefix + target),
                 )

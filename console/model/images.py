@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from enum import Enum
 
 from console.errors import PlanError
@@ -26,6 +26,7 @@ DIGEST_RE = re.compile(r"^sha256:[0-9a-f]{64}$")
 BUILD_RE = re.compile(r"^sha-(?P<sha>[0-9a-f]{40})-(?P<target>.+)$")
 VERSION_RE = re.compile(r"^v\d+(\.\d+){0,2}([-+.][0-9A-Za-z.]+)*$")
 POINTER_PREFIXES = ("latest-", "previous-", "staging-")
+NO_PUSH_TIME = datetime.fromtimestamp(0, timezone.utc)  # ECR reported none: shown as unknown, sorts oldest
 
 
 class TagKind(str, Enum):
@@ -51,12 +52,24 @@ class Image:
     digest: str
     tags: tuple[str, ...]
     pushed_at: datetime
-    size_bytes: int = 0
+    size_bytes: int = 0  # 0: ECR reported none (a multi-platform index has no size of its own)
     media_type: str | None = None
+    status: str = "ACTIVE"  # ECR imageStatus: ACTIVE, ARCHIVED (archive storage class), ACTIVATING (restoring)
 
     @property
     def short_digest(self) -> str:
         return short_digest(self.digest)
+
+    @property
+    def archived(self) -> bool:
+        """In ECR's archive or on its way back: it cannot be pulled, so production must never be
+        rolled back to it until it is restored."""
+        return self.status != "ACTIVE"
+
+    @property
+    def pushed(self) -> datetime | None:
+        """The push time, or None when ECR did not report one."""
+        return None if self.pushed_at == NO_PUSH_TIME else self.pushed_at
 
 
 def short_digest(digest: str | None) -> str:

@@ -90,15 +90,20 @@ def plan_rollback(
             raise PlanError(f"'{target}' has no previous image (no previous-{target} tag); roll back to a version with --to.")
         if wanted.digest == current.digest:
             raise PlanError(f"Production already runs {ref} for '{target}'; nothing to roll back.")
+        if wanted.archived:
+            raise PlanError(
+                f"{ref} of '{target}' is archived in ECR and cannot be pulled: restore it in ECR first "
+                "(it can take 20 minutes), or roll back to another version with --to."
+            )
         steps.append(
             RollbackStep(
                 target=target,
                 from_digest=current.digest,
                 from_version=image_version(current, targets),
-                from_pushed_at=current.pushed_at,
+                from_pushed_at=current.pushed,
                 to_digest=wanted.digest,
                 to_version=image_version(wanted, targets),
-                to_pushed_at=wanted.pushed_at,
+                to_pushed_at=wanted.pushed,
                 to_ref=ref,
             )
         )
@@ -120,12 +125,13 @@ def release_ref(to_version: str, target: str, targets: tuple[str, ...]) -> str:
 
 
 def rollback_candidates(images: list[Image] | tuple[Image, ...], targets: tuple[str, ...], target: str) -> tuple[Image, ...]:
-    """Release images of ``target`` production could roll back to, newest first (not the current one)."""
+    """Release images of ``target`` production could roll back to, newest first (not the current one,
+    not an archived one: it cannot be pulled until restored)."""
     current = find_by_tag(images, f"latest-{target}")
     return tuple(
         i
         for i in group_by_target(images, targets).get(target, ())
-        if image_version(i, targets) and (current is None or i.digest != current.digest)
+        if image_version(i, targets) and (current is None or i.digest != current.digest) and not i.archived
     )
 
 

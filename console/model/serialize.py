@@ -91,8 +91,9 @@ def image_json(image: Image, targets: tuple[str, ...], environments: dict[str, l
         "digest": image.digest,
         "tags": sorted(image.tags),
         "version": image_version(image, targets),
-        "pushed_at": iso(image.pushed_at),
-        "size_bytes": image.size_bytes,
+        "pushed_at": iso(image.pushed),  # null: ECR reported no push time
+        "size_bytes": image.size_bytes or None,  # null: ECR reported no size (a multi-platform index)
+        "archived": image.archived,
         "environments": environments.get(image.digest, []),
     }
 

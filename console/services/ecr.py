@@ -34,7 +34,7 @@ from botocore.utils import parse_timestamp
 
 from console.errors import AwsError, EcrImageNotFound
 from console.model import Image
-from console.model.images import POINTER_PREFIXES, discover_targets, is_digest
+from console.model.images import NO_PUSH_TIME, POINTER_PREFIXES, discover_targets, is_digest
 from console.services.ecr_errors import map_aws_error
 
 if TYPE_CHECKING:
@@ -47,6 +47,9 @@ DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
 DOCKER_V1_SIGNED = "application/vnd.docker.distribution.manifest.v1+prettyjws"
 ACCEPTED_MEDIA_TYPES = [OCI_MANIFEST, OCI_INDEX, DOCKER_MANIFEST, DOCKER_LIST]
 PAGE_SIZE = 1000  # describe_images maximum
+# Archived images (ECR archive storage class) are listed only when asked for; the console shows them
+# (marked archived) so an operator sees why a release cannot be rolled back to.
+ALL_STATUSES = {"imageStatus": "ANY"}
 DELETE_CHUNK = 100  # batch_delete_image maximum
 
 
@@ -229,7 +232,8 @@ class EcrService:
         def listing(client: Any) -> list[Image]:
             paginator = client.get_paginator("describe_images")
             images = []
-            for page in paginator.paginate(repositoryName=self.repository, PaginationConfig={"PageSize": PAGE_SIZE}):
+            pages = paginator.paginate(repositoryName=self.repository, filter=ALL_STATUSES, PaginationConfig={"PageSize": PAGE_SIZE})
+            for page in pages:
                 images.extend(_to_image(d) for d in page.get("imageDetails", ()))
             # Sorted here, in the worker thread: on 10,000 images the sort would block the event loop.
             images.sort(key=lambda i: (i.pushed_at, i.digest), reverse=True)
@@ -245,7 +249,8 @@ class EcrService:
         def listing(client: Any) -> tuple[list[Image], dict[str, str]]:
             tags: dict[str, str] = {}
             pages = client.get_paginator("list_images").paginate(
-                repositoryName=self.repository, filter={"tagStatus": "TAGGED"}, PaginationConfig={"PageSize": PAGE_SIZE}
+                repositoryName=self.repository, filter={"tagStatus": "TAGGED", **ALL_STATUSES},
+                PaginationConfig={"PageSize": PAGE_SIZE},
             )
             for page in pages:
                 tags.update((i["imageTag"], i["imageDigest"]) for i in page.get("imageIds", ()) if "imageTag" in i)
@@ -364,8 +369,10 @@ def _new_session(profile: str | None) -> botocore.session.Session:
 
 def _to_image(detail: dict[str, Any]) -> Image:
     pushed = detail.get("imagePushedAt")
-    if not isinstance(pushed, datetime):
-        pushed = datetime.fromtimestamp(float(pushed or 0), tz=timezone.utc)
+    if pushed is None:
+        pushed = NO_PUSH_TIME
+    elif not isinstance(pushed, datetime):
+        pushed = datetime.fromtimestamp(float(pushed), tz=timezone.utc)
     elif pushed.tzinfo is not timezone.utc:
         pushed = pushed.astimezone(timezone.utc)  # a caller's own session: botocore's tzlocal (see utc_timestamp)
     return Image(
@@ -374,6 +381,7 @@ def _to_image(detail: dict[str, Any]) -> Image:
         pushed_at=pushed,
         size_bytes=int(detail.get("imageSizeInBytes") or 0),
         media_type=detail.get("imageManifestMediaType") or detail.get("artifactMediaType"),
+        status=str(detail.get("imageStatus") or "ACTIVE"),
     )
 
 

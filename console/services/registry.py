@@ -172,5 +172,6 @@ def merge_images(*listings: list[Image]) -> list[Image]:
                 pushed_at=min(seen.pushed_at, image.pushed_at),
                 size_bytes=max(seen.size_bytes, image.size_bytes),
                 media_type=seen.media_type or image.media_type,
+                status=seen.status if image.status == seen.status else "ACTIVE",  # archived only if every copy is
             )
     return sorted(merged.values(), key=lambda i: (i.pushed_at, i.digest), reverse=True)

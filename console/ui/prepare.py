@@ -122,11 +122,14 @@ def tags_text(image: Image, targets: tuple[str, ...]) -> Text:
         text.append(label, TAG_STYLE[info.kind])
     if not infos:
         text.append("untagged", "dim italic")
+    if image.archived:
+        text.append(" archived" if image.status == "ARCHIVED" else " restoring", "bold yellow")
     return text
 
 
 def image_row(image: Image, target: str, targets: tuple[str, ...], envs: tuple[str, ...]) -> Row:
     env_text = Text("+".join(ENV_SHORT.get(e, e) for e in envs), "bold green" if envs else "")
-    cells = (tags_text(image, targets), image.short_digest, stamp(image.pushed_at), human_size(image.size_bytes), env_text)
-    search = " ".join((*image.tags, image.digest, target, *envs)).lower()
+    size = human_size(image.size_bytes) if image.size_bytes else "-"
+    cells = (tags_text(image, targets), image.short_digest, stamp(image.pushed), size, env_text)
+    search = " ".join((*image.tags, image.digest, target, *envs, "archived" if image.archived else "")).lower()
     return Row(cells, key=image.digest, search=search, group=target)

@@ -12,7 +12,7 @@ import json
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 from console.cli import main
@@ -23,7 +23,7 @@ from console.services.github import GitHubService
 from console.services.github_errors import RetryPolicy
 from tests.ecr_registry import Img, digest, seed_registry
 from tests.properties.github_world import REPO, GeneratedGitHub, worlds
-from tests.properties.profile import examples
+from tests.properties.profile import examples, with_fixtures
 from tests.properties.views import SETTINGS, tour
 
 IMAGES = tuple(
@@ -52,7 +52,7 @@ def backend_for(server: GeneratedGitHub, ecr_url: str) -> Backend:
 WORLDS = examples(0.05)
 
 
-@settings(max_examples=1, phases=[Phase.explicit, Phase.generate], suppress_health_check=[HealthCheck.function_scoped_fixture])
+@with_fixtures(max_examples=1, phases=[Phase.explicit, Phase.generate])
 @given(st.lists(worlds(loose=False, digests=DIGESTS), min_size=WORLDS, max_size=WORLDS),
        st.lists(worlds(loose=True, digests=DIGESTS), min_size=WORLDS, max_size=WORLDS))
 def test_every_view_stays_alive(registry, documented, loosened):

@@ -138,6 +138,6 @@ def _row(item, now: datetime) -> Text:
     tags = ", ".join(sorted(image.tags)) or "(untagged)"
     return Text.assemble(
         (f"{item.target:<10} ", "bold"), f"{short_digest(image.digest)} ",
-        f"{ago(image.pushed_at, now):>11} {human_size(image.size_bytes):>9}  ", (f"{tags[:48]:<48} ", ""),
+        f"{ago(image.pushed, now):>11} {human_size(image.size_bytes):>9}  ", (f"{tags[:48]:<48} ", ""),
         (item.reason, "dim"),
     )
