@@ -78,7 +78,7 @@ def test_every_view_stays_alive(ecr, drawn):
 
 def test_images_and_status_json_stay_valid(ecr, monkeypatch, capsys):
     server = LoopbackServer(GeneratedGitHub(QUIET_GITHUB), name="quiet-github")
-    for name, value in {"GITHUB_API_URL": server.start(), "GH_TOKEN": "t0ken", "GHAECR_REPO": REPO,
+    for name, value in {"GITHUB_API_URL": server.start(), "GH_ENTERPRISE_TOKEN": "t0ken", "GHAECR_REPO": REPO,
                         "GHAECR_ECR_REPOSITORY": "shop"}.items():
         monkeypatch.setenv(name, value)
 
