@@ -8,6 +8,7 @@ Python side puts the manifest through ``Registry`` (moto does not check layers).
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -15,9 +16,9 @@ import pytest
 
 from console.services import ecr_ops
 from console.services.registry import Registry
-from tests.differential.harness import TARGETS, Case, Img, Repos
+from tests.differential.harness import TARGETS, Case, Img, Repos, digest
 from tests.differential.test_differential import SHA, production
-from tests.workflows.test_release_rules import DOCKER_COPY
+from tests.workflows.test_release_rules import DOCKER_COPY, history  # noqa: F401 - history is a fixture
 
 PROD = "shop-prod"
 
@@ -80,3 +81,26 @@ def test_two_repository_promotion_of_an_older_version_is_refused(differ, docker_
     differ.check(promote_case("two repositories, older v1.0.1", "v1.0.1", images=two_repositories(), two=True,
                               env=docker_copy, expect_ok=False, expect_tags={"latest-runtime": "v2-runtime",
                                                                             "v1.0.1-runtime": None}))
+
+
+# --- staging never moves back (a real git history: stage.sh asks git, ecr_ops.stage gets its answer) ---
+
+
+@pytest.mark.parametrize(("staged", "running", "moves"), [("first", "third", False), ("third", "second", True)],
+                         ids=["older-stays", "newer-moves"])
+def test_staging_follows_git_order_on_both_paths(differ, history, staged, running, moves):
+    def is_ancestor(a: str, b: str) -> bool:
+        return subprocess.run(["git", "--git-dir", history["git_dir"], "merge-base", "--is-ancestor", a, b],
+                              check=False).returncode == 0
+
+    # Push times say the opposite of git (a re-run of an old CI pushes last): git decides.
+    images = (Img("live", (f"sha-{history[running]}-runtime", "staging-runtime"), 50),
+              Img("candidate", (f"sha-{history[staged]}-runtime",), 10 if moves else 90))
+
+    async def call(repos: Repos):
+        await ecr_ops.stage(repos(), "runtime", history[staged], is_ancestor=is_ancestor)
+
+    env = {"TARGET": "runtime", "HEAD_SHA": history[staged], "IMAGE_DIGEST": digest("candidate"),
+           "GIT_DIR": history["git_dir"]}
+    differ.check(Case(f"stage {staged} while staging runs {running}", images, "stage.sh", env, call,
+                      expect_tags={"staging-runtime": "candidate" if moves else "live"}))
