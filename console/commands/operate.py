@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import json
 import sys
+import threading
 from dataclasses import asdict
 
 from rich.console import Console
@@ -45,10 +46,23 @@ def _is_tty() -> bool:
 
 
 async def _ask(prompt: str) -> str:
-    try:
-        return await asyncio.to_thread(input, plain(prompt))  # target names come from ECR tags
-    except EOFError:
-        return ""
+    """input() in a daemon thread: a signal that stops the command while it waits for an answer
+    must not leave the process waiting for Enter (the default executor joins its threads)."""
+    loop = asyncio.get_running_loop()
+    answer: asyncio.Future[str] = loop.create_future()
+
+    def read() -> None:
+        try:
+            value = input(plain(prompt))  # target names come from ECR tags
+        except (EOFError, OSError, ValueError):
+            value = ""
+        try:
+            loop.call_soon_threadsafe(lambda: answer.done() or answer.set_result(value))
+        except RuntimeError:  # the loop has closed: nobody is waiting any more
+            pass
+
+    threading.Thread(target=read, name="confirmation", daemon=True).start()
+    return await answer
 
 
 async def confirm(console: Console, args: argparse.Namespace, confirmation: Confirmation) -> None:
@@ -92,6 +106,10 @@ async def drive(ctx: ActionContext, console: Console, args: argparse.Namespace, 
     except (Cancelled, Refused, PlanError) as exc:
         await declined(ctx, operation.audit_record(), exc)
         raise
+    except asyncio.CancelledError as exc:  # a signal while the question was asked: a "no"
+        why = exc.args[0] if exc.args else "stopped"
+        await declined(ctx, operation.audit_record(), Cancelled(f"{why} at the confirmation; nothing was changed."))
+        raise
     result = await operation.execute(_reporter(console), **options)
     console.print(cell(operation.summary(result), "bold green"))
     return result
@@ -110,12 +128,14 @@ def tell(lines: list[str]) -> None:
 
 
 async def writable(ctx: ActionContext, action: str, **fields) -> None:
-    """Read-only refusal happens before any request (not even a plan), and is recorded."""
+    """Before any request (not even a plan): a read-only refusal, recorded; an audit log that
+    could not take the attempt's records (permissions, free space) — then nothing can be recorded."""
     try:
         ensure_writable(ctx.settings, action)
     except ReadOnlyError as exc:
         await declined(ctx, AuditRecord(action=action, repository=ctx.settings.repo, **fields), exc)
         raise
+    ctx.audit.ensure_writable()
 
 
 # --- commands -----------------------------------------------------------------------------------

@@ -70,3 +70,44 @@ async def test_no_action_when_the_audit_log_cannot_be_written(tmp_path):
         async with recorded(ctx, AuditRecord(action="rollback", repository="acme/shop")):
             acted.append(True)
     assert acted == []
+
+
+ODD_LINES = [
+    "[1, 2, 3]",  # valid JSON, not a record
+    '"just a string"',
+    "null",
+    "[" * 100_000 + "]" * 100_000,  # deeper than the parser goes
+    '{"action": "rollback", "repository": "acme/shop", "targets": 5}',  # wrong field types
+    '{"action": "rollback", "repository": "acme/shop", "time": 12, "result": []}',
+    '{"action": ["x"], "repository": "acme/shop"}',
+    '{"repository": "acme/shop"}',  # no action
+    '{"action": "prune", "repos',  # cut short by an older console (no newline) ...
+]
+
+
+def test_audit_survives_any_odd_line_and_says_which_it_skipped(tmp_path, monkeypatch, capsys):
+    from console.cli import main
+
+    monkeypatch.setenv("GHAECR_CONSOLE_STATE_DIR", str(tmp_path))
+    log = AuditLog(tmp_path / "audit.jsonl")
+    glued = '{"action": "rollb' + log.line(AuditRecord(action="reject", repository="acme/shop", outcome="failed")).decode()
+    with log.path.open("a") as f:
+        f.write(glued)  # an older console's cut line with the next record appended to it
+    log.append(AuditRecord(action="rollback", repository="acme/shop", outcome="succeeded", run_id=1))
+    with log.path.open("a") as f:
+        f.write("\n".join(ODD_LINES))  # the last one without its newline, as a cut line would be
+    log.append(AuditRecord(action="approve", repository="acme/shop", outcome="succeeded", run_id=2))  # on a line of its own
+    assert main(["audit", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert [r["action"] for r in json.loads(captured.out)] == ["approve", "rollback", "reject"]
+    assert f"skipped {len(ODD_LINES)} unreadable line(s)" in captured.err
+    assert main(["audit"]) == 0 and "Traceback" not in capsys.readouterr().err
+
+
+def test_an_intent_and_its_outcome_are_one_attempt(tmp_path):
+    log = AuditLog(tmp_path / "audit.jsonl")
+    log.append(AuditRecord(action="rollback", repository="acme/shop", outcome="intent", request_id="gc-1"))
+    log.append(AuditRecord(action="prune", repository="acme/shop", outcome="refused"))
+    log.append(AuditRecord(action="rollback", repository="acme/shop", outcome="succeeded", request_id="gc-1", run_id=9))
+    assert [(r.action, r.outcome) for r in log.read()] == [("rollback", "succeeded"), ("prune", "refused")]
+    assert [r.outcome for r in log.read_all().records] == ["intent", "refused", "succeeded"]  # the file keeps both
