@@ -19,6 +19,7 @@ import platformdirs
 
 from console.errors import ConfigError
 from console.github_host import GITHUB_COM, api_url, origin_url
+from console.model.alerts import NOTIFY_MODES
 from console.model.snapshot import SINGLE_REPOSITORY, TWO_REPOSITORIES
 
 APP_NAME = "ghaecr-console"
@@ -53,6 +54,7 @@ class Settings:
     refresh_seconds: float = 30.0
     read_only: bool = False
     bell: bool = True
+    notify: str = "bell"  # bell | desktop | both | none: how an approval, a failure, an action's end is signalled
     theme: str | None = None
     keys: dict[str, str] = field(default_factory=dict)  # binding id -> key(s)
     prune_keep: int = 10
@@ -108,6 +110,7 @@ _FILE_KEYS: dict[str, type | tuple[type, ...]] = {
     "refresh_seconds": (int, float),
     "read_only": bool,
     "bell": bool,
+    "notify": str,
     "theme": str,
     "keys": dict,
     "prune_keep": int,
@@ -214,11 +217,20 @@ def build_settings(
         refresh_seconds=refresh,
         read_only=bool(flags.get("read_only")) or bool(section.get("read_only", False)),
         bell=bool(section.get("bell", True)),
+        notify=_notify_mode(section),
         theme=flags.get("theme") or section.get("theme"),
         keys=dict(section.get("keys", {})),
         prune_keep=keep,
         sandbox=bool(flags.get("sandbox")),
     )
+
+
+def _notify_mode(section: Mapping[str, Any]) -> str:
+    """``notify`` from the config; without it, the older ``bell = false`` means no signal at all."""
+    mode = section.get("notify", "bell" if section.get("bell", True) else "none")
+    if mode not in NOTIFY_MODES:
+        raise ConfigError(f"notify = {mode!r} in the config file: use one of {', '.join(NOTIFY_MODES)}.")
+    return str(mode)
 
 
 def _github_url(flags: Mapping[str, Any], env: Mapping[str, str], section: Mapping[str, Any], git_host: str | None) -> str:

@@ -27,10 +27,11 @@ from console.config import Settings
 from console.errors import ConsoleError, RateLimited
 from console.model import Snapshot
 from console.model.text import plain
+from console.ui.alerts import Alerts
 from console.ui.commands import ConsoleCommands
 from console.ui.format import run_label
 from console.ui.keys import APP_BINDINGS, VIEWS
-from console.ui.messages import ImagesPrepared, SnapshotFailed, SnapshotLoaded
+from console.ui.messages import ActionFinished, ImagesPrepared, SnapshotFailed, SnapshotLoaded
 from console.ui.prepare import Prepared, Preparer
 from console.ui.refresh import approval_keys, may_skip_ecr, next_delay
 from console.ui import stopping
@@ -69,6 +70,7 @@ class GhaecrApp(App):
         self._failures = 0
         self._timer: Timer | None = None
         self._known_approvals: set[tuple[int, str]] | None = None
+        self.alerts = Alerts(settings.notify, settings.dispatch_ref, self.bell, self._write_terminal)
         self._preparer = Preparer()
         self._prepare: Callable[[Snapshot], Prepared] = self._preparer  # phase one (the bench times it)
         self._refresh_worker: Worker | None = None
@@ -158,6 +160,8 @@ class GhaecrApp(App):
     def _snapshot_loaded(self, message: SnapshotLoaded) -> None:
         snapshot = message.snapshot
         self._notify_new_approvals(snapshot)
+        for label in self.alerts.new_failures(snapshot):
+            self.notify(f"{label} failed.", title="Run failed", severity="error", timeout=15)
         self.snapshot, self.prepared, self._failures = snapshot, message.prepared, 0
         now = self.now()
         # Still refreshing until every image has arrived (the overview is already complete).
@@ -218,8 +222,19 @@ class GhaecrApp(App):
                 self.notify(f"{run_label(run)} ({run.head_branch or run.head_sha[:7]}) waits for approval to "
                             f"deploy to {approval.environment}.", title="Deployment waiting for approval",
                             severity="warning", timeout=15)
-        if new and self.settings.bell:
-            self.bell()
+        if new:
+            waiting = [f"{run_label(run)} → {approval.environment}" for run, approval in snapshot.approvals
+                       if (run.id, approval.environment) in new]
+            self.alerts.raise_("Deployment waiting for approval", ", ".join(waiting))
+
+    @on(ActionFinished)
+    def _action_finished(self, message: ActionFinished) -> None:
+        self.alerts.raise_(f"{message.name} {message.outcome}", self.settings.repo)
+
+    def _write_terminal(self, sequence: str) -> None:
+        """Raw output to the terminal (a desktop notification's escape sequence), as App.bell writes BEL."""
+        if self._driver is not None:
+            self._driver.write(sequence)
 
     # --- status line ---------------------------------------------------------------------------
 

@@ -44,3 +44,12 @@ class LogLoaded(Message):
         super().__init__()
         self.job_id = job_id
         self.text = text
+
+
+class ActionFinished(Message):
+    """An operator action ended (done, failed or refused): the app signals it per the ``notify`` setting."""
+
+    def __init__(self, name: str, outcome: str) -> None:
+        super().__init__()
+        self.name = name
+        self.outcome = outcome

@@ -29,6 +29,7 @@ from console.actions.render import cell
 from console.config import Settings
 from console.errors import ConsoleError
 from console.ui.dialogs.compact import compact_controls
+from console.ui.messages import ActionFinished
 from console.ui.dialogs.confirm import ConfirmModal
 from console.ui.widgets.footer import KeyFooter
 
@@ -121,6 +122,7 @@ class ActionScreen(Screen):
 
         async def job() -> None:
             self._action_task = asyncio.current_task()
+            outcome = "ended with an error"
             try:
                 result = await work()
             except ConsoleError as exc:
@@ -129,8 +131,10 @@ class ActionScreen(Screen):
             except Exception as exc:  # noqa: BLE001 - the screen must survive and say what happened
                 self.set_status(f"unexpected failure ({type(exc).__name__}: {exc}); check the audit log and GitHub.", "error")
             else:
+                outcome = "finished"
                 done(result)
             finally:
+                self.app.post_message(ActionFinished(name, outcome))  # bell / desktop notification
                 self.running = False
                 self._sync_buttons()
                 refresh = getattr(self.app, "refresh_now", None)
