@@ -8,7 +8,8 @@ the faults: what matters is that it is recorded). A child process runs the conso
 through Pilot and presses a key every ``--key-every`` seconds, cycling through the views and
 opening and closing screens (help, audit log, rollback and prune dialogs, a run's detail). The
 child samples its RSS every 10 s. The report: crashes, RSS at start / end / peak, and whether the
-audit log is consistent (every line a record with an outcome, one per action attempted).
+audit log is consistent (every line a record, every intent closed by an outcome, a `succeeded`
+record for each action that exited 0).
 """
 
 from __future__ import annotations
@@ -75,7 +76,9 @@ async def drive(minutes: float, key_every: float) -> dict:
 
 # --- the parent: sandbox, faults, actions, the report ----------------------------------------------
 
-def audit_consistency(path: Path, attempted: int) -> dict:
+def audit_consistency(path: Path, succeeded: int) -> dict:
+    """Every line a JSON record; every intent closed by a final outcome under its request id; at
+    least one ``succeeded`` record per action that exited 0."""
     lines = path.read_text().splitlines() if path.exists() else []
     records, broken = [], 0
     for line in lines:
@@ -88,9 +91,13 @@ def audit_consistency(path: Path, attempted: int) -> dict:
             records.append(record)
         else:
             broken += 1
-    finished = [r for r in records if r.get("outcome") in OUTCOMES]
-    return {"lines": len(lines), "unreadable": broken, "actions_attempted": attempted,
-            "actions_recorded": len(finished), "consistent": broken == 0 and len(finished) == attempted}
+    intents = {r.get("request_id") for r in records if r.get("outcome") == "intent"}
+    closed = {r.get("request_id") for r in records if r.get("outcome") in OUTCOMES - {"interrupted"}}
+    recorded_ok = sum(1 for r in records if r.get("outcome") == "succeeded")
+    open_attempts = sorted(str(i) for i in intents - closed)
+    return {"lines": len(lines), "unreadable": broken, "open_intents": open_attempts,
+            "succeeded_actions": succeeded, "succeeded_records": recorded_ok,
+            "consistent": broken == 0 and not open_attempts and recorded_ok >= succeeded}
 
 
 def soak(args: argparse.Namespace) -> dict:
@@ -116,7 +123,8 @@ def soak(args: argparse.Namespace) -> dict:
                 done = subprocess.run([sys.executable, "-m", "console", "rollback", target, "--yes", "--reason", "soak"],
                                       env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
                 attempted += 1
-                exits.append(done.returncode)
+                exits.append({"target": target, "exit": done.returncode,
+                              "error": done.stderr.strip().splitlines()[-1] if done.returncode else None})
                 next_action = time.monotonic() + args.action_every
         out, err = child.communicate()
     finally:
@@ -128,8 +136,8 @@ def soak(args: argparse.Namespace) -> dict:
     except (ValueError, IndexError):
         report = {"crashes": 1, "crash": (err or out)[-2000:]}
     report.update(minutes=args.minutes, faults=args.faults, key_every_s=args.key_every,
-                  child_exit=child.returncode, action_exits=exits,
-                  audit=audit_consistency(state / "audit.jsonl", attempted))
+                  child_exit=child.returncode, actions=exits,
+                  audit=audit_consistency(state / "audit.jsonl", sum(1 for e in exits if e["exit"] == 0)))
     return report
 
 
