@@ -30,11 +30,10 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that exits 2 with one line (plus usage) instead of a traceback on bad flags."""
+    """argparse that exits 2 with one line instead of a traceback (or a usage block) on bad flags."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+        self.exit(2, f"{self.prog}: error: {one_line(message, 300)} (see --help)\n")
 
 
 class _Version(argparse.Action):

@@ -17,6 +17,7 @@ from typing import Any
 
 import platformdirs
 
+from console.config_checks import check_refresh, check_setting, check_url, read_config_text
 from console.errors import ConfigError
 from console.github_host import GITHUB_COM, api_url, origin_url
 from console.model.alerts import NOTIFY_MODES
@@ -123,11 +124,9 @@ def read_config_file(path: Path | None = None) -> dict[str, Any]:
     if not path.exists():
         return {}
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_config_text(path))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"Config file {path} is not valid TOML ({exc}); fix or remove it.") from None
-    except OSError as exc:
-        raise ConfigError(f"Cannot read config file {path} ({exc.strerror}).") from None
     unknown = set(data) - {"defaults", "repos"}
     if unknown:
         raise ConfigError(
@@ -154,6 +153,7 @@ def _check_section(path: Path, name: str, section: Any) -> None:
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             kind = expected.__name__ if isinstance(expected, type) else "number"
             raise ConfigError(f"Config file {path}: '{key}' in [{name}] must be a {kind}, not {value!r}.")
+        check_setting(f"Config file {path} [{name}]", key, value)
 
 
 def detect_repo_from_git(cwd: Path | None = None) -> str | None:
@@ -194,9 +194,8 @@ def build_settings(
     unknown_wf = set(workflows) - {"ci", "cd", "security"}
     if unknown_wf:
         raise ConfigError(f"Unknown workflow key(s) {', '.join(sorted(unknown_wf))}; use ci, cd and security.")
-    refresh = float(pick("refresh", None, "refresh_seconds", 30.0))
-    if refresh < 1:
-        raise ConfigError("The refresh interval must be at least 1 second.")
+    refresh = check_refresh(pick("refresh", None, "refresh_seconds", 30.0),
+                            "--refresh" if flags.get("refresh") is not None else "refresh_seconds")
     keep = int(pick("keep", None, "prune_keep", 10))
     ecr_repository = pick("ecr_repo", "GHAECR_ECR_REPOSITORY", "ecr_repository") or repo.split("/", 1)[1]
     return Settings(
@@ -237,7 +236,7 @@ def _github_url(flags: Mapping[str, Any], env: Mapping[str, str], section: Mappi
     """--github-url > GITHUB_API_URL > GH_HOST > the config file > the origin remote's host > github.com (gh's order)."""
     url = flags.get("github_url") or env.get("GITHUB_API_URL") or (api_url(env["GH_HOST"]) if env.get("GH_HOST") else None)
     url = url or section.get("github_url") or (api_url(git_host) if git_host and git_host != GITHUB_COM else None)
-    return (url or DEFAULT_GITHUB_URL).rstrip("/")
+    return check_url((url or DEFAULT_GITHUB_URL).rstrip("/"), "The GitHub API URL")
 
 
 def _production_repository(name: str | None, ecr_repository: str) -> str | None:

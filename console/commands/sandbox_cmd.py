@@ -14,13 +14,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Starts the GitHub stand-in and moto's ECR server on 127.0.0.1, prints shell "
         "`export NAME=value` lines (eval them in another shell), and serves until Ctrl-C.",
     )
-    serve.add_argument("--port", type=int, default=0, help="GitHub stand-in port (default: a free one)")
+    serve.add_argument("--port", type=_port, default=0, help="GitHub stand-in port (default: a free one)")
     serve.add_argument("--images", type=_positive, default=None, metavar="N", help="seed N images (default: the demo history)")
     serve.add_argument("--runs", type=_positive, default=None, metavar="N", help="seed N workflow runs")
     serve.add_argument("--seed", type=int, default=7, metavar="S", help="random seed (default 7)")
     serve.add_argument("--production-repo", default=None, metavar="NAME",
                        help="seed the two-repository layout: production's tags in this ECR repository")
     serve.set_defaults(handler=_serve, wiring="none")
+
+
+def _port(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a port number") from None
+    if not 0 <= number <= 65535:
+        raise argparse.ArgumentTypeError(f"{number} is not a port number (0-65535; 0 picks a free one)")
+    return number
 
 
 def _positive(value: str) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from botocore import exceptions as bx
 
 from console.errors import (
@@ -50,6 +52,7 @@ def map_aws_error(
 ) -> ConsoleError:
     """The typed error for ``exc``; unknown failures become a plain AwsError naming the operation."""
     where = region or "the default region"
+    profile = profile or os.environ.get("AWS_PROFILE") or os.environ.get("AWS_DEFAULT_PROFILE")
     if isinstance(exc, ConsoleError):
         return exc
     if isinstance(exc, (bx.NoCredentialsError, bx.PartialCredentialsError)):
@@ -82,12 +85,28 @@ def map_aws_error(
             return AwsError(
                 f"AWS denied {op} on '{repository}'; the identity needs the ecr:{op} permission on that repository."
             )
-        return AwsError(f"ECR {op} failed on '{repository}' ({code}): {error.get('Message', 'no detail')}.")
+        return AwsError(f"ECR {op} failed on '{repository}' ({code or _status(exc)}): {_detail(error.get('Message'))}.")
     if isinstance(exc, bx.BotoCoreError):
         return AwsError(f"AWS call failed: {exc}.")
     if isinstance(exc, OSError):
         return NetworkError(f"Cannot reach the ECR endpoint: {exc}.")
-    return AwsError(f"Unexpected AWS failure ({type(exc).__name__}): {exc}.")
+    if isinstance(exc, RuntimeError) and "expired" in str(exc):
+        # botocore's words when a credential_process (or a refresh) hands back expired credentials
+        return AwsCredentialsError(f"The AWS credentials are expired (their source returned expired ones); {login_hint(profile)}.")
+    return AwsError(f"Unexpected AWS failure ({type(exc).__name__}): {_detail(str(exc))}.")
+
+
+def _status(exc: BaseException) -> str:
+    status = getattr(exc, "response", {}).get("ResponseMetadata", {}).get("HTTPStatusCode")
+    return f"HTTP {status}" if status else "no error code"
+
+
+def _detail(message: object) -> str:
+    """AWS's message on one line; a proxy's or load balancer's HTML page is summarised, not printed."""
+    text = " ".join(str(message or "no detail").split())
+    if text.lstrip().startswith("<") or "<html" in text.lower():
+        return "the endpoint answered with a web page, not an AWS error (a proxy or a wrong AWS_ENDPOINT_URL_ECR?)"
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 def _endpoint_of(exc: BaseException) -> str:
