@@ -207,7 +207,20 @@ def _run_tui(settings: Settings) -> int:
     backend = _build_backend(settings)
     app = GhaecrApp(backend, settings)
     app.run()
-    return app.return_code or 0  # 128 + the signal when TERM/HUP stopped it
+    return tui_exit_code(app)
+
+
+def tui_exit_code(app) -> int:
+    """0 when the operator quit; after a fatal error, 1 and one line naming the crash report."""
+    if app.fatal is None:
+        return app.return_code or 0  # 128 + the signal when TERM/HUP stopped it
+    from console import crash
+
+    error, path = app.fatal
+    reason = crash.redact(crash.one_line(error), (app.settings.token or "",))
+    print(f"{PROG}: the console stopped on an unexpected error ({reason}); {crash.where_to_find(path)}. "
+          "Please report it with that file.", file=sys.stderr)
+    return 1
 
 
 def _start_sandbox(production_repository: str | None = None):

@@ -43,6 +43,9 @@ class Faults:
     # Route kinds (keys of ROUTE_PERMISSIONS) answered with GitHub's 403 for a token that lacks the
     # permission, e.g. {"dispatch"}: "Resource not accessible by personal access token".
     forbidden: set[str] = field(default_factory=set)
+    # Every list page repeats its first N items: what GitHub's offset pagination returns when items are
+    # created between two page reads (here inside one page, so a single-page read meets it too).
+    repeat_items: int = 0
     # Write kinds whose next POST is carried out and then answered 502 (each once): the answer is
     # lost, the run was dispatched / the review recorded all the same.
     write_then_5xx: set[str] = field(default_factory=set)

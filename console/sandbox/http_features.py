@@ -198,6 +198,9 @@ def paginate(request: Request, items: list, default: int = 30) -> tuple[list, di
     per_page, page = page_params(request, default)
     last = max((len(items) + per_page - 1) // per_page, 1)
     chunk = items[(page - 1) * per_page : page * per_page]
+    repeat = getattr(request.app.state, "faults", None)
+    if repeat is not None and repeat.repeat_items:
+        chunk = chunk[: repeat.repeat_items] + chunk
     base = str(request.url.replace(query="")).rstrip("?")
 
     def url(n: int) -> str:

@@ -38,6 +38,7 @@ from console.ui import stopping
 from console.ui.screens.help import HelpScreen
 from console.ui.screens.main import MainScreen
 from console.ui.screens.run_detail import RunDetailScreen
+from console.ui.failures import FailureRouting
 from console.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from console.ui.widgets.status_bar import DataState, StatusBar, status_line
 
@@ -53,7 +54,7 @@ def _clock(now: Clock | datetime | None) -> Clock:
     return now
 
 
-class GhaecrApp(App):
+class GhaecrApp(FailureRouting):
     CSS_PATH = "app.tcss"
     TITLE = "ghaecr-console"
     BINDINGS = APP_BINDINGS
@@ -75,6 +76,7 @@ class GhaecrApp(App):
         self._prepare: Callable[[Snapshot], Prepared] = self._preparer  # phase one (the bench times it)
         self._refresh_worker: Worker | None = None
         self._listed_at: float | None = None  # monotonic time of the last ECR listing
+        self._init_failures()
         self.sub_title = plain(f"{settings.repo} → ECR {settings.ecr_repository}")
 
     def notify(self, message: str, *, title: str = "", severity: Any = "information", timeout: float | None = None,
@@ -246,27 +248,6 @@ class GhaecrApp(App):
         main = self._main()
         for bar in main.query(StatusBar) if main else ():
             bar.update(status_line(self.data, self.now(), self.settings.read_only))
-
-    # --- the one place worker failures go ------------------------------------------------------
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state != WorkerState.ERROR:
-            return
-        error = event.worker.error
-        reason = str(error) if isinstance(error, ConsoleError) else \
-            f"Unexpected error ({type(error).__name__}): {error}; please report it."
-        if not isinstance(error, ConsoleError):
-            self.log.error(repr(error))
-        if event.worker.name == "refresh":
-            retry = None
-            if isinstance(error, RateLimited) and error.reset_at is not None:
-                retry = max((error.reset_at - self.now()).total_seconds(), 1.0)
-            self.post_message(SnapshotFailed(reason, retry))
-            return
-        node = event.worker.node
-        if hasattr(node, "on_worker_failed"):
-            node.on_worker_failed(reason)
-        self.notify(reason, title="Could not load", severity="error", timeout=10)
 
     # --- selection helpers for the views and the dialogs ---------------------------------------
 

@@ -55,7 +55,13 @@ class MainScreen(Screen):
         name = self.active_name
         if self._data is not None and self._drawn.get(name) is not self._data:
             self._drawn[name] = self._data
-            self.active_view.show(*self._data, self.app.now())  # type: ignore[attr-defined]
+            view = self.active_view
+            try:
+                view.show(*self._data, self.app.now())  # type: ignore[attr-defined]
+            except Exception as error:  # noqa: BLE001 - a view's bug must not end the console
+                self.app.view_failed(view, error, f"the {view.title} view (drawing new data)")  # type: ignore[attr-defined]
+            else:
+                view.clear_failure()
 
     @property
     def active_view(self) -> View:

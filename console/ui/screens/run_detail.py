@@ -15,6 +15,7 @@ from console.model import Job, WorkflowRun
 from console.model.format import ago, span
 from console.model.text import plain
 from console.ui.format import run_label, run_status, status_text
+from console.model.unique import newest_by_id
 from console.ui.messages import JobsLoaded, LogLoaded
 from console.ui.refresh import FAST_SECONDS
 from console.ui.widgets.footer import KeyFooter
@@ -69,7 +70,9 @@ class RunDetailScreen(Screen):
     async def _fetch_jobs(self) -> None:
         github = self.app.backend.github  # type: ignore[attr-defined]
         run = await github.get_run(self.run.id) if self.run.is_active else self.run
-        jobs = await github.list_jobs(self.run.id)
+        # A job can come back twice (offset pagination while the run adds jobs): the freshest copy.
+        jobs = newest_by_id(await github.list_jobs(self.run.id), key=lambda j: j.id,
+                            fresher=lambda j: (j.status == "completed", sum(s.status == "completed" for s in j.steps)))
         self.run = run
         self.post_message(JobsLoaded(run.id, jobs))
 

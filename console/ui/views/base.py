@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Input
+from textual.message import Message
+from textual.widgets import Input, Static
 
 from console.config import Settings
 from console.model import Snapshot
@@ -26,11 +28,35 @@ class View(Vertical):
             if tables:
                 tables[0].focus()
 
+    async def _on_message(self, message: Message) -> None:
+        """Textual ends the whole app when a handler raises (and that widget's message loop stops).
+        A view's handler failing is a bug in one view: its error panel says so and the console lives
+        on. This wraps Textual's per-message dispatch (MessagePump._on_message); the crash tests in
+        tests/ui/test_crashes.py fail if a Textual upgrade bypasses it."""
+        try:
+            await super()._on_message(message)
+        except Exception as error:  # noqa: BLE001 - the app's error router reports it
+            self.app.view_failed(self, error, f"the {self.title} view ({type(message).__name__})")  # type: ignore[attr-defined]
+
     def show(self, snapshot: Snapshot, prepared: Prepared, now: datetime) -> None:
         """Render a new snapshot (called on every refresh, on the event loop: keep it cheap)."""
 
     def show_problem(self, reason: str) -> None:
         """No data at all yet and the first load failed (later failures keep the last data)."""
+
+    def show_failure(self, reason: str) -> None:
+        """This view failed (a bug, or data it could not draw): a panel on top says so in one line;
+        the rest of the view keeps what it showed and the other views are unaffected."""
+        panels = self.query(".view-error").results(Static)
+        panel = next(panels, None)
+        if panel is None:
+            panel = Static(classes="view-error")
+            self.mount(panel, before=0)
+        panel.update(Text.assemble(("⚠ This view failed: ", "bold"), reason))
+
+    def clear_failure(self) -> None:
+        for panel in self.query(".view-error"):
+            panel.remove()
 
     @property
     def settings(self) -> Settings:
