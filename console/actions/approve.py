@@ -207,7 +207,7 @@ class Review(Operation):
                             "(reviewed meanwhile?); nothing was sent — reload to see its state.")
 
     async def _follow(self, record: AuditRecord, reviewing: tuple[PendingApproval, ...], report: ProgressFn) -> ReviewResult:
-        preview, action = self.review, self.action
+        preview = self.review
         followed = await follow_run(self.ctx.github, preview.run.id, report)
         production = any(p.environment == PRODUCTION for p in reviewing)
         checks, ok = await verify(self.ctx, preview, approve=self.approve, production=production, report=report)
@@ -220,7 +220,7 @@ class Review(Operation):
             )
         if not ok:
             raise ActionError(f"Run {preview.run.id} ended {followed.run.outcome} but ECR disagrees: " + "; ".join(checks))
-        report(Progress("done", f"{action}d: " + "; ".join(checks)))
+        report(Progress("done", ("Approved" if self.approve else "Rejected") + ": " + "; ".join(checks)))
         return ReviewResult(preview, self.approve, followed, checks)
 
     def summary(self, result: ReviewResult) -> str:

@@ -147,3 +147,9 @@ def test_sandbox_serve_feeds_another_process(tmp_path):
         finally:
             server.kill()
     assert "Traceback" not in err
+
+
+def test_a_rejection_says_rejected(sandbox, capsys):
+    code, out, err = run(["approve", str(sandbox.pending_run_id), "--reject", "--comment", "not today", "--yes"], capsys)
+    assert code == 0, err
+    assert "Rejected: " in out + err and "rejectd" not in (out + err).lower()
