@@ -95,8 +95,19 @@ def ci(targets: tuple[str, ...], sha: str, *, test_fails: bool = False) -> RunSp
         StepSpec("Load the artifact", 4, (f"Loaded image: ghaecr-console:{t}",)),
         StepSpec("Smoke-test the artifact", 8, ("ghaecr-console --help: ok",)),
     ]) for t in targets)
-    summary = _job("CI summary", [StepSpec("Summarise", 1, ("see the job results above",))], when="always")
-    return RunSpec((checks, builds, image_tests, (summary,)))
+    return RunSpec((checks, builds, image_tests, (_ci_summary(test_fails),)))
+
+
+def _ci_summary(test_fails: bool) -> JobSpec:
+    """ci-summary.sh: a table of every gate's result; fails when one failed (the Tests gate is the
+    only one the sandbox fails; the builds after it are then skipped, as their `needs` make them)."""
+    results = {"lint": "success", "test": "failure" if test_fails else "success", "workflows": "success",
+               "security": "success", "build": "skipped" if test_fails else "success",
+               "test-image": "skipped" if test_fails else "success"}
+    table = tuple(f"| {job} | {result} |" for job, result in results.items())
+    verdict = ("##[error]CI failed: test",) if test_fails else ()
+    return _job("CI summary", [StepSpec("Summarise", 1, ("| job | result |", "|---|---|", *table, *verdict))],
+                when="always", fails_on="Summarise" if test_fails else None)
 
 
 def _smoke(name: str, env: str, fails: bool) -> StepSpec:

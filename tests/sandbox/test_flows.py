@@ -50,6 +50,18 @@ def test_failed_ci_stops_before_cd_and_logs_the_failing_step(sandbox, gh):
     assert tag_map(sandbox) == before
 
 
+def test_the_ci_summary_follows_its_gates_live_and_in_the_seeded_history(sandbox, gh):
+    sha = sandbox.push_main("Break the cart", ci_fails=True)
+    sandbox.wait_idle()
+    seeded = [r for r in sandbox.state.runs.values() if r.workflow == "ci.yml" and r.conclusion == "failure"]
+    assert seeded, "the seed holds a failed CI run"
+    for run in [*sandbox.runs_for(sha), *seeded]:
+        jobs = {j.name: j.conclusion for j in run.jobs}
+        assert (jobs["Tests"], jobs["CI summary"]) == ("failure", "failure"), run.id
+    log = job_log(gh, sandbox, sandbox.runs_for(sha)[0].id, "CI summary")
+    assert "| test | failure |" in log and "CI failed: test" in log
+
+
 def test_approving_the_seeded_release_promotes_each_target_by_digest(sandbox, gh):
     before = tag_map(sandbox)
     run_id = sandbox.pending_run_id
