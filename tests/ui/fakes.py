@@ -109,6 +109,7 @@ class FakeBackend:
     fail_with: Exception | None = None
     calls: int = 0
     github: FakeGitHub = field(default_factory=FakeGitHub)
+    ecr: object = None  # the app's start builds an ActionContext (audit reconciliation); nothing acts on ECR here
 
     reused: int = 0  # polls that reused the last ECR listing
 
