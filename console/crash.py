@@ -33,7 +33,7 @@ KEEP = 20  # newest reports kept; older ones are removed when a new one is writt
 
 def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
     for secret in secrets:
-        if secret:
+        if len(secret) >= 8:  # a real token; a placeholder of a few letters would mask ordinary words
             text = text.replace(secret, MASK)
     return _SECRET.sub(lambda m: f"{m.group(2)}{MASK}" if m.group(2) else MASK, text)
 
