@@ -103,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sandbox = None
     settings: Settings | None = None
     try:
-        if args.sandbox and getattr(args, "wiring", "backend") != "none":
+        if args.sandbox and getattr(args, "wiring", "backend") not in ("none", "on-demand"):
             sandbox = _start_sandbox(getattr(args, "production_repo", None))
         if getattr(args, "wiring", "backend") == "none":
             return args.handler(args)

@@ -29,12 +29,12 @@ from console.errors import ConsoleError, NotFound
 OPERATIONS: dict[str, type[Operation]] = {"approve": Review, "reject": Review, "rollback": Rollback, "prune": Prune}
 
 
-def open_attempts(log: AuditLog) -> list[AuditRecord]:
-    """Attempts whose newest line is an intent or an interruption, oldest first — not those a
-    console on this machine is still carrying out."""
+def open_attempts(log: AuditLog, repository: str | None = None) -> list[AuditRecord]:
+    """Attempts (of ``repository``, or any) whose newest line is an intent or an interruption,
+    oldest first — not those a console on this machine is still carrying out."""
     newest: dict[str, AuditRecord] = {}
     for record in log.read_all().records:
-        if record.request_id:
+        if record.request_id and repository in (None, record.repository):
             newest[record.request_id] = record
     return [r for r in newest.values() if r.is_open and not (r.outcome == INTENT and _still_running(r))]
 
@@ -55,10 +55,11 @@ def _still_running(intent: AuditRecord) -> bool:
 
 async def reconcile(ctx: ActionContext) -> list[str]:
     """Record what became of every open attempt; one sentence per attempt for the operator."""
-    if not open_attempts(ctx.audit):  # the common case: no lock, no request
+    repository = ctx.settings.repo  # another repository's attempts wait for a console pointed at it
+    if not open_attempts(ctx.audit, repository):  # the common case: no lock, no request
         return []
     with _locked(ctx.audit):
-        return [await _one(ctx, record) for record in open_attempts(ctx.audit)]
+        return [await _one(ctx, record) for record in open_attempts(ctx.audit, repository)]
 
 
 async def _one(ctx: ActionContext, left: AuditRecord) -> str:

@@ -111,3 +111,21 @@ def test_an_intent_and_its_outcome_are_one_attempt(tmp_path):
     log.append(AuditRecord(action="rollback", repository="acme/shop", outcome="succeeded", request_id="gc-1", run_id=9))
     assert [(r.action, r.outcome) for r in log.read()] == [("rollback", "succeeded"), ("prune", "refused")]
     assert [r.outcome for r in log.read_all().records] == ["intent", "refused", "succeeded"]  # the file keeps both
+
+
+def test_open_attempts_are_this_repositorys_and_not_a_live_consoles(tmp_path):
+    import os
+    import socket
+
+    from console.actions.reconcile import open_attempts
+
+    log = AuditLog(tmp_path / "audit.jsonl")
+    log.append(AuditRecord(action="rollback", repository="acme/shop", outcome="intent", request_id="gc-dead",
+                           result={"console": {"pid": 2**22 + 7, "host": socket.gethostname()}}))  # no such process
+    log.append(AuditRecord(action="prune", repository="acme/shop", outcome="intent", request_id="gc-live",
+                           result={"console": {"pid": os.getpid(), "host": socket.gethostname()}}))
+    log.append(AuditRecord(action="prune", repository="acme/other", outcome="intent", request_id="gc-other"))
+    log.append(AuditRecord(action="approve", repository="acme/shop", outcome="interrupted", request_id="gc-early",
+                           result={"requested": False}))  # stopped before any write: nothing to find out
+    assert [r.request_id for r in open_attempts(log, "acme/shop")] == ["gc-dead"]
+    assert [r.request_id for r in open_attempts(log)] == ["gc-dead", "gc-other"]
