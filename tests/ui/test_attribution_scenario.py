@@ -37,7 +37,8 @@ def status_json(capsys) -> dict:
     return json.loads(capsys.readouterr().out)["environments"]["production"]
 
 
-def test_status_json_names_each_targets_own_deployment_after_approve_rollback_one_and_prune(sandbox, capsys):
+def test_status_json_names_each_targets_own_deployment_after_approve_rollback_one_and_prune(sandbox, capsys,
+                                                                                          monkeypatch):
     release_run = sandbox.pending_run_id
     assert main(["approve", str(release_run), "--comment", "ship v1.5.0", "--yes"]) == 0
     released = status_json(capsys)
@@ -61,6 +62,13 @@ def test_status_json_names_each_targets_own_deployment_after_approve_rollback_on
     assert runtime["run"]["id"] == rollback_run.id != prune_run.id
     assert (runtime["deployment"]["creator"], runtime["deployment"]["ref"]) == (want["creator"], "main")
     assert minimal["unknown"] is None and runtime["unknown"] is None
+    # The table `status` prints reads the same model.
+    monkeypatch.setenv("COLUMNS", "200")  # rich wraps cells to the terminal's width
+    assert main(["status"]) == 0
+    rows = {line.split("│")[2].strip(): line for line in capsys.readouterr().out.splitlines()
+            if line.count("│") > 6 and "production" in line}
+    assert f"CD #{sandbox.run(release_run).run_number} by {minimal['deployment']['creator']}" in rows["minimal"]
+    assert f"CD #{rollback_run.run_number} by {runtime['deployment']['creator']}" in rows["runtime"]
 
 
 async def test_overview_and_environments_show_each_targets_own_deployment(console_app):
