@@ -26,6 +26,7 @@ import httpx
 from console.errors import GitHubError, NotFound
 from console.model import Deployment, Environment, Job, PendingApproval, RateLimit, WorkflowRun
 from console.model.checks import RepositoryAccess
+from console.model.unique import newest_by_id
 from console.services import github_parse as gp
 from console.services.clock import REAL_CLOCK, Clock
 from console.services.github_cache import EtagCache
@@ -239,7 +240,8 @@ class GitHubService:
             params = None  # the next link carries the query
             if not url:
                 break
-        return jobs
+        # Pages are read by offset: a job that moved between two reads repeats (a duplicate row key).
+        return newest_by_id(jobs, key=lambda j: j.id, fresher=_job_freshness)
 
     async def job_log(self, job_id: int) -> str:
         """The job's plain-text log (GitHub redirects to a short-lived blob URL; httpx follows)."""
@@ -370,6 +372,12 @@ class GitHubService:
             not_found=f"Cannot compare {base}...{head} in {self.repo}: one of them does not exist.",
         )
         return self._parse(body.get("commits") if isinstance(body, dict) else None, gp.parse_commit)
+
+
+def _job_freshness(job: Job) -> tuple[bool, float]:
+    """Of two copies of a job, the completed one, then the one that started or ended later."""
+    moment = job.completed_at or job.started_at
+    return job.completed_at is not None, moment.timestamp() if moment else 0.0
 
 
 def _clean(params: dict[str, Any]) -> dict[str, Any]:

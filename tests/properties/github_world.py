@@ -56,6 +56,23 @@ def tie(world: dict[str, Any], rnd, digests: tuple[str, ...]) -> dict[str, Any]:
     for pending in _items(world, "pending"):
         if isinstance(pending.get("environment"), dict) and rnd.random() < 0.7:
             pending["environment"]["name"] = rnd.choice(ENVIRONMENTS)
+    if rnd.random() < 0.5:
+        repeat_ids(world)
+    return world
+
+
+# Where each list endpoint keeps its items (None: the body is the list).
+LISTS = {"runs": "workflow_runs", "jobs": "jobs", "environments": "environments", "deployments": None,
+         "pending": None, "statuses": None}
+
+
+def repeat_ids(world: dict[str, Any]) -> dict[str, Any]:
+    """Every list repeats its first item with a newer state, as a read across two pages does when an
+    item moved between them (GitHub pages by offset). In place; returns world."""
+    for name, key in LISTS.items():
+        items = world.get(name) if key is None else (world.get(name) or {}).get(key)
+        if isinstance(items, list) and items and isinstance(items[0], dict):
+            items.append(dict(items[0], status="completed", conclusion="success", state="success"))
     return world
 
 

@@ -1,8 +1,7 @@
 """Drive every view of the console over data nobody hand-made, and check that it is still alive.
 
-``tour(backend, worlds, serve)`` starts the app once (Textual Pilot; starting it costs more than a
-world), and for each world has the stand-in serve it, refreshes, visits each view, the run detail
-of the selected run and the help screen. It returns what an operator would notice: whether the app
+``tour(backend, worlds, serve)`` starts the app once (Textual Pilot), and for each world has the stand-in serve it, refreshes, visits each view and the run detail
+of the selected run. It returns what an operator would notice: whether the app
 still runs, the exception it died of, and the crash reports it wrote. The caller asserts on those.
 """
 
@@ -31,7 +30,7 @@ class Visit:
 
 async def tour(backend, worlds: list, serve, *, size: tuple[int, int] = (120, 36)) -> Visit:
     """One app for every world: ``serve(world)`` makes the GitHub stand-in answer from it, then a
-    refresh loads it and every view, the run detail and the help screen are visited."""
+    refresh loads it and every view and the run detail are visited."""
     app = GhaecrApp(backend, SETTINGS, now=FIXED_NOW)
     screens: list[str] = []
     async with app.run_test(size=size) as pilot:
@@ -45,8 +44,6 @@ async def tour(backend, worlds: list, serve, *, size: tuple[int, int] = (120, 36
             await pilot.press("2", "enter")  # runs: open the selected one (jobs, steps, log)
             await settle(pilot)
             screens.append(type(app.screen).__name__)
-            await pilot.press("escape", "question_mark")
-            await settle(pilot)
             await pilot.press("escape")
             if not app.is_running:
                 break
