@@ -41,7 +41,7 @@ class PlannedOperation(Operation):
     """Rollback and prune: a plan carried out once by cd.yml, or in direct mode by ecr_ops.
 
     Subclasses give ``question``/``typed`` (the confirmation), ``record_fields``, ``inputs``
-    (cd.yml's), ``direct_change`` and ``reconcile_direct``."""
+    (cd.yml's), ``direct_change`` and ``ecr_state``."""
 
     DIRECT_NOTE: ClassVar[str] = ""  # what break-glass does instead (the first of its confirmations)
     DIRECT_PROGRESS: ClassVar[str] = ""
@@ -120,12 +120,19 @@ class PlannedOperation(Operation):
 
     @classmethod
     async def reconcile(cls, ctx: ActionContext, record: AuditRecord) -> tuple[str, str] | None:
+        """Direct mode: what ECR shows is the outcome. Workflow mode: the run's conclusion, with
+        what ECR shows per target / digest added to the record (and the reason)."""
         if record.mode == "direct":
-            return await cls.reconcile_direct(ctx, record)
-        return await reconcile_run(ctx, record)
+            return await cls.ecr_state(ctx, record)
+        found = await reconcile_run(ctx, record)
+        if found is None or not record.run_id:
+            return found
+        _, shown = await cls.ecr_state(ctx, record)
+        return found[0], f"{found[1]}; ECR now: {shown}"
 
     @classmethod
-    async def reconcile_direct(cls, ctx: ActionContext, record: AuditRecord) -> tuple[str, str] | None:
+    async def ecr_state(cls, ctx: ActionContext, record: AuditRecord) -> tuple[str, str]:
+        """(outcome, what ECR shows) for the record's planned change; also noted in record.result."""
         raise NotImplementedError
 
 

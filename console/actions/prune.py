@@ -107,7 +107,7 @@ class Prune(PlannedOperation):
         return f"Pruned ({result.mode}): {counts(result)}."
 
     @classmethod
-    async def reconcile_direct(cls, ctx: ActionContext, record: AuditRecord) -> tuple[str, str] | None:
+    async def ecr_state(cls, ctx: ActionContext, record: AuditRecord) -> tuple[str, str]:
         present = {i.digest for i in await ctx.images()}
         gone = [d for d in record.digests if d not in present]
         record.result.update(deleted=gone, still_there=[d for d in record.digests if d in present])

@@ -119,7 +119,7 @@ class Rollback(PlannedOperation):
             raise ActionError(f"Direct rollback stopped ({exc.message.rstrip('.')}): {_states_line(states)}.") from exc
 
     @classmethod
-    async def reconcile_direct(cls, ctx: ActionContext, record: AuditRecord) -> tuple[str, str] | None:
+    async def ecr_state(cls, ctx: ActionContext, record: AuditRecord) -> tuple[str, str]:
         states = await _target_states(ctx, record)
         record.result["targets"] = states
         moved = [s for s in states.values() if s.startswith("moved")]

@@ -146,6 +146,8 @@ def test_a_signal_at_any_stage_then_the_next_start_tells_the_truth(sandbox_facto
     if happened:
         assert record["outcome"] == "succeeded" and record["run_id"], record
         assert "as succeeded" in told
+        if operation != "approve":  # what ECR shows is kept with the run's conclusion
+            assert "ECR now:" in record["result"]["reconciled"]
     elif record["outcome"] == "interrupted":  # TERM/HUP before the write: it said so itself, nothing to check
         assert "before any change was requested; nothing was changed" in record["error"]
     else:  # SIGKILL before the write: found out at the next start
