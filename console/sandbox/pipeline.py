@@ -151,21 +151,6 @@ def cd_release(targets: tuple[str, ...], version: str, *, smoke_fails: bool = Fa
     return RunSpec((production, (notes, cleanup), (_notify(),)))
 
 
-def cd_dispatch(targets: tuple[str, ...], inputs: dict[str, str]) -> RunSpec:
-    validate = _job("validate", [StepSpec("Check the inputs before anything touches AWS", 2, (), action="validate")])
-    if inputs.get("operation") == "prune":
-        work: tuple[JobSpec, ...] = (_job("prune", _aws([
-            StepSpec("Delete exactly the given digests (protection re-checked now)", 6, (), action="prune"),
-        ]), environment="production", deployment=False),)
-    else:
-        work = tuple(_job(f"rollback ({t})", _aws([
-            StepSpec("Move latest-<target> back", 4, (), action=f"rollback:{t}"),
-            _smoke("Smoke-test what production now runs", "production", False),
-        ]), environment="production", target=t) for t in targets)
-    verify = _job("verify", [StepSpec("Every step of the operation succeeded", 1, (), action="verify")], when="always")
-    return RunSpec(((validate,), work, (verify,), (_notify(),)))
-
-
 def security(*, fails: bool = False) -> RunSpec:
     found = ("openssl (CVE-2026-0113) HIGH fixed in 3.0.16-1", "Total: 1 (HIGH: 1, CRITICAL: 0)",
              "##[error]1 HIGH vulnerability found in the runtime image")

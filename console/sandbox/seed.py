@@ -101,12 +101,19 @@ def _release_positions(count: int) -> dict[int, str]:
 
 
 def environments(st: GitHubState, anchor: datetime) -> None:
+    """``production`` with required reviewers; every other environment cd.yml names (the cleanup
+    environment) without protection, as the README's setup describes."""
+    from console.sandbox.workflow_graph import load
+
     created = anchor - timedelta(days=400)
     st.environments["staging"] = EnvironmentRec(st.new_id(7_000_000_000), "staging", created)
     st.environments["production"] = EnvironmentRec(
         st.new_id(7_000_000_000), "production", created, reviewers=list(REVIEWERS),
         reviewer_teams=["release-managers"], wait_timer=0, custom_branch_policies=True,  # main and v*
     )
+    others = sorted(load("cd.yml").environments() - set(st.environments))
+    for i, name in enumerate(others):  # ids off the shared counter: the seeded history's ids stay put
+        st.environments[name] = EnvironmentRec(7_000_000_900 + i, name, created)
 
 
 def build(st: GitHubState, *, seed: int, targets: tuple[str, ...], images: int | None, runs: int | None,

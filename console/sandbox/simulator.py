@@ -1,9 +1,10 @@
 """The pipeline simulator: runs behave like the bundled workflows, in simulated time.
 
-``push_main`` -> CI -> (on success) CD ``workflow_run`` that pushes ``sha-<sha>-<t>`` and moves
-``staging-<t>``; ``push_tag`` -> CD ``push`` whose production job waits for review, then promotes by
-digest (``console.services.ecr_ops.promote``), smoke-tests, and rolls back automatically on a smoke
-failure; dispatched ``rollback``/``prune`` runs call ``ecr_ops.rollback``/``ecr_ops.prune``.
+``push_main`` -> CI -> (on success) a CD ``workflow_run``; ``push_tag`` -> a CD ``push``; the
+dispatches API -> a CD ``workflow_dispatch``. CD runs execute the job graph of the bundled
+``cd.yml`` itself (workflow_graph + graph_runner): which jobs run, what they wait for, which
+environment reviews they ask for and in which order are the workflow file's. Each step's script is
+simulated by cd_steps through ``console.services.ecr_ops`` (promote, stage, rollback, prune).
 
 Runs execute as tasks on the stand-in's event loop. Entry points called from other threads
 (``push_main``, ``push_tag``) hop onto that loop; ``review``/``dispatch`` are called by the ASGI app
@@ -17,14 +18,15 @@ import logging
 import random
 from datetime import datetime, timedelta
 
-from console.errors import ConsoleError
-from console.model.plans import plan_prune
-from console.sandbox import ecr_seed, pipeline
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from console.sandbox import ecr_seed, pipeline, workflow_graph
+from console.sandbox.cd_steps import CdSteps
 from console.sandbox.clock import SimClock
-from console.sandbox.dispatch_rules import validate_inputs
-from console.sandbox.ecr_seed import ImageSeed
+from console.sandbox.graph_runner import execute_graph
 from console.sandbox.pipeline import JobSpec
-from console.sandbox.runner import RunClock, StepFailed, execute
+from console.sandbox.runner import RunClock, execute
 from console.sandbox.seed import AUTHORS, SUBJECTS, add_deployment, finish_deployment
 from console.sandbox.state import RUN_ID_BASE, Commit, DeploymentRec, GitHubState, Job, Run
 from console.services import ecr_ops
@@ -32,10 +34,9 @@ from console.services.registry import Registry
 
 
 log = logging.getLogger(__name__)
-CLEANUP_KEEP = 10  # cd.yml KEEP_RELEASES
 
 
-class Simulator:
+class Simulator(CdSteps):
     def __init__(self, st: GitHubState, clock: SimClock, ecr: Registry, *, seed: int, targets: tuple[str, ...],
                  region: str, repository: str, endpoint_url: str) -> None:
         self.st, self.clock, self.ecr = st, clock, ecr
@@ -54,6 +55,9 @@ class Simulator:
         self._deployed: dict[tuple[int, str], str] = {}
         self._boto = None
         self._promoted: dict[tuple[int, str], ecr_ops.PromoteOutcome] = {}  # (run id, target) -> its promotion
+        self._smoke_fails: set[int] = set()  # release runs whose production smoke test fails
+        self._groups: dict[str, asyncio.Lock] = {}  # concurrency group -> its holder (asyncio.Lock is FIFO)
+        self.review_requests: list[tuple[int, str]] = []  # (run id, environment), in the order asked
 
     # --- entry points from any thread -------------------------------------------------------
 
@@ -119,10 +123,11 @@ class Simulator:
 
     async def _ci_then_cd(self, run: Run, commit: Commit, ci_fails: bool) -> None:
         """CI, then (workflow_run on success) CD to staging."""
-        def staging(ci: Run) -> None:
-            if ci.conclusion == "success":
-                cd = self._new_run("cd.yml", "workflow_run", "main", commit, ci.actor, pipeline.staging_title(ci.display_title))
-                self._spawn(execute(self.st, RunClock(self.clock), cd, pipeline.cd_staging(self.targets, commit.sha), self))
+        def staging(ci: Run) -> None:  # (GitHub also starts CD for a failed CI run; every job skips)
+            if ci.conclusion != "success":
+                return
+            cd = self._new_run("cd.yml", "workflow_run", "main", commit, ci.actor, pipeline.staging_title(ci.display_title))
+            self._spawn(self._run_cd(cd, RunClock(self.clock), workflow_run=ci))
 
         spec = pipeline.ci(self.targets, commit.sha, test_fails=ci_fails)
         await execute(self.st, RunClock(self.clock), run, spec, self, then=staging)
@@ -135,8 +140,9 @@ class Simulator:
             self.st.tags[version] = commit.sha
             run = self._new_run("cd.yml", "push", version, commit, self.st.user, pipeline.release_title(version),
                                 created_at)
-        spec = pipeline.cd_release(self.targets, version, smoke_fails=smoke_fails)
-        self._spawn(execute(self.st, RunClock(self.clock, run.created_at, fast), run, spec, self))
+        if smoke_fails:
+            self._smoke_fails.add(run.id)
+        self._spawn(self._run_cd(run, RunClock(self.clock, run.created_at, fast)))
         return run
 
     def start_waiting_release(self, version: str, created_at: datetime) -> Run:
@@ -175,8 +181,7 @@ class Simulator:
             return run
         run = self._new_run(workflow, "workflow_dispatch", ref, commit, self.st.user, pipeline.dispatch_title(inputs))
         run.inputs = dict(inputs)
-        targets = self._dispatch_targets(inputs)
-        self._run_tasks[run.id] = self._spawn(execute(self.st, RunClock(self.clock), run, pipeline.cd_dispatch(targets, inputs), self))
+        self._run_tasks[run.id] = self._spawn(self._run_cd(run, RunClock(self.clock)))
         return run
 
     def cancel(self, run: Run) -> None:
@@ -221,13 +226,25 @@ class Simulator:
         self._deployments[job.id] = (dep, spec.target)
         return dep
 
+    async def _run_cd(self, run: Run, clock: RunClock, workflow_run: Run | None = None) -> None:
+        context = cd_context(self.st, run, workflow_run, self.ecr)
+        await execute_graph(self.st, clock, run, workflow_graph.load("cd.yml"), self, context, self.targets)
+
+    @asynccontextmanager
+    async def hold(self, group: str | None) -> AsyncIterator[None]:
+        """A concurrency group: one holder at a time, the others queue in order (``queue: max``)."""
+        if not group:
+            yield
+            return
+        async with self._groups.setdefault(group, asyncio.Lock()):
+            yield
+
     def _gated(self, run: Run, spec: JobSpec) -> bool:
+        """Required reviewers gate every job that references the environment (deployment or not)."""
         env = self.st.environments.get(spec.environment or "")
         if env is None or not (env.reviewers or env.reviewer_teams):
             return False
-        if run.event == "workflow_dispatch":
-            return self.gate_dispatch
-        return spec.deployment  # see DIVERGENCES in the README notes: deployment:false jobs are not gated
+        return self.gate_dispatch if run.event == "workflow_dispatch" else True
 
     async def gate(self, run: Run, job: Job, spec: JobSpec, clock: RunClock) -> bool:
         if not self._gated(run, spec):
@@ -242,6 +259,7 @@ class Simulator:
             if future is None:
                 future = self._reviews[key] = asyncio.get_running_loop().create_future()
                 run.pending, run.wait_started_at = [*run.pending, env], clock.now()
+                self.review_requests.append(key)
             self._waiting.setdefault(key, []).append((job, spec))
             job.status = "waiting"
             run.status, run.updated_at = "waiting", clock.now()
@@ -264,118 +282,24 @@ class Simulator:
             url = ecr_seed.image_url(self.region, where.repository, digest) if digest else ""
             finish_deployment(self.st, dep, "success" if ok else "failure", clock.now(), environment_url=url)
 
-    async def act(self, run: Run, job: Job, action: str, clock: RunClock) -> list[str]:
-        kind, _, arg = action.partition(":")
-        handler = getattr(self, f"_do_{kind}")
-        return await handler(run, arg, clock)
-
-    # --- step actions (ECR through the services, like the workflows' scripts) ------------------
-
-    async def _do_push_image(self, run: Run, target: str, clock: RunClock) -> list[str]:
-        manifest, digest, size = ecr_seed.make_manifest(self.seed, run.head_sha, target, self.targets.index(target))
-        image = ImageSeed(target, run.head_sha, manifest, digest, size, clock.now(), [f"sha-{run.head_sha}-{target}"])
-        if self._boto is None:
-            self._boto = ecr_seed.client(self.endpoint_url, self.region)
-        try:
-            await asyncio.to_thread(ecr_seed.push, self._boto, self.repository, self.region, image)
-        except self._boto.exceptions.ImageAlreadyExistsException:
-            pass  # a re-run of the same commit: the build is already there (ECR answers the same)
-        return [f"{image.tags[0]}: digest: {digest} size: {size}"]
-
-    async def _do_move_staging(self, run: Run, target: str, clock: RunClock) -> list[str]:
-        try:
-            result = await ecr_ops.stage(self.ecr, target, run.head_sha, self.st.is_ancestor)
-        except ConsoleError as exc:
-            raise StepFailed(f"##[error]{exc}") from None
-        self._record_deployed(run, {target: result.digest})
-        if result.skipped:
-            return [f"##[notice]{result.skipped}"]
-        return [f"staging-{target} -> {result.digest}" + ("" if result.moved else " (unchanged)")]
-
-    async def _do_resolve(self, run: Run, target: str, clock: RunClock) -> list[str]:
-        ref = f"sha-{run.head_sha}-{target}"
-        found = await self.ecr.get_manifests([ref])
-        if ref not in found:
-            raise StepFailed(f"##[error]{ref} is not in ECR: staging never tested {run.head_sha[:12]} for {target}.")
-        return [f"staging/{target} tested {ref} ({found[ref].digest})"]
-
-    async def _do_promote(self, run: Run, target: str, clock: RunClock) -> list[str]:
-        version = run.head_branch or ""
-        try:
-            outcomes = await ecr_ops.promote(self.ecr, [target], version, lambda t: f"sha-{run.head_sha}-{t}")
-        except ConsoleError as exc:
-            raise StepFailed(f"##[error]{exc}") from None
-        self._record_deployed(run, {o.target: o.digest for o in outcomes})
-        self._promoted.update({(run.id, o.target): o for o in outcomes})
-        return [f"previous-{o.target} := {o.previous_digest or '-'}; {version}-{o.target} and latest-{o.target} := "
-                f"{o.digest}" for o in outcomes]
-
-    async def _do_auto_rollback(self, run: Run, target: str, clock: RunClock) -> list[str]:
-        """rollback.sh after a failed smoke test: undo this run's promotion, never go further back."""
-        promoted = self._promoted.pop((run.id, target), None)
-        if promoted is None:
-            return [f"##[notice]{target}: this run promoted nothing; nothing to roll back"]
-        try:
-            outcome = await ecr_ops.undo_promotion(self.ecr, target, promoted.digest, promoted.previous_digest)
-        except ConsoleError as exc:
-            raise StepFailed(f"##[error]{exc}") from None
-        if outcome is None:
-            return [f"##[notice]latest-{target} already ran {promoted.digest} before this release; not rolling back"]
-        self._record_deployed(run, {target: outcome.to_digest})
-        return [f"latest-{target}: {outcome.from_digest or '-'} -> {outcome.to_digest} ({outcome.to_ref})"]
-
-    async def _rollback(self, run: Run, targets, to_version: str | None) -> list[str]:
-        try:
-            outcomes = await ecr_ops.rollback(self.ecr, list(targets), to_version or None)
-        except ConsoleError as exc:
-            raise StepFailed(f"##[error]{exc}") from None
-        self._record_deployed(run, {o.target: o.to_digest for o in outcomes})
-        return [f"latest-{o.target}: {o.from_digest or '-'} -> {o.to_digest} ({o.to_ref})"
-                + ("" if o.changed else " (already there)") for o in outcomes]
-
-    async def _do_cleanup(self, run: Run, _: str, clock: RunClock) -> list[str]:
-        """cleanup.sh: keep the newest KEEP_RELEASES releases per target, never a protected image."""
-        images = await self.ecr.list_images()
-        plan = plan_prune(images, self.targets, CLEANUP_KEEP)
-        if not plan.digests:
-            return [f"nothing to delete beyond the newest {CLEANUP_KEEP} releases"]
-        return await self._prune(list(plan.digests))
-
-    async def _do_validate(self, run: Run, _: str, clock: RunClock) -> list[str]:
-        problem = validate_inputs(run.inputs, self.targets, run.head_branch or "")
-        if problem:
-            raise StepFailed(f"##[error]{problem}")
-        what = run.inputs.get("targets") if run.inputs.get("operation") == "rollback" else "digests"
-        return [f"{run.inputs.get('operation')}: {what} [{run.inputs.get('request_id') or 'no request id'}]"]
-
-    async def _do_rollback(self, run: Run, target: str, clock: RunClock) -> list[str]:
-        return await self._rollback(run, [target], run.inputs.get("to_version"))
-
     def _record_deployed(self, run: Run, digests: dict[str, str]) -> None:
         for target, digest in digests.items():
             self._deployed[(run.id, target)] = digest
 
-    async def _do_prune(self, run: Run, _: str, clock: RunClock) -> list[str]:
-        return await self._prune(pipeline.split_list(run.inputs.get("digests")))
 
-    async def _prune(self, digests: list[str]) -> list[str]:
-        try:
-            result = await ecr_ops.prune(self.ecr, digests, self.targets)
-        except ConsoleError as exc:
-            raise StepFailed(f"##[error]{exc}") from None
-        lines = [f"deleted {d}" for d in result.deleted]
-        lines += [f"kept {d}: {why}" for d, why in result.kept]
-        lines += [f"already gone {d}" for d in result.gone]
-        lines += [f"##[error]failed {d}: {why}" for d, why in result.failed]
-        lines.append(f"{len(result.deleted)} deleted, {len(result.kept)} kept, {len(result.failed)} failed")
-        if result.failed:
-            raise StepFailed(*lines)
-        return lines
-
-    async def _do_verify(self, run: Run, _: str, clock: RunClock) -> list[str]:
-        """ci-summary.sh: fail when any job of the operation failed."""
-        with self.st.lock:
-            failed = [j.name for j in run.jobs if j.conclusion == "failure"]
-        if failed:
-            raise StepFailed(f"##[error]{run.inputs.get('operation')} failed: {', '.join(failed)}")
-        return [f"{run.inputs.get('operation')}: every job succeeded"]
+def cd_context(st: GitHubState, run: Run, workflow_run: Run | None, ecr: Registry) -> dict:
+    """The expression contexts a CD run sees (github, inputs, vars) on the event that started it."""
+    ref = {"push": f"refs/tags/{run.head_branch}"}.get(run.event, f"refs/heads/{run.head_branch or 'main'}")
+    event: dict = {}
+    if workflow_run is not None:
+        event["workflow_run"] = {
+            "id": workflow_run.id, "conclusion": workflow_run.conclusion, "event": workflow_run.event,
+            "head_branch": workflow_run.head_branch, "head_sha": workflow_run.head_sha,
+            "display_title": workflow_run.display_title, "head_repository": {"full_name": st.full_name},
+        }
+    github = {"event_name": run.event, "ref": ref, "ref_name": run.head_branch, "sha": run.head_sha,
+              "repository": st.full_name, "run_id": run.id, "event": event}
+    production = ecr.production.repository if ecr.split else ""
+    variables = {"ECR_REPOSITORY": ecr.staging.repository, "PRODUCTION_REPOSITORY": production,
+                 "PRODUCTION_REGISTRY_ID": "", "AWS_REGION": ecr.region or ""}
+    return {"github": github, "inputs": dict(run.inputs), "vars": variables, "secrets": {}, "env": {}}

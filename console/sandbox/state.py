@@ -24,6 +24,7 @@ RUN_ID_BASE = 11_000_000_000
 JOB_ID_BASE = 31_000_000_000
 DEPLOYMENT_ID_BASE = 2_000_000_000
 STATUS_ID_BASE = 5_000_000_000
+ATTESTATION_ID_BASE = 9_000_000
 
 
 @dataclass
@@ -124,6 +125,18 @@ class DeploymentRec:
 
 
 @dataclass
+class AttestationRec:
+    """A build-provenance attestation: the workflow run that built ``digest`` signed it."""
+
+    id: int
+    digest: str
+    workflow: str  # the file of the workflow that made it, e.g. "cd.yml"
+    run_id: int
+    sha: str
+    created_at: datetime
+
+
+@dataclass
 class Commit:
     sha: str
     message: str
@@ -160,6 +173,8 @@ class GitHubState:
     tags: dict[str, str] = field(default_factory=dict)  # git tag -> sha
     files: dict[str, str] = field(default_factory=dict)  # default branch: path -> text (the bundled workflows)
     requests: list[Request] = field(default_factory=list)
+    # subject digest -> attestations made for it (actions/attest-build-provenance in CD staging)
+    attestations: dict[str, list[AttestationRec]] = field(default_factory=dict)
     ratelimit_limit: int = 5000
     ratelimit_used: int = 0
     ratelimit_reset: int = field(default_factory=lambda: int(time.time()) + 3600)  # epoch seconds
@@ -191,6 +206,12 @@ class GitHubState:
 
     def commit_index(self, sha: str) -> int:
         return next(i for i, c in enumerate(self.commits) if c.sha == sha)
+
+    def add_attestation(self, digest: str, run: Run, at: datetime) -> AttestationRec:
+        with self.lock:
+            record = AttestationRec(self.new_id(ATTESTATION_ID_BASE), digest, run.workflow, run.id, run.head_sha, at)
+            self.attestations.setdefault(digest, []).append(record)
+            return record
 
     def is_ancestor(self, older: str, newer: str) -> bool:
         """git merge-base --is-ancestor on main's linear history (a commit is its own ancestor)."""

@@ -12,6 +12,10 @@ All three work per target and never apply one target's digest to another. Only m
     a re-run of an old production run, or a queue that ran out of order, never goes backwards.
     1 batch_get + 1 describe + at most 3 puts per target.
 
+``await release_check(ecr, targets, version, source_tag_of, allow_older=False)`` -> ``bool``
+    The preflight of a release: what ``promote`` would refuse, raised before anyone approves; False
+    when production already runs this release for every target (a re-run: nothing to approve).
+
 ``await stage(ecr, target, sha, is_ancestor=None)`` -> ``StageOutcome``
     Move ``staging-T`` to ``sha-<sha>-T`` unless staging already runs a newer commit (then nothing
     moves and ``skipped`` says why). ``is_ancestor(a, b)``: is commit a an ancestor of b (git's
@@ -99,6 +103,20 @@ async def promote(
         retags.append(await ecr.put_tag(new, latest, current=old.digest if old else None))
         outcomes.append(PromoteOutcome(target, new.digest, old.digest if old else None, tuple(retags)))
     return outcomes
+
+
+async def release_check(
+    ecr: EcrService, targets: Iterable[str], version: str, source_tag_of: Callable[[str], str], *,
+    allow_older: bool = False,
+) -> bool:
+    """The release preflight (release-order.sh): raises what ``promote`` would refuse, before anyone
+    is asked to approve; False when production already runs this release for every target."""
+    todo = False
+    for target in targets:
+        _, new, found = await _check_promotion(ecr, target, version, source_tag_of(target), allow_older)
+        live, release = found.get(f"latest-{target}"), found.get(f"{version}-{target}")
+        todo = todo or live is None or live.digest != new.digest or release is None
+    return todo
 
 
 async def _check_promotion(

@@ -40,7 +40,8 @@ def one_line(err: str) -> str:
     ("prune", ["prune", "--keep", "2", "--yes"]),
 ])
 def test_a_second_operation_while_the_first_run_is_active_is_refused(sandbox_factory, capsys, operation, argv):
-    sb = sandbox_factory(gate_dispatch=True)  # the first run waits for a production reviewer: it stays active
+    sb = sandbox_factory(gate_dispatch=True)  # the first run waits for a reviewer: it stays active
+    sb.state.environments["cleanup"].reviewers.append(sb.user)  # prune's environment (cd.yml), protected here
     if operation == "rollback":
         inputs = cd_inputs("rollback", "first machine", targets="runtime")
     else:

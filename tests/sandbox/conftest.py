@@ -39,3 +39,10 @@ def review(gh, sb, run_id: int, state: str, comment: str = "checked") -> httpx.R
     ids = [p["environment"]["id"] for p in pending]
     return gh.post(f"/repos/{sb.repo}/actions/runs/{run_id}/pending_deployments",
                    json={"environment_ids": ids, "state": state, "comment": comment})
+
+
+def settle_seeded_release(gh, sb, state: str = "rejected") -> None:
+    """Answer the seeded v1.5.0 review: until then its production legs hold the release group
+    (cd.yml's per-target concurrency), so a newer tag queues behind it, as on GitHub."""
+    assert review(gh, sb, sb.pending_run_id, state).status_code == 200
+    sb.wait_run(sb.pending_run_id)

@@ -76,7 +76,7 @@ def test_approvals_environments_deployments_compare(sandbox, gh):
     pending = type_validate_python(list[m.PendingDeployment], _get(gh, f"{repo}/actions/runs/{run_id}/pending_deployments"))
     assert pending[0].current_user_can_approve and pending[0].environment.name == "production"
     envs = type_validate_python(m.ReposOwnerRepoEnvironmentsGetResponse200, _get(gh, f"{repo}/environments"))
-    assert {e.name for e in envs.environments} == {"staging", "production"}
+    assert {e.name for e in envs.environments} == {"staging", "production", "cleanup"}  # those cd.yml names
     type_validate_python(m.Environment, _get(gh, f"{repo}/environments/production"))
     deployments = type_validate_python(list[m.Deployment], _get(gh, f"{repo}/deployments", per_page=100))
     assert {d.environment for d in deployments} == {"staging", "production"}
@@ -118,6 +118,7 @@ def test_everything_still_validates_after_live_flows(sandbox, gh):
     review(gh, sandbox, sandbox.pending_run_id, "approved")
     dispatch(gh, sandbox, operation="rollback", targets="minimal", request_id="gc-m")
     dispatch(gh, sandbox, operation="prune", digests="sha256:" + "1" * 64, request_id="gc-n")
+    sandbox.push_main("Fix it")  # a tag on the broken commit would fail its preflight, never wait
     sandbox.wait_idle()
     waiting = sandbox.push_tag("v1.6.0")
     sandbox.wait_run(waiting, "waiting")

@@ -103,6 +103,7 @@ async def test_a_new_pending_approval_notifies_and_rings(console_app):
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
         assert not rings  # what was already waiting at start is on screen, not news
+        reject_seeded_release(sb)  # until answered, it holds cd.yml's release group: v1.6.0 would queue
         run_id = sb.push_tag("v1.6.0")
         await sb.await_run(run_id, "waiting")
         await refreshed(pilot)
@@ -110,7 +111,7 @@ async def test_a_new_pending_approval_notifies_and_rings(console_app):
         news = [n for n in app._notifications if "waits for approval" in n.message]
         assert len(news) == 1 and f"#{run.run_number}" in news[0].message and "v1.6.0" in news[0].message
         assert rings == [1]
-        assert app.screen.query_one("#pending", DataTable).row_count == 2
+        assert app.screen.query_one("#pending", DataTable).row_count == 1
         await refreshed(pilot)
         assert rings == [1]  # the same approval does not ring twice
 
@@ -121,6 +122,7 @@ async def test_no_bell_when_the_settings_say_so(console_app):
     app.bell = lambda: rings.append(1)
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
+        reject_seeded_release(sb)
         run_id = sb.push_tag("v1.6.0")
         await sb.await_run(run_id, "waiting")
         await refreshed(pilot)
@@ -157,3 +159,8 @@ async def test_a_waiting_approval_polls_github_fast_but_lists_ecr_once_per_inter
         assert app.data.stale_reason is None and len(app.snapshot.images) > 0
         await refreshed(pilot)  # r: a full refresh lists ECR again
         assert app.backend.ecr.stats.total > listings
+
+
+def reject_seeded_release(sb) -> None:
+    sb.simulator.review(sb.run(sb.pending_run_id), ["production"], False, "not this one")
+    sb.wait_run(sb.pending_run_id)
