@@ -72,3 +72,16 @@ def sandbox_factory(monkeypatch):
 @pytest.fixture
 def sandbox(sandbox_factory):
     return sandbox_factory()
+
+
+@pytest.fixture(scope="session")
+def moto_server_url():
+    """moto's server on 127.0.0.1 for the whole session. Its state lives in this process, shared by
+    every server: a test resets it (POST /moto-api/reset) before seeding."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()

@@ -1,21 +1,10 @@
-"""The differential tests' moto server (one per session; each side of a case resets it)."""
+"""The differential tests' fixture: a Differ on the session's moto server (each side of a case resets it)."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests.differential.harness import Differ
-
-
-@pytest.fixture(scope="session")
-def moto_server_url():
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
 
 
 @pytest.fixture

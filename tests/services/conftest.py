@@ -5,18 +5,13 @@ from __future__ import annotations
 import urllib.request
 
 import pytest
-from moto.server import ThreadedMotoServer
 
 from svc_helpers import REGION, REPO, client
 
 
 @pytest.fixture(scope="session")
-def moto_endpoint():
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
+def moto_endpoint(moto_server_url):
+    return moto_server_url  # tests/conftest.py
 
 
 @pytest.fixture
