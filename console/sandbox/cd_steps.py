@@ -183,10 +183,13 @@ class CdSteps:
 
     async def _prune(self, digests: list[str]) -> list[str]:
         result = await ecr_ops.prune(self.ecr, digests, self.targets)
+        # prune.sh's words: a protected digest is refused, one deleted by an earlier run is already gone.
         lines = [f"deleted {d}" for d in result.deleted]
-        lines += [f"kept {d}: {why}" for d, why in result.kept]
+        lines += [f"refused {d}: protected ({why})" for d, why in result.kept]
+        lines += [f"already gone {d}" for d in result.gone]
         lines += [f"##[error]failed {d}: {why}" for d, why in result.failed]
-        lines.append(f"{len(result.deleted)} deleted, {len(result.kept)} kept, {len(result.failed)} failed")
+        lines.append(f"{len(result.deleted)} deleted, {len(result.kept)} refused (protected), "
+                     f"{len(result.gone)} already gone, {len(result.failed)} failed")
         if result.failed:
             raise StepFailed(*lines)
         return lines
