@@ -107,3 +107,22 @@ async def test_overview_and_environments_show_each_targets_own_deployment(consol
             row = running[("production", target)]
             assert row[2:5] == [version, short_digest(digest)[:8], ago(dep["since"], now)], row
             assert row[6] == f"{label[target]} by {dep['creator']}", row
+
+
+def test_a_direct_rollback_leaves_the_target_unknown_not_the_older_release(sandbox, capsys, monkeypatch):
+    """Break-glass mode moves latest-runtime with no deployment: the console cannot tell since when,
+    so it says so, instead of naming v1.4.0's old deployment of that digest."""
+    assert main(["approve", str(sandbox.pending_run_id), "--comment", "ship v1.5.0", "--yes"]) == 0
+    released = status_json(capsys)
+    assert main(["rollback", "runtime", "--direct", "--yes", "--reason", "GitHub Actions is down"]) == 0
+    prod = status_json(capsys)
+
+    runtime = prod["runtime"]
+    assert (runtime["version"], runtime["digest"]) == ("v1.4.0", ecr_tags(sandbox)["v1.4.0-runtime"])
+    assert (runtime["since"], runtime["deployment"], runtime["run"]) == (None, None, None)
+    assert "latest-runtime moved after deployment" in runtime["unknown"]
+    assert prod["minimal"] == released["minimal"]  # the other target keeps its release
+    monkeypatch.setenv("COLUMNS", "200")
+    assert main(["status"]) == 0
+    [row] = [line for line in capsys.readouterr().out.splitlines() if "production" in line and "runtime" in line]
+    assert row.count("unknown") == 2  # since and via
