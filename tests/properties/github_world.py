@@ -43,6 +43,7 @@ def tie(world: dict[str, Any], rnd, digests: tuple[str, ...]) -> dict[str, Any]:
         if rnd.random() < 0.7:
             run["path"] = rnd.choice(WORKFLOW_PATHS)
             run["head_branch"] = rnd.choice(REFS)
+            run["status"] = rnd.choice(["waiting", "waiting", "in_progress", "queued", "completed"])  # waiting: approvals
     for deployment in _items(world, "deployments"):
         if rnd.random() < 0.7:
             deployment["environment"] = rnd.choice(ENVIRONMENTS)
