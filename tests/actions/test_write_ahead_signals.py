@@ -114,7 +114,14 @@ def changed(operation: str, sb, before: dict, present: set[str]) -> bool:
 @pytest.mark.parametrize("stage", STAGES)
 @pytest.mark.parametrize("operation", ["rollback", "prune", "approve"])
 def test_a_signal_at_any_stage_then_the_next_start_tells_the_truth(sandbox_factory, operation, stage, sig):
-    sb = sandbox_factory(speed=SPEED)
+    stop_and_check(sandbox_factory(speed=SPEED), operation, stage, sig)
+
+
+def test_ctrl_c_while_following_a_rollback(sandbox_factory):
+    stop_and_check(sandbox_factory(speed=SPEED), "rollback", "following", signal.SIGINT)
+
+
+def stop_and_check(sb, operation: str, stage: str, sig: signal.Signals) -> None:
     before, present = ecr_tags(sb), ecr_digests(sb)
     if stage != "following":
         sb.faults.slow = {HOLD_ROUTE.get((stage, operation), "runs"): HOLD}
