@@ -17,6 +17,7 @@ from console.actions.operation import Confirmation, Operation
 from console.actions.progress import Progress, ProgressFn, silent
 from console.actions.review_once import review_once
 from console.actions.render import approval_panel
+from console.actions.tag_states import target_states
 from console.errors import ActionError, ConsoleError, PermissionDenied, PlanError
 from console.model import PRODUCTION, Image, PendingApproval, WorkflowRun
 from console.model.images import VERSION_RE, find_by_tag, image_version, short_digest
@@ -239,6 +240,8 @@ class Review(Operation):
         if run.status != "completed":
             return None
         deployed = run.conclusion == "success"
+        if record.changes:  # what production's tags show now, next to the run's conclusion
+            record.result["targets"] = await target_states(ctx, record)
         if record.action == "reject":
             return (UNKNOWN, f"run {run_id} deployed after all (another reviewer approved?)") if deployed \
                 else (SUCCEEDED, f"run {run_id} ended {run.conclusion}; nothing was deployed")

@@ -18,6 +18,7 @@ from console.actions.dispatch import cd_inputs
 from console.actions.follow import FollowResult
 from console.actions.progress import Progress, ProgressFn, silent
 from console.actions.render import rollback_table
+from console.actions.tag_states import states_line, target_states
 from console.errors import ActionError, ConsoleError
 from console.model import PRODUCTION, Image, RollbackPlan
 from console.model.images import short_digest, tag_digest
@@ -114,40 +115,20 @@ class Rollback(PlannedOperation):
         try:
             await direct_ops.rollback(self.ctx, self.plan, report)
         except ConsoleError as exc:
-            states = await _target_states(self.ctx, record)
+            states = await target_states(self.ctx, record)
             record.result["targets"] = states
-            raise ActionError(f"Direct rollback stopped ({exc.message.rstrip('.')}): {_states_line(states)}.") from exc
+            raise ActionError(f"Direct rollback stopped ({exc.message.rstrip('.')}): {states_line(states)}.") from exc
 
     @classmethod
     async def ecr_state(cls, ctx: ActionContext, record: AuditRecord) -> tuple[str, str]:
-        states = await _target_states(ctx, record)
+        states = await target_states(ctx, record)
         record.result["targets"] = states
         moved = [s for s in states.values() if s.startswith("moved")]
         if len(moved) == len(states):
-            return SUCCEEDED, _states_line(states)
+            return SUCCEEDED, states_line(states)
         if any(s.startswith("now") for s in states.values()):
-            return UNKNOWN, f"production's tags moved elsewhere since: {_states_line(states)}"
-        return FAILED, _states_line(states)
-
-
-async def _target_states(ctx: ActionContext, record: AuditRecord) -> dict[str, str]:
-    """Per planned change: moved (latest- names the planned digest), not moved, or what it names now."""
-    images = await ctx.images()
-    states = {}
-    for change in record.changes:
-        target = str(change.get("target"))
-        now = tag_digest(images, f"latest-{target}")
-        if now == change.get("to"):
-            states[target] = f"moved to {short_digest(now)}"
-        elif now == change.get("from"):
-            states[target] = f"not moved (still {short_digest(now)})"
-        else:
-            states[target] = f"now {short_digest(now)} (neither planned digest)"
-    return states
-
-
-def _states_line(states: dict[str, str]) -> str:
-    return "; ".join(f"{target} {state}" for target, state in states.items())
+            return UNKNOWN, f"production's tags moved elsewhere since: {states_line(states)}"
+        return FAILED, states_line(states)
 
 
 async def execute(ctx: ActionContext, rollback: RollbackPlan, *, report: ProgressFn = silent, direct: bool = False,

@@ -153,7 +153,9 @@ def stop_and_check(sb, operation: str, stage: str, sig: signal.Signals) -> None:
     if happened:
         assert record["outcome"] == "succeeded" and record["run_id"], record
         assert "as succeeded" in told
-        if operation != "approve":  # what ECR shows is kept with the run's conclusion
+        if operation == "approve":  # what production's tags show is kept with the run's conclusion
+            assert all(state.startswith("moved to") for state in record["result"]["targets"].values())
+        else:
             assert "ECR now:" in record["result"]["reconciled"]
     elif record["outcome"] == "interrupted":  # TERM/HUP before the write: it said so itself, nothing to check
         assert "before any change was requested; nothing was changed" in record["error"]
