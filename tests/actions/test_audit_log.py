@@ -129,3 +129,20 @@ def test_open_attempts_are_this_repositorys_and_not_a_live_consoles(tmp_path):
                            result={"requested": False}))  # stopped before any write: nothing to find out
     assert [r.request_id for r in open_attempts(log, "acme/shop")] == ["gc-dead"]
     assert [r.request_id for r in open_attempts(log)] == ["gc-dead", "gc-other"]
+
+
+@pytest.mark.parametrize(("sent", "outcome"), [(False, "failed"), (True, "unknown")])
+async def test_a_bug_after_a_write_request_is_unknown_not_failed(tmp_path, sent, outcome):
+    """Only GitHub or ECR can tell what a write request that went out did: the next start looks."""
+    from console.actions.attempt import recorded
+    from console.actions.context import ActionContext
+
+    ctx = ActionContext(Settings(repo="acme/shop", ecr_repository="shop"), None, None, AuditLog(tmp_path / "audit.jsonl"))
+    with pytest.raises(RuntimeError):
+        async with recorded(ctx, AuditRecord(action="rollback", repository="acme/shop")) as attempt:
+            attempt.intend()
+            if sent:
+                attempt.sending()
+            raise RuntimeError("a bug")
+    [intent, last] = ctx.audit.read_all().records
+    assert (intent.outcome, last.outcome, last.is_open) == ("intent", outcome, sent)
