@@ -95,12 +95,12 @@ def discover_targets(tags: list[str] | tuple[str, ...] | set[str]) -> tuple[str,
     return tuple(sorted(found))
 
 
-def known_targets(configured: tuple[str, ...] | list[str], tags) -> tuple[str, ...]:
+def known_targets(configured: tuple[str, ...] | list[str] | None, tags) -> tuple[str, ...]:
     """The targets every tag is parsed against: the config's, else those the pointer and build tags name.
 
     Never narrowed by ``--target`` (a selection, :func:`select_targets`): parsed against ``api``
     alone, ``v1.2.0-server-api`` would read as api's release ``v1.2.0-server``."""
-    return tuple(configured) or discover_targets(tags)
+    return tuple(configured or ()) or discover_targets(tags)  # None: not configured
 
 
 def select_targets(known: tuple[str, ...], wanted: tuple[str, ...] | list[str]) -> tuple[str, ...]:
