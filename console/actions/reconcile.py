@@ -23,10 +23,12 @@ from console.actions.operation import Operation
 from console.actions.prune import Prune
 from console.actions.render import short_time
 from console.actions.rollback import Rollback
+from console.actions.run_control import CancelRun, Rerun
 from console.errors import ConsoleError, NotFound
 
 # audit action -> the operation that knows how to check it (a new operation adds itself here)
-OPERATIONS: dict[str, type[Operation]] = {"approve": Review, "reject": Review, "rollback": Rollback, "prune": Prune}
+OPERATIONS: dict[str, type[Operation]] = {"approve": Review, "reject": Review, "rollback": Rollback, "prune": Prune,
+                                          "rerun": Rerun, "cancel": CancelRun}
 
 
 def open_attempts(log: AuditLog, repository: str | None = None) -> list[AuditRecord]:

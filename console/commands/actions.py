@@ -1,4 +1,4 @@
-"""`approve`, `rollback`, `prune`, `audit`: the operator actions without the TUI — their arguments.
+"""`approve`, `rollback`, `prune`, `rerun`, `cancel`, `audit`: the operator actions without the TUI — their arguments.
 
 The handlers live in console/commands/operate.py and are imported only when one of these commands
 runs: the actions layer and rich would otherwise be start-up cost for every command.
@@ -39,6 +39,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--keep", type=int, default=None, metavar="N", help="releases to keep per target (default: config prune_keep)")
     p.add_argument("--dry-run", action="store_true", help="print the plan and stop")
     _planned_action_flags(p, operate("prune_command"))
+
+    p = subparsers.add_parser("rerun", help="re-run a finished workflow run (all jobs, or --failed)",
+                              description="Start a new attempt of RUN_ID (every job, or with --failed only the failed "
+                                          "jobs and those that need them), then follow it; exit 0 when it succeeds.")
+    p.add_argument("run_id", type=int, metavar="RUN_ID")
+    p.add_argument("--failed", action="store_true", help="re-run only the failed jobs (and the jobs that need them)")
+    _confirm_flags(p)
+    p.set_defaults(handler=operate("rerun_command"))
+
+    p = subparsers.add_parser("cancel", help="cancel a queued, waiting or running workflow run",
+                              description="Cancel RUN_ID and follow it until GitHub says it ended.")
+    p.add_argument("run_id", type=int, metavar="RUN_ID")
+    _confirm_flags(p)
+    p.set_defaults(handler=operate("cancel_command"))
 
     p = subparsers.add_parser("audit", help="show the audit log of actions",
                               description="The append-only audit log of every action attempted from this machine.")

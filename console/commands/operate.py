@@ -1,4 +1,4 @@
-"""The handlers of `approve`, `rollback`, `prune`, `audit` (arguments: console/commands/actions.py).
+"""The handlers of `approve`, `rollback`, `prune`, `rerun`, `cancel`, `audit` (arguments: console/commands/actions.py).
 
 Each prints its plan, asks for confirmation on a terminal (typing the environment / target name
 for production), requires --yes otherwise, follows the run and exits non-zero on failure.
@@ -22,6 +22,7 @@ from rich.text import Text
 from console.actions import approve as approve_action
 from console.actions import prune as prune_action
 from console.actions import rollback as rollback_action
+from console.actions import run_control
 from console.actions.attempt import declined
 from console.actions.audit import AUDIT_FILE, AuditLog, AuditRecord, latest_per_attempt
 from console.actions.context import ActionContext
@@ -175,6 +176,22 @@ async def prune_command(args: argparse.Namespace, backend, settings: Settings) -
     for digest, why in result.refused:
         console.print(Text.assemble(f"  refused {short_digest(digest)}: ", cell(why)))
     return 0 if result.complete else 1
+
+
+async def rerun_command(args: argparse.Namespace, backend, settings: Settings) -> int:
+    ctx = await started(backend, settings)
+    await writable(ctx, "rerun", mode="api", run_id=args.run_id)
+    state = await run_control.load(ctx, args.run_id)
+    await drive(ctx, Console(), args, run_control.Rerun(ctx, state, failed_only=args.failed))
+    return 0
+
+
+async def cancel_command(args: argparse.Namespace, backend, settings: Settings) -> int:
+    ctx = await started(backend, settings)
+    await writable(ctx, "cancel", mode="api", run_id=args.run_id)
+    state = await run_control.load(ctx, args.run_id)
+    await drive(ctx, Console(), args, run_control.CancelRun(ctx, state))
+    return 0
 
 
 async def audit_command(args: argparse.Namespace, connect) -> int:

@@ -60,6 +60,7 @@ class WorkflowRun:
     run_started_at: datetime | None = None
     html_url: str = ""
     display_title: str = ""
+    run_attempt: int = 1  # 2, 3...: re-run (all or failed jobs) under the same run id
 
     @property
     def is_active(self) -> bool:

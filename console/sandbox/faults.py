@@ -22,6 +22,7 @@ ROUTE_PERMISSIONS = {
     "logs": "actions=read",
     "dispatch": "actions=write",
     "cancel": "actions=write",
+    "rerun": "actions=write",
     "pending": "actions=read",
     "review": "deployments=write",
     "environments": "environments=read",
@@ -29,7 +30,7 @@ ROUTE_PERMISSIONS = {
     "compare": "contents=read",
     "contents": "contents=read",
 }
-WRITE_KINDS = frozenset({"dispatch", "review", "cancel"})
+WRITE_KINDS = frozenset({"dispatch", "review", "cancel", "rerun"})
 
 
 @dataclass

@@ -26,6 +26,7 @@ class Simulator(Protocol):
     def review(self, run: Run, environments: list[str], approve: bool, comment: str) -> list[DeploymentRec]: ...
     def dispatch(self, workflow: str, ref: str, inputs: dict[str, str]) -> Run: ...
     def cancel(self, run: Run) -> None: ...
+    def rerun(self, run: Run, failed_only: bool) -> None: ...
 
 
 def _api(request: Request) -> str:
@@ -267,6 +268,29 @@ async def cancel_run(request: Request, run: Run) -> Reply:
     return Reply(202, {})
 
 
+async def _rerun(request: Request, run: Run, failed_only: bool) -> Reply:
+    """A new attempt of a completed run (201 with an empty object, like GitHub); 403 while it runs."""
+    if run.status != "completed":
+        return error(403, f"This workflow run is not completed: run {run.id} cannot be re-run until it ends.")
+    if failed_only and not any(j.conclusion in ("failure", "cancelled", "timed_out") for j in run.jobs):
+        return error(403, f"This workflow run has no failed jobs to re-run (run {run.id} ended {run.conclusion}).")
+    sim: Simulator = request.app.state.simulator
+    sim.rerun(run, failed_only)
+    return Reply(201, {})
+
+
+@repo_route(locked=False)
+@run_route
+async def rerun_run(request: Request, run: Run) -> Reply:
+    return await _rerun(request, run, failed_only=False)
+
+
+@repo_route(locked=False)
+@run_route
+async def rerun_failed_jobs(request: Request, run: Run) -> Reply:
+    return await _rerun(request, run, failed_only=True)
+
+
 # --- dispatch ------------------------------------------------------------------------------------
 
 
@@ -391,6 +415,8 @@ def build_app(state: GitHubState, faults: Faults, simulator: Simulator | None) -
         Route(R + "/actions/runs/{run_id}", endpoint(get_run, kind="runs")),
         Route(R + "/actions/runs/{run_id}/jobs", endpoint(list_jobs, kind="jobs")),
         Route(R + "/actions/runs/{run_id}/cancel", endpoint(cancel_run, kind="cancel"), methods=["POST"]),
+        Route(R + "/actions/runs/{run_id}/rerun", endpoint(rerun_run, kind="rerun"), methods=["POST"]),
+        Route(R + "/actions/runs/{run_id}/rerun-failed-jobs", endpoint(rerun_failed_jobs, kind="rerun"), methods=["POST"]),
         Route(R + "/actions/runs/{run_id}/pending_deployments", endpoint(get_pending, kind="pending")),
         Route(R + "/actions/runs/{run_id}/pending_deployments", endpoint(review_pending, kind="review"), methods=["POST"]),
         Route(R + "/actions/runs/{run_id}/approvals", endpoint(get_reviews, kind="pending")),

@@ -61,15 +61,19 @@ class GraphHooks(Protocol):
 
 async def execute_graph(st: GitHubState, clock: RunClock, run: Run, workflow: Workflow, hooks: GraphHooks,
                         context: dict[str, Any], targets: tuple[str, ...],
-                        then: Callable[[Run], None] | None = None) -> None:
+                        then: Callable[[Run], None] | None = None, kept: dict[str, JobResult] | None = None) -> None:
+    """``kept``: results of jobs a re-run of failed jobs does not run again (their jobs stay listed)."""
     await clock.sleep(3)
     async with hooks.hold(_group(workflow.concurrency, context)):
         with st.lock:
             run.status, run.run_started_at, run.updated_at = "in_progress", clock.now(), clock.now()
-        results: dict[str, JobResult] = {}
+        results: dict[str, JobResult] = dict(kept or {})
         done = {key: asyncio.Event() for key in workflow.jobs}
 
         async def job_task(job: GraphJob) -> None:
+            if job.key in results:  # kept from the previous attempt
+                done[job.key].set()
+                return
             try:
                 for need in job.needs:
                     await done[need].wait()
@@ -82,6 +86,7 @@ async def execute_graph(st: GitHubState, clock: RunClock, run: Run, workflow: Wo
     failed = any(r.result in ("failure", "cancelled") for r in results.values())
     with st.lock:
         run.status, run.conclusion, run.updated_at = "completed", "failure" if failed else "success", clock.now()
+        run.results = dict(results)
         if then is not None:
             then(run)
 
@@ -96,6 +101,7 @@ async def _run_job(st, clock, run, job: GraphJob, hooks: GraphHooks, context, re
     if not _job_runs(job, ctx, needs):
         with st.lock:
             record = new_job(st, run, JobSpec(job.name, ()), clock.now())
+            record.key = job.key
             record.status, record.conclusion, record.completed_at = "completed", "skipped", clock.now()
         return JobResult("skipped")
     legs = [Leg(job, m, {**ctx, "matrix": m}) for m in _matrix(job, ctx, targets)]
@@ -156,7 +162,7 @@ async def _run_leg(st: GitHubState, clock: RunClock, run: Run, leg: Leg, hooks: 
     spec, graph_steps = _leg_spec(leg, hooks)
     with st.lock:
         job = new_job(st, run, spec, clock.now())
-        job.status = "queued"
+        job.status, job.key = "queued", leg.job.key
     async with hooks.hold(_group(leg.job.concurrency, leg.context)):  # held while waiting for review too
         if spec.environment and not await hooks.gate(run, job, spec, clock):
             with st.lock:

@@ -136,14 +136,16 @@ class Hooks(Protocol):
 
 
 async def execute(st: GitHubState, clock: RunClock, run: Run, spec: RunSpec, hooks: Hooks,
-                  then: Callable[[Run], None] | None = None) -> None:
+                  then: Callable[[Run], None] | None = None, kept: frozenset[str] = frozenset()) -> None:
     """Run ``spec`` live: stages in order, a stage's jobs concurrently. ``then(run)`` runs under the
-    state lock as the run completes, so a run it triggers appears in the same instant."""
+    state lock as the run completes, so a run it triggers appears in the same instant. ``kept``:
+    names of jobs that succeeded in the previous attempt and a re-run of failed jobs keeps."""
     await clock.sleep(3)
     with st.lock:
         run.status, run.run_started_at, run.updated_at = "in_progress", clock.now(), clock.now()
     failed: set[str] = set()
     for stage in spec.stages:
+        stage = [js for js in stage if js.name not in kept]
         results = await asyncio.gather(*(_run_job(st, clock, run, js, failed, hooks) for js in stage))
         failed |= {js.name for js, ok in zip(stage, results) if not ok}
     with st.lock:

@@ -24,8 +24,9 @@ from contextlib import asynccontextmanager
 from console.sandbox import ecr_seed, pipeline, workflow_graph
 from console.sandbox.cd_steps import CdSteps
 from console.sandbox.clock import SimClock
-from console.sandbox.graph_runner import execute_graph
+from console.sandbox.graph_runner import JobResult, execute_graph
 from console.sandbox.pipeline import JobSpec
+from console.sandbox.reruns import Reruns
 from console.sandbox.runner import RunClock, execute
 from console.sandbox.seed import AUTHORS, SUBJECTS, add_deployment, finish_deployment
 from console.sandbox.state import RUN_ID_BASE, Commit, DeploymentRec, GitHubState, Job, Run
@@ -36,7 +37,7 @@ from console.services.registry import Registry
 log = logging.getLogger(__name__)
 
 
-class Simulator(CdSteps):
+class Simulator(Reruns, CdSteps):
     def __init__(self, st: GitHubState, clock: SimClock, ecr: Registry, *, seed: int, targets: tuple[str, ...],
                  region: str, repository: str, endpoint_url: str) -> None:
         self.st, self.clock, self.ecr = st, clock, ecr
@@ -46,7 +47,7 @@ class Simulator(CdSteps):
         self._rng = random.Random(f"{seed}:live")
         self._tasks: set[asyncio.Task] = set()
         self._reviews: dict[tuple[int, str], asyncio.Future] = {}  # (run id, environment) -> approved?
-        self._run_tasks: dict[int, asyncio.Task] = {}  # dispatched run id -> its task (for cancel)
+        self._run_tasks: dict[int, asyncio.Task] = {}  # live run id -> its task (for cancel)
         self._waiting: dict[tuple[int, str], list] = {}  # (run id, environment) -> [(job, JobSpec)]
         self.gate_dispatch = False  # dispatched rollback/prune jobs wait for production review too
         self._deployments: dict[int, tuple[DeploymentRec, str | None]] = {}  # job id -> its deployment, target
@@ -94,6 +95,11 @@ class Simulator(CdSteps):
         if not task.cancelled() and task.exception() is not None:  # a simulator bug, not a run failure
             log.error("sandbox simulator task failed", exc_info=task.exception())
 
+    def _start(self, run: Run, coro) -> None:
+        """A live run's task, known by the run's id while it runs (cancel stops it)."""
+        task = self._run_tasks[run.id] = self._spawn(coro)
+        task.add_done_callback(lambda t: self._run_tasks.get(run.id) is t and self._run_tasks.pop(run.id))
+
     def start_activity(self, every_s: float) -> None:
         """Keep the demo alive: a commit on main now, then every ``every_s`` simulated seconds."""
         self.call(self._spawn, self._activity(every_s))
@@ -118,19 +124,19 @@ class Simulator(CdSteps):
                             head.sha if head else None)
             self.st.commits.append(commit)
             run = self._new_run("ci.yml", "push", "main", commit, author, message)
-        self._spawn(self._ci_then_cd(run, commit, ci_fails))
+        self._start(run, self._ci_then_cd(run, commit, ci_fails))
         return commit.sha
 
-    async def _ci_then_cd(self, run: Run, commit: Commit, ci_fails: bool) -> None:
+    async def _ci_then_cd(self, run: Run, commit: Commit, ci_fails: bool, kept: frozenset[str] = frozenset()) -> None:
         """CI, then (workflow_run on success) CD to staging."""
         def staging(ci: Run) -> None:  # (GitHub also starts CD for a failed CI run; every job skips)
             if ci.conclusion != "success":
                 return
             cd = self._new_run("cd.yml", "workflow_run", "main", commit, ci.actor, pipeline.staging_title(ci.display_title))
-            self._spawn(self._run_cd(cd, RunClock(self.clock), workflow_run=ci))
+            self._start(cd, self._run_cd(cd, RunClock(self.clock), workflow_run=ci))
 
         spec = pipeline.ci(self.targets, commit.sha, test_fails=ci_fails)
-        await execute(self.st, RunClock(self.clock), run, spec, self, then=staging)
+        await execute(self.st, RunClock(self.clock), run, spec, self, then=staging, kept=kept)
 
     def _push_tag(self, version: str, smoke_fails: bool, created_at: datetime | None, fast: bool) -> Run:
         with self.st.lock:
@@ -142,7 +148,7 @@ class Simulator(CdSteps):
                                 created_at)
         if smoke_fails:
             self._smoke_fails.add(run.id)
-        self._spawn(self._run_cd(run, RunClock(self.clock, run.created_at, fast)))
+        self._start(run, self._run_cd(run, RunClock(self.clock, run.created_at, fast)))
         return run
 
     def start_waiting_release(self, version: str, created_at: datetime) -> Run:
@@ -177,11 +183,11 @@ class Simulator(CdSteps):
         assert commit is not None
         if workflow == "security.yml":
             run = self._new_run(workflow, "workflow_dispatch", ref, commit, self.st.user, "Security")
-            self._spawn(execute(self.st, RunClock(self.clock), run, pipeline.security(), self))
+            self._start(run, execute(self.st, RunClock(self.clock), run, pipeline.security(), self))
             return run
         run = self._new_run(workflow, "workflow_dispatch", ref, commit, self.st.user, pipeline.dispatch_title(inputs))
         run.inputs = dict(inputs)
-        self._run_tasks[run.id] = self._spawn(self._run_cd(run, RunClock(self.clock)))
+        self._start(run, self._run_cd(run, RunClock(self.clock)))
         return run
 
     def cancel(self, run: Run) -> None:
@@ -226,9 +232,10 @@ class Simulator(CdSteps):
         self._deployments[job.id] = (dep, spec.target)
         return dep
 
-    async def _run_cd(self, run: Run, clock: RunClock, workflow_run: Run | None = None) -> None:
+    async def _run_cd(self, run: Run, clock: RunClock, workflow_run: Run | None = None,
+                      kept: dict[str, JobResult] | None = None) -> None:
         context = cd_context(self.st, run, workflow_run, self.ecr)
-        await execute_graph(self.st, clock, run, workflow_graph.load("cd.yml"), self, context, self.targets)
+        await execute_graph(self.st, clock, run, workflow_graph.load("cd.yml"), self, context, self.targets, kept=kept)
 
     @asynccontextmanager
     async def hold(self, group: str | None) -> AsyncIterator[None]:

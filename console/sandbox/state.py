@@ -52,6 +52,7 @@ class Job:
     completed_at: datetime | None = None
     environment: str | None = None
     runner_name: str | None = None
+    key: str = ""  # the workflow's job id (a matrix leg shares it): what a re-run of failed jobs keeps
 
 
 @dataclass
@@ -75,6 +76,7 @@ class Run:
     wait_started_at: datetime | None = None
     inputs: dict[str, str] = field(default_factory=dict)
     reviews: list[ReviewRec] = field(default_factory=list)  # oldest first
+    results: dict = field(default_factory=dict)  # job key -> its result in the latest attempt (re-run failed)
 
 
 @dataclass(frozen=True)

@@ -317,6 +317,15 @@ class GitHubService:
                 return None
             await self.clock.sleep(0.5)
 
+    async def rerun(self, run_id: int, *, failed_only: bool = False) -> None:
+        """Start a new attempt of a completed run: every job, or (``failed_only``) the failed jobs
+        and those that need them. Never resent after an ambiguous answer (UncertainWrite)."""
+        which = "rerun-failed-jobs" if failed_only else "rerun"
+        await self._call(
+            "POST", f"{self._r}/actions/runs/{run_id}/{which}", f"re-run {'the failed jobs of ' if failed_only else ''}run {run_id}",
+            not_found=f"Run {run_id} not found in {self.repo}.", json={},
+        )
+
     async def cancel_run(self, run_id: int) -> None:
         await self._call(
             "POST", f"{self._r}/actions/runs/{run_id}/cancel", f"cancel run {run_id}",

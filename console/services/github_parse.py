@@ -82,6 +82,7 @@ def parse_run(d: dict, workflow: str = "") -> WorkflowRun:
         run_started_at=ts(d.get("run_started_at")),
         html_url=str(d.get("html_url") or ""),
         display_title=str(d.get("display_title") or d.get("name") or ""),
+        run_attempt=int(d.get("run_attempt") or 1),
     )
 
 

@@ -153,3 +153,21 @@ def test_contents_of_the_bundled_workflows(sandbox, gh):
     repo = f"/repos/{sandbox.repo}"
     body = _get(gh, f"{repo}/contents/.github/workflows/cd.yml", ref="main")
     assert type_validate_python(m.ContentFile, body).path == ".github/workflows/cd.yml"
+
+
+def test_rerun_answers_and_the_new_attempt_validate(sandbox, gh):
+    """Re-run: 201 with an empty object, then the same run id on attempt 2 (a valid WorkflowRun);
+    403 for a run still going, like GitHub; a finished run cannot be cancelled (409)."""
+    repo = f"/repos/{sandbox.repo}"
+    run = next(r for r in sandbox.runs_for(sandbox.push_main("Fail then pass", ci_fails=True)) if r.workflow == "ci.yml")
+    assert gh.post(f"{repo}/actions/runs/{run.id}/rerun").status_code == 403  # still running
+    sandbox.wait_run(run.id)
+    assert gh.post(f"{repo}/actions/runs/{run.id}/cancel").status_code == 409
+    response = gh.post(f"{repo}/actions/runs/{run.id}/rerun-failed-jobs")
+    assert response.status_code == 201
+    type_validate_python(m.EmptyObject, response.json())
+    sandbox.wait_run(run.id)
+    body = type_validate_python(m.WorkflowRun, _get(gh, f"{repo}/actions/runs/{run.id}"))
+    assert (body.id, body.run_attempt, body.conclusion) == (run.id, 2, "success")
+    jobs = type_validate_python(m.ReposOwnerRepoActionsRunsRunIdJobsGetResponse200, _get(gh, f"{repo}/actions/runs/{run.id}/jobs"))
+    assert {j.run_attempt for j in jobs.jobs} == {2} and all(j.conclusion == "success" for j in jobs.jobs)
