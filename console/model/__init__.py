@@ -1,10 +1,9 @@
 """Domain model: frozen dataclasses and pure functions. No I/O, no Textual."""
 
+from console.model.deployments import Deployment, DeploymentStatus
 from console.model.environments import (
     PRODUCTION,
     STAGING,
-    Deployment,
-    DeploymentStatus,
     Environment,
     PendingApproval,
     RateLimit,

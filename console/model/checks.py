@@ -90,7 +90,7 @@ def _may_expire_protected(selection: Mapping[str, Any]) -> bool:
     return not patterns or any(fnmatch.fnmatchcase(s, p) for s in samples for p in patterns)
 
 
-def dispatch_inputs(workflow: str, document: Mapping[str, Any] | None) -> Check:
+def dispatch_inputs(workflow: str, document: Mapping[Any, Any] | None) -> Check:
     """cd.yml must accept what the console sends, and want nothing it does not send."""
     name = f"{workflow} dispatch inputs"
     if document is None:

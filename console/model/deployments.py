@@ -10,7 +10,7 @@ or that it cannot tell (``unknown``), never a guess.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -88,7 +88,7 @@ class Attribution:
     unknown: str = ""  # why the console cannot tell (empty when ``deployment`` is set)
 
 
-def digest_targets(tags: Mapping[str, str], target_of_tag) -> dict[str, str]:
+def digest_targets(tags: Mapping[str, str], target_of_tag: Callable[[str], str | None]) -> dict[str, str]:
     """digest -> target, from a tag -> digest listing and a function naming a tag's target."""
     found: dict[str, str] = {}
     for tag, digest in tags.items():

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from console.model.deployments import (  # noqa: F401 (re-exported: the model's public names)
     Attribution,
@@ -160,7 +161,7 @@ def staging_ahead(images: list[Image] | tuple[Image, ...], target: str) -> bool:
     return staging is not None and (prod is None or staging.digest != prod.digest)
 
 
-def version_key(version: str) -> tuple:
+def version_key(version: str) -> tuple[Any, ...]:
     """Order release versions: v1.10.0 after v1.9.0, and a pre-release (v1.2.0-rc1) before its release."""
     core, sep, suffix = version.lstrip("v").partition("-")
     numbers = tuple(int(n) if n.isdigit() else 0 for n in core.split("+")[0].split("."))

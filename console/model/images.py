@@ -95,7 +95,7 @@ def discover_targets(tags: list[str] | tuple[str, ...] | set[str]) -> tuple[str,
     return tuple(sorted(found))
 
 
-def known_targets(configured: tuple[str, ...] | list[str] | None, tags) -> tuple[str, ...]:
+def known_targets(configured: tuple[str, ...] | list[str] | None, tags: list[str] | tuple[str, ...] | set[str]) -> tuple[str, ...]:
     """The targets every tag is parsed against: the config's, else those the pointer and build tags name.
 
     Never narrowed by ``--target`` (a selection, :func:`select_targets`): parsed against ``api``
@@ -111,7 +111,7 @@ def select_targets(known: tuple[str, ...], wanted: tuple[str, ...] | list[str]) 
     return tuple(wanted) or known
 
 
-def ambiguous_tags(tags, known: tuple[str, ...]) -> dict[str, str]:
+def ambiguous_tags(tags: list[str] | tuple[str, ...] | set[str], known: tuple[str, ...]) -> dict[str, str]:
     """Release tags whose target cannot be told: ``v1.2.0-server-api`` when ``api`` is a known target,
     ``server-api`` is not (the config lists only ``api``) but the pointer tags show it exists. Such a
     tag is reported, not read as api's ``v1.2.0-server``."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from console.model.environments import Deployment, PendingApproval, RateLimit, TargetState, staging_ahead
+from console.model.deployments import Deployment
+from console.model.environments import PendingApproval, RateLimit, TargetState, staging_ahead
 from console.model.format import run_of
 from console.model.images import Image, image_version, partition_by_target
 from console.model.runs import WorkflowRun

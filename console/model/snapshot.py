@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from console.model.deployments import Deployment
 from console.model.environments import (
-    Deployment,
     PendingApproval,
     RateLimit,
     TargetState,

@@ -6,6 +6,7 @@ shows every problem at once instead of one at a time."""
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -17,8 +18,8 @@ from console.model import PRODUCTION
 from console.model import checks as c
 from console.model.checks import Check
 from console.services.ecr import EcrService
-from console.services.registry import Registry
 from console.services.github import GitHubService
+from console.services.registry import Registry
 
 
 async def run_checks(settings: Settings, github: GitHubService | None, ecr: Registry, *, token_source: str) -> list[Check]:
@@ -70,7 +71,7 @@ def _access_check(repo: str, access: c.RepositoryAccess) -> Check:
 
 async def _workflow_checks(settings: Settings, github: GitHubService, branch: str) -> list[Check]:
     names = settings.workflows.all()
-    texts = await asyncio.gather(*(_attempt("workflows", n, lambda n=n: github.file_text(f".github/workflows/{n}", branch))
+    texts = await asyncio.gather(*(_attempt("workflows", n, partial(github.file_text, f".github/workflows/{n}", branch))
                                    for n in names))
     found = []
     for name, (text, failed) in zip(names, texts):
@@ -97,7 +98,7 @@ def _yaml(text: str) -> dict[str, Any] | None:
 async def _environment_checks(settings: Settings, github: GitHubService, private: bool) -> list[Check]:
     found = []
     for name in settings.environments:
-        protection, failed = await _attempt("environments", f"environment {name}", lambda n=name: github.environment_protection(n))
+        protection, failed = await _attempt("environments", f"environment {name}", partial(github.environment_protection, name))
         if failed:
             found.append(failed)
         elif protection is None:

@@ -23,9 +23,10 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import botocore.session
 from botocore.config import Config
@@ -36,6 +37,8 @@ from console.errors import AwsError, EcrImageNotFound
 from console.model import Image
 from console.model.images import NO_PUSH_TIME, POINTER_PREFIXES, discover_targets, is_digest
 from console.services.ecr_errors import map_aws_error
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     import boto3
@@ -157,7 +160,8 @@ class EcrService:
                     read_timeout=30,
                     max_pool_connections=20,
                 )
-                options = dict(region_name=self.region, endpoint_url=self.endpoint_url, config=config)
+                options: dict[str, Any] = dict(region_name=self.region, endpoint_url=self.endpoint_url, config=config)
+                client: Any
                 if self._session is not None:
                     client = self._session.client("ecr", **options)
                 else:
@@ -171,10 +175,10 @@ class EcrService:
         with self._lock:
             self.stats.count(getattr(model, "name", "unknown"))
 
-    async def _run(self, operation: str, fn: Any) -> Any:
+    async def _run(self, operation: str, fn: Callable[[Any], T]) -> T:
         """Run ``fn(client)`` in a thread, mapping every AWS failure to a typed error."""
 
-        def call() -> Any:
+        def call() -> T:
             return fn(self._get_client())
 
         try:
@@ -218,8 +222,8 @@ class EcrService:
         """(account, ARN) of the credentials in use, through STS with the same session and region."""
 
         def ask(client: Any) -> tuple[str, str]:
-            options = dict(region_name=self.region or client.meta.region_name)
-            sts = (self._session.client("sts", **options) if self._session is not None
+            options: dict[str, Any] = dict(region_name=self.region or client.meta.region_name)
+            sts: Any = (self._session.client("sts", **options) if self._session is not None
                    else _new_session(self.profile).create_client("sts", **options))
             identity = sts.get_caller_identity()
             return str(identity["Account"]), str(identity["Arn"])
@@ -231,7 +235,7 @@ class EcrService:
 
         def listing(client: Any) -> list[Image]:
             paginator = client.get_paginator("describe_images")
-            images = []
+            images: list[Image] = []
             pages = paginator.paginate(repositoryName=self.repository, filter=ALL_STATUSES, PaginationConfig={"PageSize": PAGE_SIZE})
             for page in pages:
                 images.extend(_to_image(d) for d in page.get("imageDetails", ()))
@@ -254,7 +258,7 @@ class EcrService:
             )
             for page in pages:
                 tags.update((i["imageTag"], i["imageDigest"]) for i in page.get("imageIds", ()) if "imageTag" in i)
-            wanted = [f"{p}{t}" for p in POINTER_PREFIXES for t in targets or discover_targets(tags) if f"{p}{t}" in tags]
+            wanted = [f"{p}{t}" for p in POINTER_PREFIXES for t in targets or discover_targets(set(tags)) if f"{p}{t}" in tags]
             if not wanted:
                 return [], tags
             details = client.describe_images(repositoryName=self.repository, imageIds=[{"imageTag": t} for t in wanted])
@@ -295,7 +299,7 @@ class EcrService:
 
         def put(client: Any) -> dict[str, Any] | None:
             try:
-                return client.put_image(
+                return client.put_image(  # type: ignore[no-any-return]
                     repositoryName=self.repository,
                     imageManifest=manifest.body,
                     imageManifestMediaType=manifest.media_type,
@@ -333,7 +337,7 @@ class EcrService:
             chunk = digests[start : start + DELETE_CHUNK]
             response = await self._run(
                 "BatchDeleteImage",
-                lambda c, chunk=chunk: c.batch_delete_image(
+                lambda c, chunk=chunk: c.batch_delete_image(  # type: ignore[misc]
                     repositoryName=self.repository, imageIds=[{"imageDigest": d} for d in chunk]
                 ),
             )
@@ -391,7 +395,7 @@ def _match_manifests(refs: list[str], response: dict[str, Any]) -> dict[str, Man
     Real ECR echoes the requested tag in ``imageId``; moto echoes the image's last tag but keeps
     request order. So: exact matches first, then the rest in order when the counts agree.
     """
-    failed = set()
+    failed: set[str] = set()
     for failure in response.get("failures", ()):
         image_id = failure.get("imageId", {})
         failed.update(v for v in (image_id.get("imageTag"), image_id.get("imageDigest")) if v)

@@ -202,6 +202,7 @@ async def undo_promotion(ecr: EcrService, target: str, promoted: str, before: st
 async def rollback(
     ecr: EcrService, plan_or_targets: RollbackPlan | Iterable[str], to_version: str | None = None
 ) -> list[RollbackOutcome]:
+    wanted: list[tuple[str, str, str | None]]
     if isinstance(plan_or_targets, RollbackPlan):
         wanted = [(s.target, s.to_ref, s.to_digest) for s in plan_or_targets.steps]
     else:

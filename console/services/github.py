@@ -18,13 +18,14 @@ from __future__ import annotations
 import asyncio
 import base64
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
 from console.errors import GitHubError, NotFound
-from console.model import Deployment, Environment, Job, PendingApproval, RateLimit, WorkflowRun
+from console.model import Deployment, DeploymentStatus, Environment, Job, PendingApproval, RateLimit, WorkflowRun
 from console.model.checks import RepositoryAccess
 from console.model.unique import newest_by_id
 from console.services import github_parse as gp
@@ -40,6 +41,8 @@ DISPATCH_PAGE = 20  # newest workflow_dispatch runs read to find a dispatched ru
 SETTLED_STATES = frozenset({"inactive", "failure", "error"})
 SETTLED_KEEP = 500
 _ID_RE = re.compile(r"/\d+(?=/|$)")
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,7 @@ class GitHubService:
         self.clock = clock or REAL_CLOCK
         self._user: str | None = None
         self.cache = EtagCache()
-        self._settled: dict[int, list] = {}  # deployment id -> statuses that can no longer change
+        self._settled: dict[int, list[DeploymentStatus]] = {}  # deployment id -> statuses that can no longer change
         self._api_host = httpx.URL(self.base_url).host
         self._gh = PooledGitHub(
             token or None,
@@ -145,7 +148,7 @@ class GitHubService:
         except ValueError as exc:
             raise GitHubError(f"GitHub sent a response that is not JSON ({action}); check --github-url.") from exc
 
-    def _parse(self, items: Any, parse) -> list:
+    def _parse(self, items: Any, parse: Callable[[dict[str, Any]], T]) -> list[T]:
         parsed, skipped = gp.parse_items(items, parse)
         self.stats.skipped += skipped
         return parsed
@@ -230,6 +233,8 @@ class GitHubService:
         url: str | None = f"{self._r}/actions/runs/{run_id}/jobs"
         params: dict[str, Any] | None = {"per_page": 100, "filter": "latest"}
         for _ in range(20):  # at most 2,000 jobs; a matrix never comes close
+            if url is None:
+                break
             response = await self._call(
                 "GET", url, f"list jobs of run {run_id}", not_found=f"Run {run_id} not found in {self.repo}.",
                 params=params, conditional=True,
@@ -345,7 +350,7 @@ class GitHubService:
         raw = [d for d in body if isinstance(d, dict)] if isinstance(body, list) else []
         limit = asyncio.Semaphore(8)
 
-        async def with_statuses(d: dict) -> Deployment | None:
+        async def with_statuses(d: dict[str, Any]) -> Deployment | None:
             try:
                 statuses = self._settled.get(int(d["id"]))
                 if statuses is None:
@@ -364,7 +369,7 @@ class GitHubService:
                 del self._settled[old]
         return deployments
 
-    async def deployment_statuses(self, deployment_id: int, per_page: int = 10) -> list:
+    async def deployment_statuses(self, deployment_id: int, per_page: int = 10) -> list[DeploymentStatus]:
         try:
             body = await self._json(
                 f"{self._r}/deployments/{deployment_id}/statuses", f"list statuses of deployment {deployment_id}",

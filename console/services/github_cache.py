@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
@@ -33,8 +34,9 @@ class EtagCache:
         return len(self._entries)
 
     @staticmethod
-    def key(url: str, params: dict | None) -> str:
-        query = "&".join(f"{k}={params[k]}" for k in sorted(params or {}))
+    def key(url: str, params: dict[str, Any] | None) -> str:
+        params = params or {}
+        query = "&".join(f"{k}={params[k]}" for k in sorted(params))
         return f"{url}?{query}"
 
     def conditional_headers(self, key: str) -> dict[str, str]:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 from githubkit import GitHub
@@ -28,7 +30,7 @@ class RequestStats:
         self.by_route.clear()
 
 
-class PooledGitHub(GitHub):
+class PooledGitHub(GitHub[Any]):
     """githubkit client that keeps ONE httpx client (one connection pool) for the service's life.
 
     githubkit's own persistent client lives in a ContextVar, invisible to tasks created elsewhere
@@ -39,7 +41,7 @@ class PooledGitHub(GitHub):
     _shared_lock: asyncio.Lock | None = None
 
     @asynccontextmanager
-    async def get_async_client(self):  # type: ignore[override]
+    async def get_async_client(self) -> AsyncIterator[httpx.AsyncClient]:
         if self._shared is None:
             self._shared_lock = self._shared_lock or asyncio.Lock()
             async with self._shared_lock:

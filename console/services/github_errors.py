@@ -63,9 +63,8 @@ class RetryPolicy:
         if isinstance(exc, RateLimitExceeded):
             return RetryOption(False)
         if isinstance(exc, RequestFailed) and exc.response.status_code >= 500 and retry_count < self.max_5xx:
-            wait = _retry_after(exc.response.headers)
-            if wait is None:
-                wait = self.backoff * (2**retry_count)
+            after = _retry_after(exc.response.headers)
+            wait = self.backoff * (2**retry_count) if after is None else after
             return self._retry(min(wait, self.max_wait))
         if isinstance(exc, RequestTimeout) and retry_count < 1:
             return self._retry(self.backoff)

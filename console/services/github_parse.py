@@ -20,7 +20,7 @@ T = TypeVar("T")
 PARSE_ERRORS = (KeyError, TypeError, ValueError, AttributeError)
 
 
-def parse_items(items: Any, parse: Callable[[dict], T]) -> tuple[list[T], int]:
+def parse_items(items: Any, parse: Callable[[dict[str, Any]], T]) -> tuple[list[T], int]:
     """Parse each item; return (parsed, how many were skipped because they could not be parsed)."""
     if not isinstance(items, list):
         return [], 0
@@ -64,7 +64,7 @@ def workflow_file(path: Any) -> str:
     return path.split("@", 1)[0].rsplit("/", 1)[-1]
 
 
-def parse_run(d: dict, workflow: str = "") -> WorkflowRun:
+def parse_run(d: dict[str, Any], workflow: str = "") -> WorkflowRun:
     created = required_ts(d["created_at"])
     return WorkflowRun(
         id=int(d["id"]),
@@ -86,7 +86,7 @@ def parse_run(d: dict, workflow: str = "") -> WorkflowRun:
     )
 
 
-def _progress(d: dict) -> dict[str, Any]:
+def _progress(d: dict[str, Any]) -> dict[str, Any]:
     """What jobs and steps share: name, status, conclusion and timing."""
     return {
         "name": str(d["name"]),
@@ -97,11 +97,11 @@ def _progress(d: dict) -> dict[str, Any]:
     }
 
 
-def parse_step(d: dict) -> Step:
+def parse_step(d: dict[str, Any]) -> Step:
     return Step(number=int(d.get("number") or 0), **_progress(d))
 
 
-def parse_job(d: dict) -> Job:
+def parse_job(d: dict[str, Any]) -> Job:
     steps, _ = parse_items(d.get("steps") or [], parse_step)
     return Job(
         id=int(d["id"]),
@@ -131,7 +131,7 @@ def reviewer_names(reviewers: Any) -> tuple[str, ...]:
     return tuple(names)
 
 
-def parse_pending(d: dict, run_id: int) -> PendingApproval:
+def parse_pending(d: dict[str, Any], run_id: int) -> PendingApproval:
     env = d["environment"]
     return PendingApproval(
         run_id=run_id,
@@ -154,14 +154,15 @@ class RunReview:
     environment_ids: tuple[int, ...]
 
 
-def parse_review(d: dict) -> RunReview:
+def parse_review(d: dict[str, Any]) -> RunReview:
     envs = d.get("environments") or []
     return RunReview(str(d["state"]), login(d.get("user")), str(d.get("comment") or ""),
                      tuple(int(e["id"]) for e in envs if isinstance(e, dict)))
 
 
-def parse_environment(d: dict) -> Environment:
-    wait, reviewers = 0, ()
+def parse_environment(d: dict[str, Any]) -> Environment:
+    wait = 0
+    reviewers: tuple[str, ...] = ()
     for rule in d.get("protection_rules") or ():
         if not isinstance(rule, dict):
             continue
@@ -178,7 +179,7 @@ def parse_environment(d: dict) -> Environment:
     )
 
 
-def deployment_policy(d: dict) -> str | None:
+def deployment_policy(d: dict[str, Any]) -> str | None:
     """Which refs may deploy to an environment, in words; None when any branch or tag may."""
     policy = d.get("deployment_branch_policy")
     if not isinstance(policy, dict):
@@ -188,7 +189,7 @@ def deployment_policy(d: dict) -> str | None:
     return "custom branch and tag rules" if policy.get("custom_branch_policies") else None
 
 
-def parse_status(d: dict) -> DeploymentStatus:
+def parse_status(d: dict[str, Any]) -> DeploymentStatus:
     return DeploymentStatus(
         state=str(d["state"]),
         created_at=required_ts(d["created_at"]),
@@ -229,7 +230,7 @@ def deployment_run_id(payload: Any, statuses: tuple[DeploymentStatus, ...]) -> i
     return _payload_run_id(payload)
 
 
-def parse_deployment(d: dict, statuses: Iterable[DeploymentStatus] = ()) -> Deployment:
+def parse_deployment(d: dict[str, Any], statuses: Iterable[DeploymentStatus] = ()) -> Deployment:
     statuses = tuple(statuses)
     return Deployment(
         id=int(d["id"]),
@@ -245,7 +246,7 @@ def parse_deployment(d: dict, statuses: Iterable[DeploymentStatus] = ()) -> Depl
     )
 
 
-def parse_commit(d: dict) -> tuple[str, str, str]:
+def parse_commit(d: dict[str, Any]) -> tuple[str, str, str]:
     """(sha, first line of the message, author login or name)."""
     commit = d.get("commit") or {}
     message = str(commit.get("message") or "").splitlines()

@@ -18,12 +18,14 @@ repository: across repositories the workflow copies the image first (``imagetool
 from __future__ import annotations
 
 import asyncio
+from typing import Any
+
 from console.config import Settings
-from console.model import Image
 from console.errors import EcrImageNotFound
+from console.model import Image
 from console.model.images import VERSION_RE, is_digest
 from console.model.snapshot import SINGLE_REPOSITORY, TWO_REPOSITORIES
-from console.services.ecr import DeleteResult, EcrService, Manifest, RetagResult
+from console.services.ecr import CallStats, DeleteResult, EcrService, Manifest, RetagResult
 
 _NOT_FOUND = ("ImageNotFound", "image not found", "not found")
 
@@ -41,7 +43,7 @@ class Registry:
             self.production.stats = staging.stats  # one count of ECR calls, whichever repository
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, endpoint_url: str | None = None, **kwargs) -> Registry:
+    def from_settings(cls, settings: Settings, *, endpoint_url: str | None = None, **kwargs: Any) -> Registry:
         """Both repositories with the same region, profile and endpoint (``kwargs``: EcrService's)."""
         def service(name: str) -> EcrService:
             return EcrService(name, region=settings.region, profile=settings.profile, endpoint_url=endpoint_url, **kwargs)
@@ -68,7 +70,7 @@ class Registry:
         return f"{self.staging.repository} (staging) + {self.production.repository} (production)"
 
     @property
-    def stats(self):
+    def stats(self) -> CallStats:
         return self.staging.stats
 
     @property
