@@ -24,7 +24,7 @@ from console.config import Settings
 from console.errors import AuthError, ConsoleError, NetworkError, RateLimited
 from console.model import Deployment, Image, PendingApproval, Snapshot, WorkflowRun
 from console.model.environments import releases_behind_by_tags, tag_digests, target_states
-from console.model.images import known_targets
+from console.model.images import ambiguous_tags, known_targets
 from console.model.unique import newest_by_id
 from console.services.clock import Clock
 from console.services.github import GitHubService
@@ -112,7 +112,8 @@ class Backend:
             approvals=approvals,
             deployments=tuple(deployments),
             rate_limit=self.github.rate_limit,
-            errors=tuple(dict.fromkeys(str(f) for f in (*failures, *approval_errors))),
+            errors=tuple(dict.fromkeys([*(str(f) for f in (*failures, *approval_errors)),
+                                        *ambiguous_tags(set(tags), targets).values()])),
             images_complete=not cheap,
             behind=tuple(releases_behind_by_tags(tags, targets).items()),
             production_repository=self.settings.production_repository,

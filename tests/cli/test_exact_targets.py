@@ -89,3 +89,13 @@ def test_target_and_the_same_target_agree(two, capsys):
     code, _, err = run(["--target", "api", "rollback", "api", "--yes"], capsys)
     assert code == 0, err
     assert [t for t in ecr_tags(two) if t == "latest-api"]
+
+
+def test_status_reports_the_tags_a_config_without_server_api_cannot_place(two, capsys, tmp_path, monkeypatch):
+    config = tmp_path / "config.toml"
+    config.write_text('[defaults]\ntargets = ["api"]\n')
+    monkeypatch.setenv("GHAECR_CONSOLE_CONFIG", str(config))
+    monkeypatch.setenv("COLUMNS", "300")
+    code, out, err = run(["status"], capsys)
+    assert code == 0, err
+    assert "or of 'server-api'? add 'server-api' to the config's targets" in out
