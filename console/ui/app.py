@@ -281,7 +281,7 @@ class GhaecrApp(FailureRouting):
 
     # On screens the console does not own (the action dialogs), these keys belong to the dialog.
     _OWN_SCREEN_ACTIONS = frozenset({"view", "next_view", "filter", "open", "copy", "approve", "rollback", "prune",
-                                     "audit"})
+                                     "audit", "run_control"})
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in self._OWN_SCREEN_ACTIONS and not isinstance(self.screen, (MainScreen, RunDetailScreen)):
@@ -368,6 +368,18 @@ class GhaecrApp(FailureRouting):
 
     def action_prune(self) -> None:
         self._dialog("prune_screen", writes="pruning images")
+
+    def action_run_control(self, kind: str) -> None:
+        """Re-run (failed / all) or cancel the run on screen: run detail's, or the Runs view's row."""
+        if isinstance(self.screen, RunDetailScreen):
+            run_id: int | None = self.screen.run.id
+        else:
+            main = self._main()
+            run_id = main.active_view.selected_run_id() if main and self.screen is main else None
+        if run_id is None:
+            self.notify("Select a run in the Runs view (or open one) first.", severity="warning")
+            return
+        self._dialog("run_control_screen", run_id, kind, writes="re-running and cancelling runs")
 
     def action_audit(self) -> None:
         self._dialog("audit_screen")

@@ -1,0 +1,81 @@
+"""Re-run (failed jobs or all) and cancel a run: the run as it is now, one button, the operation's
+own confirmation (the typed word for a production CD run), then the new attempt or the
+cancellation followed here (keys F, R, X in the Runs view and run detail)."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Static
+
+from console.actions import run_control
+from console.actions.run_control import RunControl
+from console.ui.dialogs.base import ActionScreen
+
+# kind -> (title verb, button label)
+KINDS = {
+    "failed": ("Re-run the failed jobs of", "Re-run failed jobs"),
+    "all": ("Re-run every job of", "Re-run all jobs"),
+    "cancel": ("Cancel", "Cancel the run"),
+}
+
+
+class RunControlScreen(ActionScreen):
+    DEFAULT_CSS = """
+    RunControlScreen #preview-box { height: auto; max-height: 1fr; min-height: 6; }
+    """
+
+    def __init__(self, run_id: int | None, kind: str) -> None:
+        super().__init__()
+        self.run_id, self.kind = run_id, kind
+        self.operation: RunControl | None = None
+
+    def compose(self) -> ComposeResult:
+        verb, label = KINDS[self.kind]
+        yield from self.compose_head(f"{verb} run {self.run_id or '-'}", "re-run/cancel")
+        with VerticalScroll(id="preview-box"):
+            yield Static("", id="preview")
+        with Horizontal(classes="buttons"):
+            yield Button(label, id="execute", variant="error", disabled=True)
+            yield Button("Close", id="close")
+        yield from self.compose_tail()
+
+    def on_mount(self) -> None:
+        if self.run_id is None:
+            self.set_status("Select a run first (Runs view, or open one with Enter).", "error")
+            return
+        self.set_status(f"Reading run {self.run_id}…")
+        self.load(lambda: run_control.load(self.ctx, self.run_id), self._loaded)
+
+    def _make(self, state: run_control.RunState) -> RunControl:
+        if self.kind == "cancel":
+            return run_control.CancelRun(self.ctx, state)
+        return run_control.Rerun(self.ctx, state, failed_only=self.kind == "failed")
+
+    def _loaded(self, state) -> None:
+        self.operation = self._make(state) if state is not None else None
+        if self.operation is None:
+            return
+        self.query_one("#preview", Static).update(self.operation.preview(self.now()))
+        refusal = self.operation.refusal()
+        self.set_status(refusal or f"Press '{KINDS[self.kind][1]}' to continue (Escape closes).", "error" if refusal else "")
+        self._sync_buttons()
+
+    def _sync_buttons(self) -> None:
+        operation = self.operation
+        blocked = operation is None or bool(operation.refusal()) or self.running or self.settings.read_only
+        self.query_one("#execute", Button).disabled = blocked
+
+    @on(Button.Pressed, "#execute")
+    def _execute(self) -> None:
+        operation = self.operation
+        if operation is None or operation.refusal() or self.running or self.settings.read_only:
+            return
+        self.ask(operation, operation.preview(self.now()), lambda: operation.execute(self.report), self._done)
+
+    def _done(self, result) -> None:
+        assert self.operation is not None
+        self.set_status(self.operation.summary(result), "ok")
+        self.operation = None
+        self._sync_buttons()
