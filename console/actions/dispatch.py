@@ -22,6 +22,8 @@ from console.actions.patience import Patience, clock_of
 from console.actions.progress import Progress, ProgressFn, silent
 from console.config import Settings
 from console.errors import ActionError, ConsoleError, GitHubError, OutcomeUnknown, PermissionDenied, UncertainWrite
+from console.model import WorkflowRun
+from console.services.github import GitHubService
 from console.services.github_parse import dispatched_run
 
 FIND_RUN_TIMEOUT = 60.0  # seconds a dispatched run may take to be listed
@@ -46,7 +48,7 @@ def cd_inputs(operation: str, reason: str, *, targets: str = "", to_version: str
             "reason": reason or f"{operation} from ghaecr-console"}
 
 
-async def _active_runs(github, settings: Settings, operation: str) -> list:
+async def _active_runs(github: GitHubService, settings: Settings, operation: str) -> list[WorkflowRun]:
     """Active dispatched runs of ``operation``, oldest first (see :func:`_active`)."""
     try:
         recent = await github.recent_dispatches(settings.workflows.cd)
@@ -55,19 +57,19 @@ async def _active_runs(github, settings: Settings, operation: str) -> list:
     return _active(recent, operation)
 
 
-def _active(recent: list, operation: str) -> list:
+def _active(recent: list[WorkflowRun], operation: str) -> list[WorkflowRun]:
     """cd.yml names dispatched runs ``<operation> <targets|images> [<request_id>]``, so this sees
     runs started by another console, another machine or by hand from the Actions tab."""
     active = [r for r in recent if r.is_active and (r.display_title or "").startswith(f"{operation} ")]
     return sorted(active, key=lambda r: r.id)  # run ids grow: the first is the one that got there first
 
 
-def _named(run, workflow: str) -> str:
+def _named(run: WorkflowRun, workflow: str) -> str:
     where = f" ({run.html_url})" if run.html_url else ""
     return f"{run.name or workflow} run #{run.run_number}{where} started by {run.actor or 'someone'}"
 
 
-async def refuse_if_active(github, settings: Settings, operation: str) -> None:
+async def refuse_if_active(github: GitHubService, settings: Settings, operation: str) -> None:
     """Raise AlreadyRunning when a dispatched run of ``operation`` is still active on GitHub."""
     active = await _active_runs(github, settings, operation)
     if active:
@@ -79,7 +81,7 @@ async def refuse_if_active(github, settings: Settings, operation: str) -> None:
 
 
 async def yield_to_earlier(
-    github, settings: Settings, operation: str, dispatched: Dispatched, report: ProgressFn = silent
+    github: GitHubService, settings: Settings, operation: str, dispatched: Dispatched, report: ProgressFn = silent
 ) -> None:
     """Two consoles that checked at the same moment both dispatch: the later run cancels itself
     before it can act (dispatched jobs start after a runner is assigned, or wait for review)."""
@@ -101,7 +103,7 @@ async def yield_to_earlier(
     )
 
 
-async def _cancel(github, run_id: int, report: ProgressFn) -> None:
+async def _cancel(github: GitHubService, run_id: int, report: ProgressFn) -> None:
     """Cancel ``run_id``. Cancelling twice cancels once, so after an ambiguous answer it is asked
     again; a 409 for a run that is already cancelled means the first request did it."""
     for attempt in (1, 2):
@@ -118,7 +120,7 @@ async def _cancel(github, run_id: int, report: ProgressFn) -> None:
             raise
 
 
-async def _listed_with(github, workflow: str, dispatched: Dispatched, report: ProgressFn) -> list:
+async def _listed_with(github: GitHubService, workflow: str, dispatched: Dispatched, report: ProgressFn) -> list[WorkflowRun]:
     """The newest dispatched runs, read once the list shows ours (so a run dispatched before ours
     is listed too); after FIND_RUN_TIMEOUT seconds, the last list read, with a warning."""
     clock = clock_of(github)
@@ -142,7 +144,7 @@ async def _listed_with(github, workflow: str, dispatched: Dispatched, report: Pr
 
 
 async def dispatch_cd(
-    github, settings: Settings, inputs: dict[str, str], report: ProgressFn, *, request_id: str | None = None
+    github: GitHubService, settings: Settings, inputs: dict[str, str], report: ProgressFn, *, request_id: str | None = None
 ) -> Dispatched:
     """Dispatch cd.yml with ``inputs`` plus ``request_id`` (a fresh one by default), once; return the
     created run. After an ambiguous answer the run is looked up by its request id, never dispatched
@@ -168,7 +170,9 @@ async def dispatch_cd(
     return Dispatched(run_id=run_id, html_url=url or "", request_id=request_id, at=clock_of(github).monotonic())
 
 
-async def find_run(github, workflow: str, request_id: str, report: ProgressFn = silent, timeout: float = FIND_RUN_TIMEOUT):
+async def find_run(
+    github: GitHubService, workflow: str, request_id: str, report: ProgressFn = silent, timeout: float = FIND_RUN_TIMEOUT
+) -> WorkflowRun:
     """The workflow_dispatch run whose title carries ``[request_id]`` (it may take a moment to appear,
     and the list may be briefly unreadable). OutcomeUnknown when none appears in ``timeout`` seconds."""
     clock = clock_of(github)

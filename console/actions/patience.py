@@ -26,8 +26,10 @@ MAX_RETRY = 30.0
 RATE_LIMIT_WAIT = 60.0  # GitHub's advice when a secondary rate limit names no retry-after
 
 
-def clock_of(github) -> Clock:
-    return getattr(github, "clock", None) or REAL_CLOCK
+def clock_of(github: object) -> Clock:
+    """The GitHub service's clock (a test double without one waits in wall time)."""
+    clock: Clock | None = getattr(github, "clock", None)
+    return clock or REAL_CLOCK
 
 
 @dataclass
