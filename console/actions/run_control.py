@@ -8,6 +8,7 @@ answer that does not say whether it was carried out, the run is read to find out
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -104,7 +105,7 @@ class RunControl(Operation):
 
     async def _fresh(self) -> WorkflowRun:
         """The run re-read after the intent: the preview can be minutes old."""
-        run = await self.ctx.github.get_run(self.run.id)
+        run: WorkflowRun = await self.ctx.github.get_run(self.run.id)
         if refusal := self._refusal_for(run):
             raise PlanError(refusal)
         return run
@@ -115,7 +116,8 @@ class RunControl(Operation):
     def _refusal_for(self, run: WorkflowRun) -> str | None:
         raise NotImplementedError
 
-    async def _send(self, report: ProgressFn, send, recorded_yet) -> None:
+    async def _send(self, report: ProgressFn, send: Callable[[], Awaitable[None]],
+                    recorded_yet: Callable[[], Awaitable[bool]]) -> None:
         """POST once; after an ambiguous answer read the run (``recorded_yet``) and send once more
         only when it shows the request was not carried out."""
         try:
@@ -250,7 +252,8 @@ class CancelRun(RunControl):
                 attempt.sending()
 
                 async def ended() -> bool:  # cancelled, or ended on its own meanwhile
-                    return (await ctx.github.get_run(run_id)).status == "completed"
+                    run: WorkflowRun = await ctx.github.get_run(run_id)
+                    return run.status == "completed"
 
                 await self._send(report, lambda: ctx.github.cancel_run(run_id), ended)
                 followed = await follow_run(ctx.github, run_id, report)

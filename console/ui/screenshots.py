@@ -94,6 +94,7 @@ SHOTS: list[tuple[str, tuple[int, int], list[Step]]] = [
     ("rollback-dialog", LARGE, [keys("b")]),
     ("prune-dialog", LARGE, [keys("P"), keys("3", "enter")]),  # keep 3: the seed keeps all at 10
     ("audit", LARGE, [keys("A")]),
+    ("cancel-dialog", LARGE, [keys("2"), keys("X")]),  # the newest run: the release waiting for production
 ]
 
 
