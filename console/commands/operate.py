@@ -1,7 +1,8 @@
 """The handlers of `approve`, `rollback`, `prune`, `rerun`, `cancel`, `audit` (arguments: console/commands/actions.py).
 
-Each prints its plan, asks for confirmation on a terminal (typing the environment / target name
-for production), requires --yes otherwise, follows the run and exits non-zero on failure.
+Each builds an operation (console/actions/operation.py) and drives it: its plan, its question on a
+terminal (typing the word it names for production; --yes otherwise), its execution, followed to the
+end, exiting non-zero on failure. Before acting, earlier attempts left open are reconciled.
 """
 
 from __future__ import annotations
