@@ -103,6 +103,21 @@ class RunControl(Operation):
                     "attempt_before": run.run_attempt},
         )
 
+    async def execute(self, report: ProgressFn = silent) -> FollowResult:
+        """Write-ahead intent, the run re-read, one POST, the run followed to its end."""
+        ctx = self.ctx
+        record = self.audit_record()
+        async with recorded(ctx, record) as attempt:
+            ensure_writable(ctx.settings, self.name)
+            with single_flight(ctx.settings.repo, f"{self.name} of run {self.run.id}"):
+                attempt.intend()
+                run = await self._fresh()
+                attempt.sending()
+                return await self._carry_out(run, record, report)
+
+    async def _carry_out(self, run: WorkflowRun, record: AuditRecord, report: ProgressFn) -> FollowResult:
+        raise NotImplementedError
+
     async def _fresh(self) -> WorkflowRun:
         """The run re-read after the intent: the preview can be minutes old."""
         run: WorkflowRun = await self.ctx.github.get_run(self.run.id)
@@ -175,24 +190,17 @@ class Rerun(RunControl):
             return f"Run {run.id} succeeded: it has no failed jobs to re-run (re-run all jobs instead)."
         return None
 
-    async def execute(self, report: ProgressFn = silent) -> FollowResult:
-        ctx, run_id = self.ctx, self.run.id
-        record = self.audit_record()
-        async with recorded(ctx, record) as attempt:
-            ensure_writable(ctx.settings, self.name)
-            with single_flight(ctx.settings.repo, f"re-run of run {run_id}"):
-                attempt.intend()
-                before = (await self._fresh()).run_attempt
-                record.result["attempt_before"] = before
-                report(Progress("dispatch", f"{self.verb.lower()} run {run_id} (attempt {before + 1})"))
-                attempt.sending()
-                send = lambda: ctx.github.rerun(run_id, failed_only=self.failed_only)  # noqa: E731
-                await self._send(report, send, lambda: self._new_attempt(before, report, grace=NEW_RUN_GRACE / 6))
-                if not await self._new_attempt(before, report, grace=NEW_RUN_GRACE):
-                    raise OutcomeUnknown(f"GitHub accepted the re-run but still shows attempt {before} of run "
-                                         f"{run_id}; look at it on GitHub (or ghaecr-console watch {run_id}).")
-                followed = await follow_run(ctx.github, run_id, report)
-                return await self._finish(record, followed, "success")
+    async def _carry_out(self, run: WorkflowRun, record: AuditRecord, report: ProgressFn) -> FollowResult:
+        github, before = self.ctx.github, run.run_attempt
+        record.result["attempt_before"] = before
+        report(Progress("dispatch", f"{self.verb.lower()} run {run.id} (attempt {before + 1})"))
+        send = lambda: github.rerun(run.id, failed_only=self.failed_only)  # noqa: E731
+        await self._send(report, send, lambda: self._new_attempt(before, report, grace=NEW_RUN_GRACE / 6))
+        if not await self._new_attempt(before, report, grace=NEW_RUN_GRACE):
+            raise OutcomeUnknown(f"GitHub accepted the re-run but still shows attempt {before} of run "
+                                 f"{run.id}; look at it on GitHub (or ghaecr-console watch {run.id}).")
+        followed = await follow_run(github, run.id, report)
+        return await self._finish(record, followed, "success")
 
     async def _new_attempt(self, before: int, report: ProgressFn, *, grace: float) -> bool:
         """Wait (up to ``grace`` seconds) for GitHub to show the run's next attempt."""
@@ -240,24 +248,17 @@ class CancelRun(RunControl):
             return f"Run {run.id} already ended ({run.conclusion}); there is nothing to cancel."
         return None
 
-    async def execute(self, report: ProgressFn = silent) -> FollowResult:
-        ctx, run_id = self.ctx, self.run.id
-        record = self.audit_record()
-        async with recorded(ctx, record) as attempt:
-            ensure_writable(ctx.settings, self.name)
-            with single_flight(ctx.settings.repo, f"cancellation of run {run_id}"):
-                attempt.intend()
-                await self._fresh()
-                report(Progress("dispatch", f"cancel run {run_id}"))
-                attempt.sending()
+    async def _carry_out(self, run: WorkflowRun, record: AuditRecord, report: ProgressFn) -> FollowResult:
+        github = self.ctx.github
+        report(Progress("dispatch", f"cancel run {run.id}"))
 
-                async def ended() -> bool:  # cancelled, or ended on its own meanwhile
-                    run: WorkflowRun = await ctx.github.get_run(run_id)
-                    return run.status == "completed"
+        async def ended() -> bool:  # cancelled, or ended on its own meanwhile
+            now: WorkflowRun = await github.get_run(run.id)
+            return now.status == "completed"
 
-                await self._send(report, lambda: ctx.github.cancel_run(run_id), ended)
-                followed = await follow_run(ctx.github, run_id, report)
-                return await self._finish(record, followed, "cancelled")
+        await self._send(report, lambda: github.cancel_run(run.id), ended)
+        followed = await follow_run(github, run.id, report)
+        return await self._finish(record, followed, "cancelled")
 
     @classmethod
     async def reconcile(cls, ctx: ActionContext, record: AuditRecord) -> tuple[str, str] | None:
