@@ -9,6 +9,7 @@ from rich.segment import Segment
 from console.actions.audit import AuditLog, AuditRecord
 from console.ui.dialogs import ApproveScreen, AuditScreen, PruneScreen, RollbackScreen
 from console.ui.widgets.log_view import LogView
+from console.sandbox import state as sandbox_state
 from tests.hostile import HOSTILE, LOCAL_USER, RUN_NAME, assert_shown_literally, make_hostile
 from tests.ui.helpers import loaded, refreshed, screen_text, until
 
@@ -29,7 +30,7 @@ def links_on_screen(app) -> list[str]:
 
 async def test_hostile_text_is_shown_as_written_everywhere(console_app, monkeypatch):
     app, sb = console_app()
-    make_hostile(sb, monkeypatch)
+    monkeypatch.setitem(sandbox_state.WORKFLOWS, "cd.yml", (sandbox_state.WORKFLOWS["cd.yml"][0], RUN_NAME))
     monkeypatch.setenv("LOGNAME", LOCAL_USER)  # the audit record's local user
     AuditLog.for_settings(app.settings).append(
         AuditRecord(action="rollback", repository=sb.repo, targets=["minimal"], comment=HOSTILE, outcome="failed",
@@ -42,6 +43,13 @@ async def test_hostile_text_is_shown_as_written_everywhere(console_app, monkeypa
 
     async with app.run_test(size=(140, 45)) as pilot:
         await loaded(pilot)
+        # A new approval from a run named "CD [/]" notifies: the waiting run is made news again by
+        # forgetting the approvals seen at start (pushing a tag waits on the pipeline simulator).
+        app._known_approvals = set()
+        await refreshed(pilot)
+        assert any(n.message.startswith(RUN_NAME) and "waits for approval" in n.message for n in app._notifications)
+        make_hostile(sb, monkeypatch)
+        await refreshed(pilot)
         for view in "12345":
             await pilot.press(view)
             await pilot.pause()
@@ -76,12 +84,6 @@ async def test_hostile_text_is_shown_as_written_everywhere(console_app, monkeypa
             look()
             await pilot.press("escape")
             await pilot.pause()
-        # A new approval from a run named "CD [/]" notifies.
-        run_id = sb.push_tag("v1.6.0")
-        make_hostile(sb, monkeypatch)
-        await sb.await_run(run_id, "waiting")
-        await refreshed(pilot)
-        assert any(n.message.startswith(RUN_NAME) and "waits for approval" in n.message for n in app._notifications)
         look()
         assert app.is_running and app._exception is None
     everything = "\n".join(shown)
