@@ -67,6 +67,11 @@ class Settings:
         return TWO_REPOSITORIES if self.production_repository else SINGLE_REPOSITORY
 
     @property
+    def notify_mode(self) -> str:
+        """How to signal: ``notify``, except that the older ``bell = false`` silences the default."""
+        return "none" if self.notify == "bell" and not self.bell else self.notify
+
+    @property
     def owner(self) -> str:
         return self.repo.split("/", 1)[0]
 

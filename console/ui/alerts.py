@@ -17,6 +17,9 @@ class Alerts:
         self._ring = ring
         self._write = write
         self._failed: set[int] | None = None  # None until the first snapshot: old failures are not news
+        # Runs seen waiting for a review: a rejection ends them "failure" too, and that is a reviewer's
+        # decision, not news (GitHub's run does not say which; the approval had its own alert).
+        self._reviewed: set[int] = set()
 
     def raise_(self, title: str, body: str) -> None:
         if self.mode in ("bell", "both"):
@@ -26,7 +29,8 @@ class Alerts:
 
     def new_failures(self, snapshot: Snapshot) -> list[str]:
         """Alert each run on main or a release tag that failed since the last snapshot; their labels."""
-        failed = failed_on_main_or_tag(snapshot.runs, self.main_branch)
+        self._reviewed |= {run.id for run, _ in snapshot.approvals}
+        failed = failed_on_main_or_tag(snapshot.runs, self.main_branch) - self._reviewed
         new = failed - self._failed if self._failed is not None else set()
         self._failed = failed if self._failed is None else self._failed | failed
         runs = [r for r in snapshot.runs if r.id in new]

@@ -71,7 +71,8 @@ class GhaecrApp(FailureRouting):
         self._failures = 0
         self._timer: Timer | None = None
         self._known_approvals: set[tuple[int, str]] | None = None
-        self.alerts = Alerts(settings.notify, settings.dispatch_ref, self.bell, self._write_terminal)
+        # The bell is looked up when it rings (a test or a subclass may replace it after start).
+        self.alerts = Alerts(settings.notify_mode, settings.dispatch_ref, lambda: self.bell(), self._write_terminal)
         self._preparer = Preparer()
         self._prepare: Callable[[Snapshot], Prepared] = self._preparer  # phase one (the bench times it)
         self._refresh_worker: Worker | None = None

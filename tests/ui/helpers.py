@@ -76,3 +76,9 @@ async def until(pilot, condition, timeout: float = 20.0) -> None:
 def status(app) -> str:
     screen = next((s for s in reversed(app.screen_stack) if hasattr(s, "status_text")), None)
     return screen.status_text if screen else ""
+
+
+def reject_seeded_release(sb) -> None:
+    """Answer the seeded v1.5.0 review: until answered it holds cd.yml's release group, so a new tag would queue."""
+    sb.simulator.review(sb.run(sb.pending_run_id), ["production"], False, "not this one")
+    sb.wait_run(sb.pending_run_id)

@@ -7,7 +7,7 @@ import pytest
 
 from console.model.alerts import desktop_sequences
 from console.ui.alerts import Alerts
-from tests.ui.helpers import loaded, until
+from tests.ui.helpers import loaded, reject_seeded_release, until
 from tests.ui.test_actions_screens import click, confirm_typing, open_rollback
 
 SIZE = (160, 50)
@@ -48,7 +48,8 @@ async def test_each_event_writes_a_desktop_notification(console_app):
         await loaded(pilot)
         assert terminal.written == []  # what was already there at start is not news
 
-        sb.push_tag("v1.6.0")
+        reject_seeded_release(sb)
+        await sb.await_run(sb.push_tag("v1.6.0"), "waiting")
         app.refresh_now()
         await until(pilot, lambda: terminal.saw("Deployment waiting for approval"))
 
@@ -70,9 +71,10 @@ async def test_none_writes_nothing_and_bell_only_rings(console_app):
     terminal = with_terminal(app, "none")
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
-        sb.push_tag("v1.6.0")
+        reject_seeded_release(sb)
+        await sb.await_run(sb.push_tag("v1.6.0"), "waiting")
         app.refresh_now()
-        await until(pilot, lambda: len(app.snapshot.approvals) == 2)  # the new one is on screen
+        await until(pilot, lambda: [a.environment for _, a in app.snapshot.approvals] == ["production"])
         await pilot.pause()
     assert terminal.written == [] and terminal.bells == 0
 
@@ -80,7 +82,8 @@ async def test_none_writes_nothing_and_bell_only_rings(console_app):
     terminal = with_terminal(app, "bell")
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
-        sb.push_tag("v1.6.0")
+        reject_seeded_release(sb)
+        await sb.await_run(sb.push_tag("v1.6.0"), "waiting")
         app.refresh_now()
         await until(pilot, lambda: terminal.bells == 1)
     assert terminal.written == []

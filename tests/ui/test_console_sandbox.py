@@ -6,7 +6,7 @@ from textual.widgets import DataTable, Input
 
 from console.ui.widgets.log_view import LogView
 from console.ui.widgets.virtual_table import VirtualTable
-from tests.ui.helpers import cells, loaded, refreshed, screen_text
+from tests.ui.helpers import cells, loaded, refreshed, reject_seeded_release, screen_text
 
 
 async def test_overview_lists_environments_targets_and_the_pending_approval(console_app):
@@ -160,7 +160,3 @@ async def test_a_waiting_approval_polls_github_fast_but_lists_ecr_once_per_inter
         await refreshed(pilot)  # r: a full refresh lists ECR again
         assert app.backend.ecr.stats.total > listings
 
-
-def reject_seeded_release(sb) -> None:
-    sb.simulator.review(sb.run(sb.pending_run_id), ["production"], False, "not this one")
-    sb.wait_run(sb.pending_run_id)
