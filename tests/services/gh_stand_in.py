@@ -45,6 +45,10 @@ class RecordingSimulator:
     def cancel(self, run) -> None:
         run.status, run.conclusion = "completed", "cancelled"
 
+    def rerun(self, run, failed_only: bool) -> None:
+        run.run_attempt += 1
+        run.status, run.conclusion = "queued", None
+
     def review(self, run, environments, approve, comment):
         run.pending = []
         run.status = "in_progress" if approve else "completed"

@@ -155,13 +155,15 @@ async def test_dispatch_falls_back_when_run_details_are_rejected(gh, stand_in):
     assert len(stand_in.simulator.dispatched) == 1  # never dispatched twice
 
 
-@pytest.mark.parametrize("write", ["dispatch", "review"])
+@pytest.mark.parametrize("write", ["dispatch", "review", "rerun"])
 async def test_a_write_answered_502_is_not_sent_again(gh, stand_in, write):
     """A 502 does not say whether GitHub carried the write out: never retried (a GET would be)."""
     stand_in.faults.fail_next_5xx = 1
     with pytest.raises(UncertainWrite, match="GitHub answered 502 to .* may or may not have been done"):
         if write == "dispatch":
             await gh.dispatch("cd.yml", "main", {"operation": "rollback", "targets": "runtime", "request_id": "r3"})
+        elif write == "rerun":
+            await gh.rerun(101, failed_only=True)
         else:
             await gh.review_pending(500, [2], approve=True, comment="ship it")
     assert gh.retry.retries == 0
