@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import time
+import webbrowser
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -25,12 +26,12 @@ from textual.worker import Worker, WorkerState
 
 from console.config import Settings
 from console.errors import ConsoleError, RateLimited
-from console.model import Snapshot
+from console.model import Snapshot, WorkflowRun
 from console.model.text import plain
 from console.ui.alerts import Alerts
 from console.ui.commands import ConsoleCommands
 from console.ui.format import run_label
-from console.ui.keys import APP_BINDINGS, VIEWS
+from console.ui.keys import BY_ID, VIEWS, bindings_for, key_display
 from console.ui.messages import ActionFinished, ImagesPrepared, SnapshotFailed, SnapshotLoaded
 from console.ui.prepare import Prepared, Preparer
 from console.ui.refresh import approval_keys, may_skip_ecr, next_delay
@@ -43,6 +44,7 @@ from console.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from console.ui.widgets.status_bar import DataState, StatusBar, status_line
 
 Clock = Callable[[], datetime]
+HINT_SECONDS = 8.0  # how long a "why not" stays on the status line
 DIALOGS = "console.ui.dialogs"
 
 
@@ -57,7 +59,7 @@ def _clock(now: Clock | datetime | None) -> Clock:
 class GhaecrApp(FailureRouting):
     CSS_PATH = "app.tcss"
     TITLE = "ghaecr-console"
-    BINDINGS = APP_BINDINGS
+    BINDINGS = bindings_for("app")
     COMMANDS = App.COMMANDS | {ConsoleCommands}
 
     def __init__(self, backend: Any, settings: Settings, *, now: Clock | datetime | None = None) -> None:
@@ -78,6 +80,7 @@ class GhaecrApp(FailureRouting):
         self._refresh_worker: Worker | None = None
         self._listed_at: float | None = None  # monotonic time of the last ECR listing
         self._init_failures()
+        self._hint_timer: Timer | None = None
         self.sub_title = plain(f"{settings.repo} → ECR {settings.ecr_repository}")
 
     def notify(self, message: str, *, title: str = "", severity: Any = "information", timeout: float | None = None,
@@ -91,8 +94,7 @@ class GhaecrApp(FailureRouting):
     def on_mount(self) -> None:
         if self.settings.keys:
             self.set_keymap(dict(self.settings.keys))
-            known = {b.id for b in (*APP_BINDINGS, *RunDetailScreen.BINDINGS) if isinstance(b, Binding)}
-            unknown = sorted(set(self.settings.keys) - known)
+            unknown = sorted(set(self.settings.keys) - set(BY_ID))
             if unknown:
                 self.notify(f"Unknown key binding id(s) in the config file: {', '.join(unknown)}; "
                             "press ? to see the ids.", severity="warning")
@@ -246,9 +248,21 @@ class GhaecrApp(FailureRouting):
         self._show_status()
 
     def _show_status(self) -> None:
-        main = self._main()
-        for bar in main.query(StatusBar) if main else ():
+        if not self.screen_stack:  # shutting down
+            return
+        for bar in self.screen.query(StatusBar):
             bar.update(status_line(self.data, self.now(), self.settings.read_only))
+
+    def say(self, message: str) -> None:
+        """Why a key did nothing, on the status line above the footer (no dialog, no toast to chase)."""
+        if self._hint_timer is not None:
+            self._hint_timer.stop()
+        self._set_data(hint=message)
+        self._hint_timer = self.set_timer(HINT_SECONDS, lambda: self._set_data(hint=None))
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys as the help screen and README spell them (ctrl+p, Esc, Enter)."""
+        return binding.key_display or key_display(binding.key)
 
     # --- selection helpers for the views and the dialogs ---------------------------------------
 
@@ -271,10 +285,14 @@ class GhaecrApp(FailureRouting):
         main = self._main()
         return main.active_view.selected_target() if main and self.screen is main else None
 
+    def find_run(self, run_id: int | None) -> WorkflowRun | None:
+        runs = self.snapshot.runs if self.snapshot else ()
+        return next((r for r in runs if r.id == run_id), None)
+
     def open_run(self, run_id: int) -> None:
-        run = next((r for r in self.snapshot.runs if r.id == run_id), None) if self.snapshot else None
+        run = self.find_run(run_id)
         if run is None:
-            self.notify(f"Run {run_id} is not in the latest data; press r to refresh.", severity="warning")
+            self.say(f"Run {run_id} is not in the latest data; press r to refresh.")
             return
         self.push_screen(RunDetailScreen(run))
 
@@ -330,25 +348,52 @@ class GhaecrApp(FailureRouting):
         view = main.active_view
         return view.selected_url() if what == "url" else view.selected_copy()
 
-    def _with_selection(self, what: str, missing: str, act: Callable[[str], None], done: str) -> None:
-        value = self._selection(what)
-        if not value:
-            self.notify(missing, severity="warning")
-            return
-        act(value)
-        self.notify(done.format(value))
-
     def action_open(self) -> None:
-        self._with_selection("url", "Select a run, image or environment first.", self.open_url, "Opening {}")
+        url = self._selection("url")
+        if not url:
+            self.say("o opens the selected run, image commit or environment: select one first.")
+        elif not self.browser_available():
+            self.say(f"No web browser found here (set $BROWSER, or c copies it): {url}")
+        else:
+            self.open_url(url)
+            self.say(f"Opening {url}")
+
+    def browser_available(self) -> bool:
+        """Whether open_url can reach a browser (webbrowser.open fails silently when there is none)."""
+        if type(self._driver).__name__ == "WebDriver":  # textual-serve: the user's own browser opens it
+            return True
+        try:
+            webbrowser.get()
+        except webbrowser.Error:
+            return False
+        return True
 
     def action_copy(self) -> None:
-        self._with_selection("copy", "Select an image, target or run first.", self.copy_to_clipboard,
-                             "Copied {} (OSC 52: your terminal must allow clipboard access).")
+        value = self._selection("copy")
+        if not value:
+            self.say("c copies the selected digest or URL: select an image, target or run first.")
+            return
+        self.copy_to_clipboard(value)
+        self.say(f"Copied {value} (OSC 52: your terminal must allow clipboard access).")
+
+    async def action_quit(self) -> None:
+        """Quit, but ask first while an action runs: leaving stops following it, not the run itself."""
+        screen = next((s for s in self.screen_stack if getattr(s, "running", False)), None)
+        if screen is None:
+            self.exit()
+            return
+        from console.ui.dialogs.confirm import ConfirmModal  # loaded: an action is running
+
+        what = getattr(screen, "OPERATION", "") or "action"
+        body = (f"Quitting stops following the {what} here; a run already dispatched goes on on GitHub. "
+                "The Runs view, GitHub and `ghaecr-console audit` show how it ends.")
+        self.push_screen(ConfirmModal(f"Quit while the {what} runs?", body, confirm_label="Quit"),
+                         lambda ok: self.exit() if ok else None)
 
     def _dialog(self, factory: str, *args: Any, writes: str | None = None) -> None:
         if writes and self.settings.read_only:
-            self.notify(f"Read-only mode: {writes} is disabled (started with --read-only or read_only = true "
-                        "in the config file).", severity="warning")
+            self.say(f"Read-only mode: {writes} is disabled (started with --read-only or read_only = true "
+                     "in the config file).")
             return
         # Imported on first use: the dialogs pull in the actions layer, which a read-only look never needs.
         make = getattr(importlib.import_module(DIALOGS), factory)
@@ -356,13 +401,24 @@ class GhaecrApp(FailureRouting):
 
     def action_approve(self) -> None:
         run_id = self.selected_run_id
-        if run_id is None and not self.settings.read_only:
-            self.notify("Nothing is waiting for approval.", severity="information")
+        waiting = [run for run, _ in self.snapshot.approvals] if self.snapshot else []
+        if not self.settings.read_only and run_id not in {run.id for run in waiting}:
+            run = self.find_run(run_id)
+            if run is None or not waiting:
+                self.say("Nothing is waiting for approval.")
+            else:
+                self.say(f"a approves a waiting deployment; {run_label(run)} is not waiting "
+                         f"({run.outcome.replace('_', ' ')}). {run_label(waiting[0])} is: press 5 for Approvals.")
             return
         self._dialog("approve_screen", run_id, writes="approving deployments")
 
     def action_rollback(self) -> None:
-        self.rollback_target(self.selected_target)
+        target = self.selected_target
+        if target is None and not self.settings.read_only:
+            self.say("b rolls back the selected target: select one in Overview (1), Images (3) or "
+                     "Environments (4), or type its name in the palette (:).")
+            return
+        self.rollback_target(target)
 
     def rollback_target(self, target: str | None) -> None:
         self._dialog("rollback_screen", target, writes="rolling back")

@@ -1,14 +1,16 @@
-"""The console's own commands in the command palette (ctrl+p or :), including runs and targets by name."""
+"""The console's own commands in the command palette (ctrl+p or :): the registry's palette entries
+(console/ui/keys.py), then "Roll back <target>" and "Open run CD #42" by name."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import partial
 
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from console.ui.format import run_label
-from console.ui.keys import VIEWS
+from console.ui.keys import REGISTRY
 
 Command = tuple[str, Callable[[], object], str]
 
@@ -16,24 +18,21 @@ Command = tuple[str, Callable[[], object], str]
 class ConsoleCommands(Provider):
     def _commands(self) -> Iterator[Command]:
         app = self.app
-        for name in VIEWS:
-            yield f"Go to {name.capitalize()}", partial(app.action_view, name), f"Show the {name} view"
-        yield "Refresh now", app.action_refresh, "Fetch runs, images and environments again"
-        yield "Approve or reject a deployment", app.action_approve, "The selected pending approval"
-        yield "Roll back production", app.action_rollback, "Move latest-<target> back to previous-<target>"
-        yield "Prune old images", app.action_prune, "Shows what would be deleted first"
-        yield "Audit log", app.action_audit, "Actions taken from this console"
-        yield "Open selected in browser", app.action_open, "Run, image commit or environment"
-        yield "Copy selected", app.action_copy, "Digest or URL, to the clipboard (OSC 52)"
-        yield "Keys (help)", app.action_help, "Every key and what it does"
+        keymap = app.settings.keys  # type: ignore[attr-defined]
+        for key in REGISTRY:
+            if key.palette and key.action:
+                name = f"Go to {key.label}" if key.id.startswith("view.") else key.label
+                shown = app.get_key_display(Binding(keymap.get(key.id, key.keys).split(",")[0], ""))
+                yield f"{name}  ({shown})", partial(app.run_action, key.action), key.help
         snapshot = app.snapshot  # type: ignore[attr-defined]
         if snapshot is None:
             return
         for target in snapshot.targets:
-            yield f"Roll back {target}", partial(app.rollback_target, target), f"Move latest-{target} back to previous-{target} (plan first)"
+            yield (f"Roll back {target}", partial(app.rollback_target, target),  # type: ignore[attr-defined]
+                   f"Move latest-{target} back to previous-{target} (plan first)")
         for run in snapshot.runs[:60]:
-            yield (f"Open run {run_label(run)} {run.head_branch or ''}", partial(app.open_run, run.id),
-                   run.display_title)
+            yield (f"Open run {run_label(run)} {run.head_branch or ''}",
+                   partial(app.open_run, run.id), run.display_title)  # type: ignore[attr-defined]
 
     async def discover(self) -> Hits:
         for name, callback, help_text in self._commands():

@@ -27,15 +27,33 @@ def run_fields(run: WorkflowRun) -> dict[str, str]:
     }
 
 
+# The words people type for an outcome, as GitHub spells it (status:failed finds "failure").
+STATUS_WORDS = {"failed": "failure", "fail": "failure", "failing": "failure", "passed": "success",
+                "succeeded": "success", "ok": "success", "green": "success", "red": "failure",
+                "running": "in_progress", "in-progress": "in_progress", "canceled": "cancelled",
+                "timeout": "timed_out", "approval": "waiting"}
+
+
 def parse(query: str) -> list[tuple[str | None, str]]:
     terms: list[tuple[str | None, str]] = []
     for word in query.lower().split():
         key, sep, value = word.partition(":")
         if sep and key in FIELDS and value:
-            terms.append((FIELDS[key], value))
+            field = FIELDS[key]
+            terms.append((field, STATUS_WORDS.get(value, value) if field == "status" else value))
         else:
             terms.append((None, word))
     return terms
+
+
+def problem(query: str) -> str | None:
+    """One sentence about a field the filter does not know (it would silently match nothing)."""
+    for word in query.lower().split():
+        key, sep, _ = word.partition(":")
+        if sep and key and key not in FIELDS:
+            return (f"No filter field '{key}:'; fields: workflow, branch, status, actor, event "
+                    "(a word alone matches any of them).")
+    return None
 
 
 def matches(run: WorkflowRun, terms: list[tuple[str | None, str]]) -> bool:

@@ -31,7 +31,8 @@ STATUS_STYLE: dict[str, tuple[str, str]] = {
     "queued": ("○", "yellow"),
     "pending": ("○", "yellow"),
     "requested": ("○", "yellow"),
-    "waiting": ("⏸", "bold magenta"),
+    # A hex violet: Textual's default palette draws ANSI magenta in the same red as "failure".
+    "waiting": ("⏸", "bold #af87ff"),
     "error": ("✗", "red"),
     "inactive": ("·", "dim"),
 }

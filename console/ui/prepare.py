@@ -99,8 +99,8 @@ def image_rows(prepared: Prepared, cache: dict[tuple, Row]) -> tuple[list[Row], 
     rendered: dict[tuple, Row] = {}
     rows: list[Row] = []
     for target, images in prepared.groups.items():
-        rows.append(Row((f"{target} · {len(images):,} image{'s' if len(images) != 1 else ''}",),
-                        key=("target", target), search=target, group=target, header=True))
+        # The table adds "· N images" (or "· 3 of N images" under a filter) to the header.
+        rows.append(Row((target,), key=("target", target), search=target, group=target, header=True))
         for image in images:
             key = (image, target, prepared.environments_of.get(image.digest, ()))
             row = rendered[key] = cache.get(key) or image_row(image, target, prepared.targets, key[2])

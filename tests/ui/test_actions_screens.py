@@ -141,6 +141,8 @@ async def test_prune_deletes_exactly_the_checked_images(console_app, audit_log):
         await click(pilot, "#execute")
         await confirm_typing(pilot, sb.ecr_repository)
         await until(pilot, lambda: "Pruned" in status(app))
+        await until(pilot, lambda: screen.plan is not None and first in {i.image.digest for i in screen.plan.delete})
+        assert first not in items.selected  # the fresh plan keeps the operator's uncheck
     assert ecr_digests(sb) == present - chosen
     assert set(audit_log.read()[0].digests) == chosen
 

@@ -3,6 +3,8 @@ remapped keys, read-only mode, a modal over the refresh loop. Hand-built Snapsho
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import asyncio
 
 from textual.widgets import DataTable
@@ -33,7 +35,13 @@ async def test_a_terminal_smaller_than_80x24_says_so_and_recovers_when_enlarged(
     async with app.run_test(size=(70, 20)) as pilot:
         await loaded(pilot)
         assert isinstance(app.screen, TooSmallScreen)
-        assert "at least 80×24" in screen_text(app) and "70×20" in screen_text(app)
+        assert "needs 80×24" in screen_text(app) and "70×20" in screen_text(app)
+        await pilot.resize_terminal(40, 10)  # the message itself fits, every line whole
+        await pilot.pause()
+        text = screen_text(app)
+        for line in ("ghaecr-console needs 80×24;", "this terminal is 40×10.", "Enlarge it or reduce the font size.",
+                     "q quits."):
+            assert line in text, (line, text)
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert not isinstance(app.screen, TooSmallScreen)
@@ -83,12 +91,12 @@ async def test_the_images_table_paints_only_visible_rows_on_10000_images():
 
 async def test_help_lists_every_key_after_remapping():
     app = make(keys={"refresh": "f5", "approve": "ctrl+a", "refersh": "f6"})
-    async with app.run_test(size=(100, 40)) as pilot:
+    async with app.run_test(size=(120, 60)) as pilot:
         await loaded(pilot)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
-        for expected in ("f5", "ctrl+a", "Refresh now", "Approve or reject", "Roll back", "Prune", "Audit log",
+        for expected in ("f5", "ctrl+a", "Refresh now", "Approve or reject", "Roll back", "Prune", "audit log",
                          "Command palette", "Open the selected", "Copy the selected", "Quit"):
             assert expected in text, expected
         await pilot.press("escape", "f5")
@@ -102,9 +110,10 @@ async def test_read_only_mode_explains_disabled_write_keys():
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
         for key in ("a", "b", "P"):
+            app.data = replace(app.data, hint=None)
             await pilot.press(key)
-        messages = [n.message for n in app._notifications]
-        assert sum("Read-only mode" in m for m in messages) == 3
+            assert "Read-only mode" in app.data.hint, key  # on the status line, above the footer
+            assert app.screen is app._main()  # and no dialog opened
         assert "READ-ONLY" in screen_text(app)
 
 
@@ -162,16 +171,29 @@ async def test_open_and_copy_use_the_selected_row():
     app = make()
     opened: list[str] = []
     app.open_url = lambda url, new_tab=True: opened.append(url)
+    app.browser_available = lambda: True  # no real browser may open from a test
     copied: list[str] = []
     app.copy_to_clipboard = copied.append
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
         await pilot.press("2", "down", "o")
         assert opened == ["http://github.test/acme/shop/actions/runs/1041"]
+        assert app.data.hint == f"Opening {opened[0]}"
         await pilot.press("3", "down", "c", "o")
         image = app.screen.query_one("#images-table", VirtualTable).cursor_row
         assert copied == [image.key] and image.key.startswith("sha256:")
         assert opened[-1].startswith("http://github.test/acme/shop/commit/")
+
+
+async def test_open_without_a_browser_says_so_and_shows_the_url():
+    app = make()
+    app.browser_available = lambda: False  # what webbrowser.get() says on a headless machine
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        await pilot.press("2", "down", "o")
+        assert app.data.hint == ("No web browser found here (set $BROWSER, or c copies it): "
+                                 "http://github.test/acme/shop/actions/runs/1041")
+        assert "No web browser found here" in screen_text(app)
 
 
 async def test_the_theme_comes_from_the_settings_and_a_wrong_one_is_explained():

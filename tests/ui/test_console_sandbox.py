@@ -73,7 +73,7 @@ async def test_typing_a_filter_narrows_the_images(console_app):
         assert table.row_count == 1 and {r.group for r in table.visible_rows} == {"runtime"}
         await pilot.press("enter", "c")  # back to the table; copy the digest under the cursor
         digest = table.cursor_row.key
-        assert digest.startswith("sha256:") and any(digest in n.message for n in app._notifications)
+        assert digest.startswith("sha256:") and digest in app.data.hint
 
 
 async def test_a_failing_back_end_marks_the_data_stale_and_recovers_by_itself(console_app):

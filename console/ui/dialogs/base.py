@@ -14,7 +14,6 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Button, Input, RichLog, Static
@@ -32,6 +31,7 @@ from console.ui.dialogs.compact import compact_controls
 from console.ui.messages import ActionFinished
 from console.ui.dialogs.confirm import ConfirmModal
 from console.ui.widgets.footer import KeyFooter
+from console.ui.keys import bindings
 
 
 class ActionScreen(Screen):
@@ -47,7 +47,7 @@ class ActionScreen(Screen):
     ActionScreen .buttons { height: auto; margin-top: 1; }
     ActionScreen .buttons Button { margin-right: 2; }
     """
-    BINDINGS = [Binding("escape", "close", "Close")]
+    BINDINGS = bindings("dialog.close")
 
     running = False
     _leave_armed = False
@@ -214,7 +214,7 @@ class PlannedActionScreen(ActionScreen):
     ``confirm_body`` (the plan as the confirmation shows it).
     """
 
-    BINDINGS = [Binding("r", "replan", "Re-plan"), Binding("ctrl+d", "direct", "Break-glass")]
+    BINDINGS = bindings("dialog.replan", "dialog.direct")
     OPERATION = ""
     ACTIONS: ModuleType
     EXECUTE_LABEL = ""

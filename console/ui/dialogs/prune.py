@@ -36,6 +36,7 @@ class PruneScreen(PlannedActionScreen):
         super().__init__()
         self.plan: PrunePlan | None = None
         self.result_note = ""
+        self.unchecked: set[str] = set()  # digests the operator unchecked: they stay unchecked in later plans
 
     def compose(self) -> ComposeResult:
         yield from self.compose_head("Prune old images", "prune")
@@ -80,7 +81,8 @@ class PruneScreen(PlannedActionScreen):
             return
         self.plan, _ = result
         now = self.now()
-        items.add_options([Selection(_row(item, now), item.image.digest, True) for item in self.plan.delete])
+        items.add_options([Selection(_row(item, now), item.image.digest, item.image.digest not in self.unchecked)
+                           for item in self.plan.delete])
         self.query_one("#protected", Static).update(prune_kept_table(self.plan, now))
         self._summarize()
         hint = ("Uncheck anything you want to keep, then Prune checked (Escape closes)."
@@ -105,6 +107,8 @@ class PruneScreen(PlannedActionScreen):
         if chosen is None:
             return
         items = self.query_one("#items", SelectionList)
+        planned = {item.image.digest for item in self.plan.delete}
+        self.unchecked = (self.unchecked - planned) | (planned - set(items.selected))
         items.display = bool(self.plan.delete)  # an empty list box reads like a failed load
         if self.plan.delete:
             summary = (f"{len(chosen.delete)} of {len(self.plan.delete)} images checked for deletion, "

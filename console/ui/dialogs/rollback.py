@@ -16,7 +16,7 @@ from console.actions.render import rollback_table
 from console.model.images import image_version
 from console.model.plans import rollback_candidates
 from console.ui.dialogs.base import PlannedActionScreen
-from console.ui.dialogs.compact import fit_columns
+from console.ui.dialogs.compact import compact_controls, fit_columns
 
 ALL = "__all__"
 PREVIOUS = "__previous__"
@@ -37,15 +37,18 @@ class RollbackScreen(PlannedActionScreen):
         self.targets: tuple[str, ...] = ()
         self.plan = None
         self.planned_for: tuple | None = None
+        self.target_value: object = None  # the #target Select's value (it is mounted once ECR is read)
 
     def compose(self) -> ComposeResult:
         yield from self.compose_head("Roll back production", "rollback")
-        with Horizontal(classes="buttons"):
+        with Horizontal(classes="buttons", id="choices"):
             yield Label("target ")
-            yield Select([], id="target", allow_blank=True, prompt="loading…")
+            # The target choice appears once ECR is read: a blank "loading…" option would stay choosable.
+            yield Label("reading ECR… ", id="target-loading")
             yield Label(" to ")
             yield Select([("previous image", PREVIOUS)], id="version", allow_blank=False, value=PREVIOUS)
-        with VerticalScroll(id="preview-box"):
+        # Not a Tab stop: Tab goes target -> version -> reason, and a typed r never lands here as re-plan.
+        with VerticalScroll(id="preview-box", can_focus=False):
             yield Static("", id="preview")
         yield from self.compose_execute()
 
@@ -59,16 +62,20 @@ class RollbackScreen(PlannedActionScreen):
         self.images = images
         self.targets = self.ctx.targets(images)
         options = [(t, t) for t in self.targets] + [("all targets", ALL)]
-        target = self.query_one("#target", Select)
-        target.set_options(options)
-        target.value = self.initial_target if self.initial_target in self.targets else (self.targets[0] if self.targets else ALL)
+        value = self.initial_target if self.initial_target in self.targets else (self.targets[0] if self.targets else ALL)
+        self.target_value = value
+        placeholder = self.query_one("#target-loading", Label)
+        self.query_one("#choices").mount(Select(options, id="target", allow_blank=False, value=value),
+                                         after=placeholder)
+        placeholder.remove()
+        compact_controls(self)
         self._fill_versions()
         self.action_replan()
 
     # --- choosing ------------------------------------------------------------------------------
 
     def chosen_targets(self) -> list[str] | None:
-        value = self.query_one("#target", Select).value
+        value = self.target_value
         if value == ALL:
             return None
         return [value] if isinstance(value, str) else []
@@ -91,7 +98,8 @@ class RollbackScreen(PlannedActionScreen):
         select.value = PREVIOUS
 
     @on(Select.Changed, "#target")
-    def _target_changed(self) -> None:
+    def _target_changed(self, event: Select.Changed) -> None:
+        self.target_value = event.value
         if self.images and self._key() != self.planned_for:
             self._fill_versions()
             self.action_replan()

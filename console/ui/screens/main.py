@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Header, TabbedContent, TabPane
 
 from console.model import Snapshot
-from console.ui.keys import VIEWS
+from console.ui.keys import BY_ID, VIEWS, keys_of
 from console.ui.prepare import Prepared
 from console.ui.views.approvals import ApprovalsView
 from console.ui.views.base import View
@@ -37,8 +38,8 @@ class MainScreen(Screen):
         keymap = self.app.settings.keys  # type: ignore[attr-defined]
         yield Header()
         with TabbedContent(id="views"):
-            for number, name in enumerate(VIEWS, start=1):
-                key = keymap.get(f"view.{name}", str(number)).split(",")[0]
+            for name in VIEWS:
+                key = self.app.get_key_display(Binding(keys_of(BY_ID[f"view.{name}"], keymap)[0], ""))
                 with TabPane(f"{key} {VIEW_CLASSES[name].title}", id=f"tab-{name}"):
                     yield VIEW_CLASSES[name](id=f"view-{name}")
         yield StatusBar(id="status")

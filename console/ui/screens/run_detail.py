@@ -5,7 +5,6 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
@@ -16,22 +15,17 @@ from console.model.format import ago, span
 from console.model.text import plain
 from console.ui.format import run_label, run_status, status_text
 from console.model.unique import newest_by_id
+from console.ui.keys import RUN, bindings_for
 from console.ui.messages import JobsLoaded, LogLoaded
 from console.ui.refresh import FAST_SECONDS
 from console.ui.widgets.footer import KeyFooter
 from console.ui.widgets.log_view import LogView
+from console.ui.widgets.status_bar import StatusBar
 from console.ui.widgets.tables import replace_rows, row_table, selected_key
 
 
 class RunDetailScreen(Screen):
-    BINDINGS = [
-        Binding("escape,backspace", "back", "Back", id="run.back"),
-        Binding("l", "load_log", "Log", id="run.log"),
-        Binding("slash", "search", "Search log", id="run.search"),
-        Binding("n", "next_match(1)", "Next match", id="run.next", show=False),
-        Binding("N", "next_match(-1)", "Prev match", id="run.previous", show=False),
-        Binding("e", "failure", "Failed step", id="run.failure", show=False),
-    ]
+    BINDINGS = bindings_for(RUN)
 
     def __init__(self, run: WorkflowRun) -> None:
         super().__init__()
@@ -55,6 +49,7 @@ class RunDetailScreen(Screen):
             log = LogView(id="log")
             log.border_title = "Log: select a job and press Enter or l"
             yield log
+        yield StatusBar(id="status")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -156,22 +151,42 @@ class RunDetailScreen(Screen):
 
     @on(Input.Changed, "#log-search")
     def _search(self, event: Input.Changed) -> None:
-        count = self.query_one("#log", LogView).search(event.value)
-        self.query_one("#log", LogView).border_subtitle = f"{count} match{'es' if count != 1 else ''}" \
-            if event.value else ""
+        log = self.query_one("#log", LogView)
+        log.search(event.value)
+        self._count_matches()
 
     @on(Input.Submitted, "#log-search")
     def _search_next(self) -> None:
+        """Enter leaves the query (so n and N move between matches, as in less and vim) at the first match."""
+        log = self.query_one("#log", LogView)
+        log.focus()
         self.action_next_match(1)
+
+    def _count_matches(self) -> None:
+        log = self.query_one("#log", LogView)
+        count = len(log.matches)
+        if not log.term:
+            log.border_subtitle = ""
+        elif log.match_index < 0:
+            log.border_subtitle = f"{count} match{'es' if count != 1 else ''}"
+        else:
+            log.border_subtitle = f"{log.match_index + 1}/{count}"
 
     def action_next_match(self, step: int) -> None:
         log = self.query_one("#log", LogView)
-        if log.next_match(step) is None and log.term:
-            self.notify(f"'{log.term}' is not in this log.", severity="warning")
+        if not log.term:
+            self.app.say("n / N go to the next / previous match: search the log first with /.")  # type: ignore[attr-defined]
+        elif log.next_match(step) is None:
+            self.app.say(f"'{log.term}' is not in this log.")  # type: ignore[attr-defined]
+        self._count_matches()
 
     def action_failure(self) -> None:
         log = self.query_one("#log", LogView)
-        if log.marked is not None:
+        if not log.lines:
+            self.app.say("e jumps to the failed step of a log: load one first (l or Enter on a job).")  # type: ignore[attr-defined]
+        elif log.marked is None:
+            self.app.say("This log has no failed step.")  # type: ignore[attr-defined]
+        else:
             log.jump(log.marked)
             log.focus()
 

@@ -21,7 +21,9 @@ class TooSmallScreen(Screen):
 
     def show_size(self) -> None:
         width, height = self.app.size
+        # Short lines: the message itself must fit the small terminal (40x10 and down to ~30x8).
         self.query_one("#too-small", Static).update(
-            f"ghaecr-console needs a terminal of at least {MIN_WIDTH}×{MIN_HEIGHT};\n"
-            f"this one is {width}×{height}. Enlarge the window (or reduce the font size).\n\n"
+            f"ghaecr-console needs {MIN_WIDTH}×{MIN_HEIGHT};\n"
+            f"this terminal is {width}×{height}.\n"
+            "Enlarge it or reduce the font size.\n"
             "q quits.")

@@ -38,7 +38,7 @@ class ImagesView(View):
         yield Input(placeholder="/ filter images: tag, version, digest, target, prod, staging…",
                     id="images-filter", classes="filter")
         yield Static(id="images-empty", classes="empty")
-        yield VirtualTable(COLUMNS, id="images-table")
+        yield VirtualTable(COLUMNS, id="images-table", noun=("image", "images"))
 
     @property
     def table(self) -> VirtualTable:

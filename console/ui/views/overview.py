@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
@@ -121,6 +122,21 @@ class OverviewView(View):
         self.query_one("#overview-empty", Static).update(
             with_data("[b]Could not load anything yet.[/b]\n\n$reason\n\nThe console retries by itself; press [b]r[/b] "
                       "to retry now.", reason=reason))
+
+    @on(DataTable.RowSelected)
+    def _open(self, event: DataTable.RowSelected) -> None:
+        """Enter opens the run of the row: an approval's, a latest run, or what deployed a target."""
+        key = str(event.row_key.value)
+        if event.data_table.id in ("pending", "latest") and key.split(":")[0].isdigit():
+            self.app.open_run(int(key.split(":")[0]))  # type: ignore[attr-defined]
+            return
+        snapshot = self.app.snapshot  # type: ignore[attr-defined]
+        state = snapshot.state(PRODUCTION, key) if snapshot and event.data_table.id == "targets" else None
+        run = deployment_run(state.deployment, snapshot.runs) if state and state.deployment else None
+        if run is not None:
+            self.app.open_run(run.id)  # type: ignore[attr-defined]
+        else:
+            self.app.say("No run of this row is in the latest data; b rolls a target back.")  # type: ignore[attr-defined]
 
     def _focused_table(self) -> DataTable | None:
         focused = self.screen.focused

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Input, Static
@@ -31,6 +32,7 @@ class RunsView(View):
         yield Input(placeholder=PLACEHOLDER, id="runs-filter", classes="filter")
         yield Static("No workflow runs yet: push to main to start CI, or push a v* tag to release.",
                      id="runs-empty", classes="empty")
+        yield Static(id="runs-nomatch")
         yield row_table(("Status", 11), ("Workflow", 8), ("Run", 5), ("Branch", 11), ("Title", 0), ("Started", 10),
                         ("Actor", 14), ("Took", 7), id="runs-table", min_flex=16)
 
@@ -49,9 +51,16 @@ class RunsView(View):
     def _redraw(self) -> None:
         if self._now is None:
             return
-        terms = filters.parse(self.query_one("#runs-filter", Input).value)
+        query = self.query_one("#runs-filter", Input).value
+        terms = filters.parse(query)
         shown = [r for r in self._runs if filters.matches(r, terms)]
         self.set_class(not self._runs, "-empty")
+        problem = filters.problem(query)
+        self.set_class(bool(self._runs and terms and not shown), "-nomatch")
+        self.query_one("#runs-nomatch", Static).update(Text(  # the query is typed text, never markup
+            problem or f"No run of the {len(self._runs)} loaded matches '{query.strip()}'. Words match any "
+            "field; workflow:cd branch:main status:failed actor:NAME event:push narrow one. Esc returns "
+            "to the list, / edits the filter."))
         table = self.query_one("#runs-table", DataTable)
         table.border_title = f"Runs ({len(shown)} of {len(self._runs)})" if terms else f"Runs ({len(shown)})"
         now = self._now

@@ -11,17 +11,22 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from console.model.text import plain
-from console.ui.keys import movement_bindings
+from console.ui.keys import LISTS, bindings_for
 
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z ")
 ERROR = re.compile(r"##\[error\]|\berror\b|\bfailed\b|\bFAILED\b|Traceback", re.IGNORECASE)
 GROUP = "##[group]"
 
 
+ENDGROUP = "##[endgroup]"
+
+
 def clean(text: str) -> list[str]:
     """Lines without GitHub's timestamp prefix (the column wastes a third of an 80-column screen),
-    without colour and hyperlink sequences, other control characters shown (console/model/text.py)."""
-    return [plain(TIMESTAMP.sub("", line).replace("\t", "    "), sequences="strip") for line in text.splitlines()]
+    without colour and hyperlink sequences, other control characters shown (console/model/text.py),
+    and without ``##[endgroup]`` markers (GitHub's viewer hides them; ``##[group]`` lines become headings)."""
+    lines = (plain(TIMESTAMP.sub("", line).replace("\t", "    "), sequences="strip") for line in text.splitlines())
+    return [line for line in lines if not line.startswith(ENDGROUP)]
 
 
 def failure_line(lines: list[str], step_name: str | None = None) -> int | None:
@@ -39,8 +44,7 @@ def failure_line(lines: list[str], step_name: str | None = None) -> int | None:
 
 
 class LogView(ScrollView, can_focus=True):
-    BINDINGS = movement_bindings("scroll_up", "scroll_down", "page_up", "page_down", "scroll_home", "scroll_end",
-                                 extra_page_down="space")
+    BINDINGS = bindings_for(LISTS)
     DEFAULT_CSS = "LogView { height: 1fr; }"
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -59,6 +63,19 @@ class LogView(ScrollView, can_focus=True):
         if self.marked is not None:
             self.call_after_refresh(self.jump, self.marked)  # after layout knows the new height
         self.refresh()
+
+    # The registry's list actions: a log scrolls where a table moves its cursor.
+    def action_cursor_up(self) -> None:
+        self.scroll_up(animate=False)
+
+    def action_cursor_down(self) -> None:
+        self.scroll_down(animate=False)
+
+    def action_scroll_top(self) -> None:
+        self.scroll_home(animate=False)
+
+    def action_scroll_bottom(self) -> None:
+        self.scroll_end(animate=False)
 
     def jump(self, line: int) -> None:
         self.scroll_to(y=max(line - 1, 0), animate=False, immediate=True)
@@ -96,8 +113,6 @@ class LogView(ScrollView, can_focus=True):
         if line.startswith(GROUP):
             line = "▸ " + line[len(GROUP):]
             style = base + Style(bold=True)
-        elif line.startswith("##[endgroup]"):
-            style = base + Style(dim=True)
         elif ERROR.search(line):
             style = base + Style(color="red")
         if index in self.matches:

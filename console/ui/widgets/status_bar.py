@@ -22,6 +22,7 @@ class DataState:
     paused: bool = False
     rate_limit: RateLimit | None = None
     partial: tuple[str, ...] = ()  # Snapshot.errors: parts that failed while the rest loaded
+    hint: str | None = None  # why the last key did nothing (App.say), for a few seconds
 
 
 def status_line(state: DataState, now: datetime, read_only: bool = False) -> Text:
@@ -47,6 +48,8 @@ def status_line(state: DataState, now: datetime, read_only: bool = False) -> Tex
             text.append(f" (resets in {span(limit.reset_at - now)})", "red")
     if read_only:
         text.append(" · READ-ONLY", "bold magenta")
+    if state.hint:
+        text.append(f"\n› {state.hint}", "bold")
     if state.stale_reason:
         text.append(f"\n{state.stale_reason} Retrying by itself; r retries now.", "red")
     elif state.partial:

@@ -12,8 +12,15 @@ from textual.widgets.data_table import RowKey
 
 from console.actions.render import cell
 
+from console.ui.keys import LISTS, bindings_for
 
-class TextTable(DataTable):
+class ListTable(DataTable):
+    """A DataTable that answers to the registry's list keys: j k g G as well as the arrows."""
+
+    BINDINGS = bindings_for(LISTS)
+
+
+class TextTable(ListTable):
     """A DataTable whose cells are data: a str cell is not read as markup (DataTable would) and
     control characters in any cell are shown, not sent to the terminal (console/model/text.py)."""
 

@@ -23,7 +23,7 @@ from textual.strip import Strip
 
 from console.actions.render import cell as as_data
 from console.model.text import plain
-from console.ui.keys import movement_bindings
+from console.ui.keys import LISTS, bindings_for
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class _Group:
 class VirtualTable(ScrollView, can_focus=True):
     """Rows grouped under header rows; `filter_text` keeps groups whose rows match every term."""
 
-    BINDINGS = movement_bindings("cursor(-1)", "cursor(1)", "page(-1)", "page(1)", "jump(0)", "jump(-1)")
+    BINDINGS = bindings_for(LISTS)
     COMPONENT_CLASSES = {"virtual-table--header", "virtual-table--cursor", "virtual-table--group"}
     DEFAULT_CSS = """
     VirtualTable { height: 1fr; }
@@ -63,9 +63,12 @@ class VirtualTable(ScrollView, can_focus=True):
 
     cursor = reactive(0, always_update=True)
 
-    def __init__(self, columns: list[Column], *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, columns: list[Column], *, id: str | None = None, classes: str | None = None,
+                 noun: tuple[str, str] = ("row", "rows")) -> None:
         super().__init__(id=id, classes=classes)
         self.columns = columns
+        self.noun = noun  # a group header reads "<group> · 3 of 32 <plural>"
+        self._headers: dict[tuple, Row] = {}  # counted group headers, kept so cached paints stay valid
         self._groups: list[_Group] = []
         self._visible: list[Row] = []
         self._terms: tuple[str, ...] = ()
@@ -92,6 +95,7 @@ class VirtualTable(ScrollView, can_focus=True):
             groups[-1].rows.append(row)
         self._groups = groups
         self._matches.clear()
+        self._headers.clear()
         self._strips.clear()  # new row objects: cached paints are keyed by the old ones
         self._refilter(keep=current.key if current else None)
 
@@ -134,7 +138,7 @@ class VirtualTable(ScrollView, can_focus=True):
         count = 0
         for group, matched in zip(self._groups, self._matched(terms)):
             if matched or not terms:
-                visible.append(group.header)
+                visible.append(self._counted(group.header, len(matched), len(group.rows), bool(terms)))
                 visible.extend(matched)
                 count += len(matched)
         self._visible = visible
@@ -145,6 +149,18 @@ class VirtualTable(ScrollView, can_focus=True):
         self.virtual_size = Size(self._min_width(), len(visible) + 1)
         self.cursor = min(index, max(len(visible) - 1, 0))
         self.refresh()
+
+    def _counted(self, header: Row, shown: int, total: int, filtered: bool) -> Row:
+        """The group header with its count: every row, or how many of them the filter keeps."""
+        key = (id(header), shown, total, filtered)
+        row = self._headers.get(key)
+        if row is None:
+            noun = self.noun[0] if total == 1 else self.noun[1]
+            count = f"{shown:,} of {total:,} {noun}" if filtered else f"{total:,} {noun}"
+            label = f"{header.cells[0]} · {count}" if header.cells[0] else count
+            row = self._headers[key] = Row((label,), key=header.key, search=header.search, group=header.group,
+                                           header=True)
+        return row
 
     def _min_width(self) -> int:
         return sum(c.width or 16 for c in self.columns) + len(self.columns)
@@ -171,6 +187,25 @@ class VirtualTable(ScrollView, can_focus=True):
     def action_jump(self, index: int) -> None:
         if self._visible:
             self.cursor = index if index >= 0 else len(self._visible) - 1
+
+    # The registry's list actions (the same names as DataTable's).
+    def action_cursor_up(self) -> None:
+        self.action_cursor(-1)
+
+    def action_cursor_down(self) -> None:
+        self.action_cursor(1)
+
+    def action_page_up(self) -> None:
+        self.action_page(-1)
+
+    def action_page_down(self) -> None:
+        self.action_page(1)
+
+    def action_scroll_top(self) -> None:
+        self.action_jump(0)
+
+    def action_scroll_bottom(self) -> None:
+        self.action_jump(-1)
 
     def on_click(self, event) -> None:
         line = event.y + round(self.scroll_y) - 1
