@@ -33,6 +33,7 @@ from console.actions.operation import Confirmation, Operation
 from console.actions.progress import Progress
 from console.actions.reconcile import open_attempts, reconcile
 from console.actions.render import audit_table, cell, prune_kept_table, prune_tables
+from console.commands.output import say, show
 from console.config import Settings, state_dir
 from console.errors import ConfigError, ConsoleError, PlanError, ReadOnlyError
 from console.model import PRODUCTION
@@ -98,9 +99,7 @@ async def drive(ctx: ActionContext, console: Console, args: argparse.Namespace, 
                 extra: RenderableType | None = None, **options):
     """Show the plan, ask the operation's question, carry it out: every refusal or 'no' before it
     starts is recorded through the same path as the run itself."""
-    console.print(operation.preview())
-    if extra is not None:
-        console.print(extra)
+    show(operation.preview(), *([extra] if extra is not None else []))  # whole values through a pipe
     try:
         if refusal := operation.refusal():
             raise PlanError(refusal)
@@ -169,7 +168,7 @@ async def prune_command(args: argparse.Namespace, backend, settings: Settings) -
     console = Console()
     plan, _ = await prune_action.plan(ctx, args.keep)
     if args.dry_run or not plan.delete:
-        console.print(prune_tables(plan))
+        show(prune_tables(plan))
         console.print("Dry run: nothing was deleted." if plan.delete else "Nothing to prune.")
         return 0
     operation = prune_action.Prune(ctx, plan, direct=args.direct, reason=args.reason)
@@ -211,12 +210,12 @@ async def audit_command(args: argparse.Namespace, connect) -> int:
     if args.json:
         sys.stdout.write(json.dumps([asdict(r) for r in records], indent=2) + "\n")
         return 0
-    console = Console()
+    # The data on stdout; where the file is, on stderr (a pipe carries only the records).
     if not records:
-        console.print(cell(f"No actions recorded yet ({log.path})."))
-        return 0
-    console.print(audit_table(records))
-    console.print(cell(log.path, "dim"))
+        show(Text("No actions recorded yet."))
+    else:
+        show(audit_table(records))
+    say(f"audit log: {log.path}")
     return 0
 
 

@@ -11,7 +11,8 @@ from dataclasses import replace
 from datetime import datetime, timezone
 
 from console.config import Settings
-from console.model.environments import target_states
+from console.model import PRODUCTION, STAGING
+from console.model.environments import staging_ahead, target_states
 from console.model.format import ago, human_size, since_label, via_label
 from console.errors import ConfigError
 from console.model.images import group_by_target, image_version, known_targets, select_targets, short_digest
@@ -94,23 +95,24 @@ async def images_command(args: argparse.Namespace, _backend, settings: Settings)
 
 def _print_images(settings: Settings, images, targets: tuple[str, ...], states, limit: int,
                   chosen: tuple[str, ...]) -> None:
-    from rich.console import Console  # the tables only: `--json` does not pay for rich's import
-    from rich.table import Table
+    from rich.table import Table  # the tables only: `--json` does not pay for rich's import
     from rich.text import Text
 
     from console.actions.render import cell, cells
+    from console.commands.output import show
 
-    console = Console()
     if not images:
-        console.print(Text.assemble("ECR repository ", cell(settings.ecr_repository, "bold"),
-                                    " holds no images yet: push to main to build the first."))
+        show(Text.assemble("ECR repository ", cell(settings.ecr_repository, "bold"),
+                           " holds no images yet: push to main to build the first."))
         return
     where = running_where(states)
     now = datetime.now(timezone.utc)
+    tables = []
     for target, group in group_by_target(images, targets).items():
         if target not in chosen:
             continue
-        table = Table(title=cell(f"{target} ({len(group)} images)"), title_justify="left", expand=False)
+        shown = f"{len(group)} images" if len(group) <= limit else f"newest {limit} of {len(group)} images; --limit N"
+        table = Table(title=cell(f"{target} ({shown})"), title_justify="left", expand=False)
         for column in ("digest", "version", "tags", "pushed", "size", "runs in"):
             table.add_column(column)
         for image in group[:limit]:
@@ -119,7 +121,8 @@ def _print_images(settings: Settings, images, targets: tuple[str, ...], states, 
                 ago(image.pushed, now), human_size(image.size_bytes) if image.size_bytes else "-",
                 ", ".join([*where.get(image.digest, []), *(["archived"] if image.archived else [])]) or "-",
             ))
-        console.print(table)
+        tables.append(table)
+    show(*tables)
 
 
 def _print_json(payload: dict) -> None:
@@ -128,39 +131,50 @@ def _print_json(payload: dict) -> None:
     sys.stdout.write(json.dumps(payload, indent=indent) + "\n")
 
 
+def drift_label(snapshot: Snapshot, state, behind: dict[str, int]) -> str:
+    """Production: how many releases it is behind; staging: whether it runs what production does not."""
+    if state.environment == PRODUCTION and state.target in behind:
+        count = behind[state.target]
+        return f"{count} release{'s' if count != 1 else ''} behind" if count else "newest release"
+    if state.environment == STAGING and staging_ahead(snapshot.images, state.target):
+        return "ahead of production"
+    return "-"
+
+
 def _print_status(snapshot: Snapshot) -> None:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
     from console.actions.render import cell, cells
+    from console.commands.output import say, show
 
-    console = Console()
     now = datetime.now(timezone.utc)
     layout = snapshot.layout
     where = (Text.assemble("ECR ", cell(snapshot.ecr_repository, "bold")) if not snapshot.production_repository
              else Text.assemble("ECR staging ", cell(layout["staging_repository"], "bold"), ", production ",
                                 cell(layout["production_repository"], "bold")))
-    console.print(Text.assemble(cell(snapshot.repo, "bold"), "  ", where))
-    if snapshot.approvals:
-        for run, approval in snapshot.approvals:
-            can = "you can approve" if approval.current_user_can_approve else "you cannot approve"
-            console.print(Text.assemble((" WAITING ", "reverse yellow"), cell(
-                f" {approval.environment} for {run.head_branch} (run {run.id}); "
-                f"reviewers: {', '.join(approval.reviewers) or '-'}; {can}")))
+    parts: list = [Text.assemble(cell(snapshot.repo, "bold"), "  ", where)]
+    for run, approval in snapshot.approvals:
+        can = "you can approve" if approval.current_user_can_approve else "you cannot approve"
+        parts.append(Text.assemble((" WAITING ", "reverse yellow"), cell(
+            f" {approval.environment} for {run.head_branch} ({run.name} #{run.run_number}, run {run.id}); "
+            f"reviewers: {', '.join(approval.reviewers) or '-'}; {can}")))
+    behind = snapshot.releases_behind()
     table = Table(title="Environments", title_justify="left")
-    for column in ("environment", "target", "version", "digest", "since", "via"):
+    for column in ("environment", "target", "version", "digest", "since", "via", "drift"):
         table.add_column(column)
     for state in snapshot.states:
         table.add_row(*cells(state.environment, state.target, state.label, short_digest(state.digest),
-                             since_label(state, now), via_label(state, snapshot.runs)))
-    console.print(table if snapshot.states else "No targets found in ECR yet: push to main to build the first images.")
+                             since_label(state, now), via_label(state, snapshot.runs),
+                             drift_label(snapshot, state, behind)))
+    parts.append(table if snapshot.states else Text("No targets found in ECR yet: push to main to build the first images."))
     runs = Table(title="Recent runs", title_justify="left")
     for column in ("workflow", "#", "status", "ref", "actor", "when"):
         runs.add_column(column)
     for run in snapshot.runs[:10]:
         runs.add_row(*cells(run.name, str(run.run_number), run.outcome, run.head_branch or "-", run.actor,
                             ago(run.created_at, now)))
-    console.print(runs if snapshot.runs else "No workflow runs yet.")
+    parts.append(runs if snapshot.runs else Text("No workflow runs yet."))
+    show(*parts)
     for warning in snapshot.errors:
-        console.print(Text.assemble(("warning:", "yellow"), " ", cell(warning)))
+        say(f"warning: {warning}")
