@@ -97,7 +97,7 @@ class GhaecrApp(FailureRouting):
             unknown = sorted(set(self.settings.keys) - set(BY_ID))
             if unknown:
                 self.notify(f"Unknown key binding id(s) in the config file: {', '.join(unknown)}; "
-                            "press ? to see the ids.", severity="warning")
+                            "press ? to see the ids.", severity="warning", timeout=30)
         if self.settings.theme:
             if self.settings.theme in self.available_themes:
                 self.theme = self.settings.theme

@@ -32,10 +32,15 @@ STATUS_STYLE: dict[str, tuple[str, str]] = {
     "pending": ("○", "yellow"),
     "requested": ("○", "yellow"),
     # A hex violet: Textual's default palette draws ANSI magenta in the same red as "failure".
-    "waiting": ("⏸", "bold #af87ff"),
+    # "‖", not "⏸" (U+23F8 is missing from DejaVu Sans Mono, Menlo and Consolas).
+    "waiting": ("‖", "bold #af87ff"),
     "error": ("✗", "red"),
     "inactive": ("·", "dim"),
 }
+
+
+# Textual's default header icon "⭘" (U+2B58) is missing from common terminal fonts.
+HEADER_ICON = "◆"
 
 
 def status_text(word: str | None) -> Text:

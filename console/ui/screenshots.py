@@ -80,22 +80,28 @@ def sample_audit(log: AuditLog) -> None:
         log.append(record)
 
 
+# Fewer, better: the hero (mid-release: v1.5.0 waits for approval while CI runs), the same at 80x24,
+# then one picture per task an operator comes for.
 SHOTS: list[tuple[str, tuple[int, int], list[Step]]] = [
     ("overview", LARGE, []),
     ("overview-80x24", SMALL, []),
-    ("runs", LARGE, [keys("2")]),
     ("run-detail-log", LARGE, [failed_run_log]),
-    ("images", LARGE, [keys("3")]),
     ("images-filter", SMALL, [keys("3", "slash", *"runtime v1.")]),
     ("environments", LARGE, [keys("4")]),
-    ("approvals", SMALL, [keys("5")]),
+    ("rollback-dialog", LARGE, [keys("4", "j", "j", "j", "b")]),  # production runtime selected
     ("help", LARGE, [keys("question_mark")]),
-    ("approve-dialog", LARGE, [keys("a")]),
-    ("rollback-dialog", LARGE, [keys("b")]),
-    ("prune-dialog", LARGE, [keys("P"), keys("3", "enter")]),  # keep 3: the seed keeps all at 10
-    ("audit", LARGE, [keys("A")]),
-    ("cancel-dialog", LARGE, [keys("2"), keys("X")]),  # the newest run: the release waiting for production
+    ("cancel-dialog", LARGE, [keys("2", "j"), keys("X")]),  # below the running CI: the release waiting for production
 ]
+
+
+def mid_release(sandbox) -> None:
+    """A push to main whose CI is running, beside the seeded v1.5.0 waiting for approval. Set in the
+    stand-in's state (not by letting time run), so every rendering shows the same moment."""
+    sha = sandbox.push_main("Add order export")
+    with sandbox.state.lock:
+        for run in sandbox.state.runs.values():
+            if run.head_sha == sha:
+                run.status, run.run_started_at = "in_progress", run.created_at
 
 
 async def render(sandbox, out: Path, only: set[str] | None = None) -> list[Path]:
@@ -133,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["GHAECR_CONSOLE_STATE_DIR"] = state  # sample records, never the user's audit log
         sample_audit(AuditLog.for_settings(sandbox.settings()))
         sandbox.pause()  # the pipeline stands still: every picture shows the same runs
+        mid_release(sandbox)
         for path in asyncio.run(render(sandbox, args.out, set(args.only or ()))):
             print(path)
     return 0

@@ -8,6 +8,7 @@ from textual.screen import Screen
 from textual.widgets import Header, TabbedContent, TabPane
 
 from console.model import Snapshot
+from console.ui.format import HEADER_ICON
 from console.ui.keys import BY_ID, VIEWS, keys_of
 from console.ui.prepare import Prepared
 from console.ui.views.approvals import ApprovalsView
@@ -36,7 +37,7 @@ class MainScreen(Screen):
 
     def compose(self) -> ComposeResult:
         keymap = self.app.settings.keys  # type: ignore[attr-defined]
-        yield Header()
+        yield Header(icon=HEADER_ICON)
         with TabbedContent(id="views"):
             for name in VIEWS:
                 key = self.app.get_key_display(Binding(keys_of(BY_ID[f"view.{name}"], keymap)[0], ""))

@@ -13,7 +13,7 @@ from console.actions.render import cell
 from console.model import Job, WorkflowRun
 from console.model.format import ago, span
 from console.model.text import plain
-from console.ui.format import run_label, run_status, status_text
+from console.ui.format import HEADER_ICON, run_label, run_status, status_text
 from console.model.unique import newest_by_id
 from console.ui.keys import RUN, bindings_for
 from console.ui.messages import JobsLoaded, LogLoaded
@@ -21,6 +21,7 @@ from console.ui.refresh import FAST_SECONDS
 from console.ui.widgets.footer import KeyFooter
 from console.ui.widgets.log_view import LogView
 from console.ui.widgets.status_bar import StatusBar
+from console.ui.widgets.columns import Col
 from console.ui.widgets.tables import replace_rows, row_table, selected_key
 
 
@@ -34,13 +35,14 @@ class RunDetailScreen(Screen):
         self._timer = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield Header(icon=HEADER_ICON)
         yield Static(id="run-summary")
         with Horizontal(id="run-body"):
-            jobs = row_table(("Job", 0), ("Status", 10), ("Took", 7), id="jobs")
+            jobs = row_table(Col("Job", 12, 9, grow=True), Col("Status", 9, 8), Col("Took", 6, 6), id="jobs")
             jobs.border_title = "Jobs (loading…)"
             yield jobs
-            steps = row_table(("#", 2), ("Step", 0), ("Status", 10), ("Took", 7), id="steps")
+            steps = row_table(Col("#", 2, 9), Col("Step", 12, 8, grow=True), Col("Status", 9, 7), Col("Took", 6, 6),
+                              id="steps")
             steps.border_title = "Steps"
             yield steps
         with Vertical(id="log-panel"):

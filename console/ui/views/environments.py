@@ -15,6 +15,7 @@ from console.model.format import ago, since_label, via_label
 from console.ui.format import status_text, web_base
 from console.ui.prepare import Prepared
 from console.ui.views.base import View
+from console.ui.widgets.columns import Col
 from console.ui.widgets.tables import replace_rows, row_table, selected_key
 
 
@@ -27,18 +28,18 @@ class EnvironmentsView(View):
         self._deployments: dict[str, Deployment] = {}
 
     def compose(self) -> ComposeResult:
-        # Via (the run that deployed what runs, and who) is the flexible last column: a wide terminal
-        # shows it whole, 80 columns its start (the Overview shows it on its own line).
-        running = row_table(("Env", 10), ("Target", 8), ("Version", 11), ("Digest", 8), ("Since", 10),
-                            ("Rollback to", 15), ("Via", 0), id="env-targets")
+        # Col(label, min, priority): at 80 columns Via and Rollback to give way first; Via grows.
+        running = row_table(Col("Env", 7, 9), Col("Target", 7, 9), Col("Version", 7, 8), Col("Digest", 8, 6),
+                            Col("Since", 8, 5), Col("Rollback to", 10, 4), Col("Via", 8, 3, grow=True),
+                            id="env-targets")
         running.border_title = "Running now"
         yield running
         yield Static("No deployments recorded yet: the CD workflow creates one per staging and production "
                      "deploy.", id="env-empty", classes="empty")
-        # Target tells apart the one-per-target deployments of a release; narrower Ref and By make
-        # room for it at 80 columns.
-        history = row_table(("Env", 10), ("Target", 7), ("Status", 11), ("Ref", 8), ("SHA", 7), ("By", 9),
-                            ("When", 11), ("Description", 0), id="deployments")
+        # Target tells apart the one-per-target deployments of a release; Description gives way first.
+        history = row_table(Col("Env", 7, 9), Col("Target", 7, 8), Col("Status", 9, 7), Col("Ref", 6, 6),
+                            Col("SHA", 7, 5), Col("By", 8, 4), Col("When", 8, 7), Col("Description", 8, 2, grow=True),
+                            id="deployments")
         history.border_title = "Deployment history"
         yield history
 

@@ -15,6 +15,8 @@ from console.model.format import ago, run_of, since_label, span, via_parts
 from console.ui.format import run_label, run_status, web_base, with_data
 from console.ui.prepare import Prepared
 from console.ui.views.base import View
+from console.ui.views.changes import CHANGE_COLUMNS, change_rows
+from console.ui.widgets.columns import Col
 from console.ui.widgets.tables import replace_rows, row_table, selected_key
 
 EMPTY_HELP = (
@@ -28,7 +30,8 @@ EMPTY_HELP = (
 )
 
 
-APPROVAL_COLUMNS = (("Run", 16), ("To", 10), ("Waiting", 7), ("Timer", 9), ("You", 13), ("Reviewers", 0))
+APPROVAL_COLUMNS = (Col("Run", 10, 9), Col("To", 7, 8), Col("Waiting", 7, 6), Col("Timer", 7, 7), Col("You", 9, 8),
+                    Col("Reviewers", 10, 3, grow=True))
 
 
 def approvals_rows(snapshot: Snapshot, now: datetime):
@@ -87,13 +90,18 @@ class OverviewView(View):
         approvals = row_table(*APPROVAL_COLUMNS, id="pending")
         approvals.border_title = "⚠ PENDING APPROVAL"
         yield approvals
-        targets = row_table(("Target", 9), ("Staging", 21), ("Production", 0), ("Prod drift", 16), id="targets")
+        targets = row_table(Col("Target", 7, 9), Col("Staging", 14, 6), Col("Production", 14, 8, grow=True),
+                            Col("Prod drift", 10, 7), id="targets")
         targets.border_title = "Environments"
         yield targets
-        runs = row_table(("Workflow", 8), ("Status", 11), ("Run", 5), ("Branch", 14), ("Title", 0), ("When", 10),
-                         id="latest")
+        runs = row_table(Col("Workflow", 6, 9), Col("Status", 9, 9), Col("Run", 4, 8), Col("Branch", 8, 5),
+                         Col("Title", 10, 4, grow=True), Col("When", 8, 6), id="latest")
         runs.border_title = "Latest runs"
         yield runs
+        # The room left: the last deployments, newest first (who, what changed, through which run).
+        changes = row_table(*CHANGE_COLUMNS, id="changes")
+        changes.border_title = "Recent changes"
+        yield changes
 
     def on_mount(self) -> None:
         self.add_class("-empty")  # "Loading…" until the first snapshot
@@ -116,6 +124,7 @@ class OverviewView(View):
         workflows = self.settings.workflows
         latest = {w: next(iter(snapshot.runs_of(w)), None) for w in workflows.all()}
         replace_rows(self.query_one("#latest", DataTable), (run_row(w, r, now) for w, r in latest.items()))
+        replace_rows(self.query_one("#changes", DataTable), change_rows(snapshot, now))
 
     def show_problem(self, reason: str) -> None:
         self.set_class(True, "-empty")
@@ -132,7 +141,10 @@ class OverviewView(View):
             return
         snapshot = self.app.snapshot  # type: ignore[attr-defined]
         state = snapshot.state(PRODUCTION, key) if snapshot and event.data_table.id == "targets" else None
-        run = deployment_run(state.deployment, snapshot.runs) if state and state.deployment else None
+        deployment = state.deployment if state else None
+        if snapshot and key.startswith("deployment:"):
+            deployment = next((d for d in snapshot.deployments if f"deployment:{d.id}" == key), None)
+        run = deployment_run(deployment, snapshot.runs) if deployment else None
         if run is not None:
             self.app.open_run(run.id)  # type: ignore[attr-defined]
         else:

@@ -15,6 +15,7 @@ from console.model.format import ago, span
 from console.ui.format import run_status
 from console.ui.prepare import Prepared
 from console.ui.views.base import View
+from console.ui.widgets.columns import Col
 from console.ui.widgets.tables import replace_rows, row_table, selected_key
 
 PLACEHOLDER = "/ filter runs: words, or workflow:cd branch:main status:failure actor:octo"
@@ -33,8 +34,10 @@ class RunsView(View):
         yield Static("No workflow runs yet: push to main to start CI, or push a v* tag to release.",
                      id="runs-empty", classes="empty")
         yield Static(id="runs-nomatch")
-        yield row_table(("Status", 11), ("Workflow", 8), ("Run", 5), ("Branch", 11), ("Title", 0), ("Started", 10),
-                        ("Actor", 14), ("Took", 7), id="runs-table", min_flex=16)
+        # At 80 columns Took, Actor and the branch give way before the title; at 132+ nothing is cut.
+        yield row_table(Col("Status", 9, 9), Col("Workflow", 6, 8), Col("Run", 4, 8), Col("Branch", 8, 5),
+                        Col("Title", 16, 4, grow=True), Col("Started", 8, 6), Col("Actor", 8, 3), Col("Took", 6, 2),
+                        id="runs-table")
 
     def show(self, snapshot: Snapshot, prepared: Prepared, now: datetime) -> None:
         self._runs, self._now = snapshot.runs, now

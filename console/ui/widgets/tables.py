@@ -1,9 +1,10 @@
-"""Row tables for the views (tens of rows, not thousands): fixed columns plus one flexible column
-that takes the room a large terminal offers, and row replacement that keeps the cursor."""
+"""Row tables for the views (tens of rows, not thousands): columns sized by their content and
+priorities (widgets/columns.py), and row replacement that keeps the cursor."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from rich.text import Text
@@ -13,6 +14,7 @@ from textual.widgets.data_table import RowKey
 from console.actions.render import cell
 
 from console.ui.keys import LISTS, bindings_for
+from console.ui.widgets.columns import Col, as_col, fit, natural_widths
 
 class ListTable(DataTable):
     """A DataTable that answers to the registry's list keys: j k g G as well as the arrows."""
@@ -30,39 +32,43 @@ class TextTable(ListTable):
 
 
 class RowTable(TextTable):
-    """A row-cursor DataTable whose one width-0 column fills the width left by the fixed ones."""
+    """A row-cursor DataTable whose columns take their content's width when the line has room; when it
+    has not, the lowest-priority columns give up width first (console/ui/widgets/columns.py)."""
 
-    def __init__(self, *columns: tuple[str, int], id: str | None = None, min_flex: int = 8) -> None:
+    def __init__(self, *columns: Col | tuple, id: str | None = None, min_flex: int = 8) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=False)
-        self.flex_key: str | None = None
-        self.min_flex = min_flex  # below this the columns after the flexible one scroll off instead
-        for label, width in columns:
-            if width:
-                self.add_column(label, width=width, key=label)
-            else:
-                self.add_column(label, width=10, key=label)
-                self.flex_key = label
+        self.cols = [as_col(c) for c in columns]
+        if min_flex != 8:  # the growing column's own minimum (older callers)
+            self.cols = [replace(c, min=min_flex) if c.grow else c for c in self.cols]
+        self.natural = [len(c.label) for c in self.cols]
+        for col in self.cols:
+            self.add_column(col.label, width=max(col.min, len(col.label)), key=col.label)
+
+    def measure(self, rows: Iterable[Sequence[Any]]) -> None:
+        """Natural widths from the rows just added (replace_rows calls this)."""
+        self.natural = natural_widths(self.cols, rows)
+        self.fit()
 
     def on_resize(self) -> None:
         self.fit()
 
     def fit(self) -> None:
-        if self.flex_key is None or not self.size.width:
+        if not self.size.width:
             return
-        padding = 2 * self.cell_padding
-        fixed = sum(c.width + padding for k, c in self.columns.items() if k.value != self.flex_key)
-        room = self.scrollable_content_region.width - fixed - padding
-        column = self.columns[self.flex_key]  # type: ignore[index]
-        width = max(room, len(self.flex_key), self.min_flex)
-        if column.width != width:
-            column.width = width
+        room = self.scrollable_content_region.width - 2 * self.cell_padding * len(self.cols)
+        changed = False
+        for column, width in zip(self.columns.values(), fit(self.cols, self.natural, room)):
+            if column.width != width:
+                column.width = width
+                changed = True
+        if changed:
             # DataTable has no public "column resized" hook: these are what add_column sets.
             self._require_update_dimensions = True
             self._clear_caches()
             self.refresh()
 
 
-def row_table(*columns: tuple[str, int], id: str | None = None, min_flex: int = 8) -> RowTable:
+def row_table(*columns: Col | tuple, id: str | None = None, min_flex: int = 8) -> RowTable:
     return RowTable(*columns, id=id, min_flex=min_flex)
 
 
@@ -80,9 +86,13 @@ def replace_rows(table: DataTable, rows: Iterable[tuple[str, Sequence[Any]]], he
     keep = selected_key(table)
     table.clear()
     index = 0
+    added = []
     for i, (key, cells) in enumerate(rows):
         table.add_row(*cells, key=key, height=height)
+        added.append(cells)
         if key == keep:
             index = i
+    if isinstance(table, RowTable):
+        table.measure(added)
     if table.row_count:
         table.move_cursor(row=index, animate=False)
