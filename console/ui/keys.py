@@ -96,6 +96,8 @@ REGISTRY: tuple[Key, ...] = (
     # Action dialogs
     Key("dialog.close", "escape", "close", "Close", "Close (while an action runs: press twice)", (DIALOG,),
         footer=True),
+    Key("dialog.open", "o", "open_run", "Open run", "Open the run the action follows (CD #39) in the browser",
+        (DIALOG,), footer=True),
     Key("dialog.replan", "r", "replan", "Re-plan", "Plan again on a fresh ECR listing (rollback, prune)",
         (DIALOG,), footer=True),
     Key("dialog.direct", "ctrl+d", "direct", "Break-glass", "Break-glass: the same change with boto3 (confirmed "

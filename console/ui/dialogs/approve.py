@@ -84,3 +84,7 @@ class ApproveScreen(ActionScreen):
         self.set_status(operation.summary(result), "ok")
         self.preview = None
         self._sync_buttons()
+        # Done: the result and Close, nothing that could act again.
+        for widget in self.query("#approve, #reject, #comment"):
+            widget.display = False
+        self.query_one("#close", Button).focus()

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from types import ModuleType
 from typing import Any
 
-from rich.console import RenderableType
+from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -31,7 +31,9 @@ from console.ui.dialogs.compact import compact_controls
 from console.ui.messages import ActionFinished
 from console.ui.dialogs.confirm import ConfirmModal
 from console.ui.widgets.footer import KeyFooter
+from console.ui.format import run_label
 from console.ui.keys import bindings
+from console.model.format import span
 
 
 class ActionScreen(Screen):
@@ -47,11 +49,13 @@ class ActionScreen(Screen):
     ActionScreen .buttons { height: auto; margin-top: 1; }
     ActionScreen .buttons Button { margin-right: 2; }
     """
-    BINDINGS = bindings("dialog.close")
+    BINDINGS = bindings("dialog.close", "dialog.open")
 
     running = False
     _leave_armed = False
     status_text = ""  # the status line as plain text (tests and screen readers)
+    followed = None  # the run this action follows (a WorkflowRun), once GitHub lists it
+    _first_progress: datetime | None = None
 
     @property
     def settings(self) -> Settings:
@@ -100,7 +104,25 @@ class ActionScreen(Screen):
         """Progress callback for the actions layer (runs on the event loop: safe to touch widgets)."""
         log = self.query_one("#progress", RichLog)
         log.add_class("shown")  # hidden until there is progress: small terminals need the room
-        log.write(cell(Text.assemble((f"{progress.stage:>8} ", "dim"), progress.message)))
+        self.followed = progress.run or self.followed
+        message = progress.message
+        if self.followed is not None:  # runs named as GitHub names them: "CD #39", not a raw id
+            message = message.replace(f"run {self.followed.id}", run_label(self.followed))
+        now = self.now()
+        self._first_progress = self._first_progress or now
+        log.write(cell(Text.assemble((f"{now:%H:%M:%S} +{span(now - self._first_progress):>6} ", "dim"),
+                                     (f"{progress.stage:>8} ", "dim"), message)))
+
+    def action_open_run(self) -> None:
+        """o: the run this action follows, in the browser (or why not)."""
+        run = self.followed
+        if run is None or not run.html_url:
+            self.set_status("o opens the run this action follows: none yet (it appears once dispatched).")
+        elif not self.app.browser_available():  # type: ignore[attr-defined]
+            self.set_status(f"No web browser found here (set $BROWSER): {run.html_url}")
+        else:
+            self.app.open_url(run.html_url)
+            self.set_status(f"Opening {run_label(run)}: {run.html_url}")
 
     def read_only_reason(self, action: str) -> str | None:
         if self.settings.read_only:
@@ -166,8 +188,8 @@ class ActionScreen(Screen):
                                 group="audit", exit_on_error=False)
                 self.set_status("Cancelled: nothing was changed.")
 
-        modal = ConfirmModal(confirmation.question, body, confirm_label=confirmation.confirm_label,
-                             require=confirmation.require)
+        modal = ConfirmModal(confirmation.question, echo_words(operation, body),
+                             confirm_label=confirmation.confirm_label, require=confirmation.require)
         glass = confirmation.break_glass
         if glass is None:
             self.app.push_screen(modal, confirmed)
@@ -204,6 +226,15 @@ class ActionScreen(Screen):
                         "(a dispatched run goes on in GitHub Actions).", severity="warning")
             return
         self.dismiss()
+
+
+def echo_words(operation: Operation, body: RenderableType) -> RenderableType:
+    """The plan, then the operator's own comment or reason, as it will be recorded (data, not markup)."""
+    for name in ("comment", "reason"):
+        said = getattr(operation, name, None)
+        if isinstance(said, str) and said.strip():
+            return Group(body, Text.assemble((f"\nYour {name}: ", "bold"), said.strip()))
+    return body
 
 
 class PlannedActionScreen(ActionScreen):
