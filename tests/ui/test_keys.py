@@ -94,7 +94,7 @@ async def go_to(pilot, place: str, run_id: int) -> None:
         app.rollback_target("runtime")
         await until(pilot, lambda: isinstance(app.screen, RollbackScreen) and app.screen.plan is not None)
     await settle(pilot)
-    await until(pilot, lambda: not app.polling)
+    await until(pilot, lambda: not app.polling and not app.data.refreshing)  # r starts a poll only then
     app.data = replace(app.data, hint=None)
 
 
