@@ -15,8 +15,8 @@ from console.actions.follow import FollowResult, failure_excerpt, follow_run
 from console.actions.guard import NotPermitted, ensure_writable, single_flight
 from console.actions.operation import Confirmation, Operation
 from console.actions.progress import Progress, ProgressFn, silent
-from console.actions.review_once import review_once
 from console.actions.render import approval_panel
+from console.actions.review_once import review_once
 from console.actions.tag_states import target_states
 from console.errors import ActionError, ConsoleError, PermissionDenied, PlanError
 from console.model import PRODUCTION, Image, PendingApproval, WorkflowRun
@@ -97,29 +97,26 @@ def _release_target(images: list[Image], targets: tuple[str, ...], target: str, 
     )
 
 
-async def _commits_since(ctx: ActionContext, release: tuple[ReleaseTarget, ...], head: str):
+async def _commits_since(ctx: ActionContext, release: tuple[ReleaseTarget, ...], head: str) -> tuple[tuple[str, ...] | None, str]:
     """Commits between production's current version and the release, where GitHub can tell."""
     versions = {r.current_version for r in release if r.current_version}
     if len(versions) != 1:
         return None, "production runs no single version to compare with"
     base = versions.pop()
-    compare = getattr(ctx.github, "compare", None)
-    if compare is None:
-        return None, "this GitHub client cannot compare commits"
     try:
-        result = await compare(base, head)
+        result = await ctx.github.compare(base, head)
     except ConsoleError as exc:
         return None, f"GitHub could not compare {base}...{head[:7]} ({exc})"
     return tuple(_commit_line(c) for c in _commit_list(result)), f"since {base}"
 
 
-def _commit_list(result) -> list:
+def _commit_list(result: object) -> list[object]:
     if isinstance(result, (list, tuple)):
         return list(result)
     return list(getattr(result, "commits", ()) or ())
 
 
-def _commit_line(commit) -> str:
+def _commit_line(commit: object) -> str:
     if isinstance(commit, str):
         return commit
     if isinstance(commit, tuple):  # GitHubService.compare: (sha, first message line, author)

@@ -16,7 +16,16 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 
 from console.actions.audit import (
-    CANCELLED, FAILED, INTENT, INTERRUPTED, MIN_FREE_BYTES, REFUSED, SUCCEEDED, UNKNOWN, AuditRecord, local_user,
+    CANCELLED,
+    FAILED,
+    INTENT,
+    INTERRUPTED,
+    MIN_FREE_BYTES,
+    REFUSED,
+    SUCCEEDED,
+    UNKNOWN,
+    AuditRecord,
+    local_user,
 )
 from console.actions.context import ActionContext
 from console.actions.dispatch import new_request_id

@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from console.actions.audit import AuditLog
 from console.config import Settings
 from console.errors import ConsoleError
 from console.model import Image
 from console.model.images import known_targets
+from console.services.ports import BackendPort, EcrPort, GitHubPort
 
 
 @dataclass
 class ActionContext:
     settings: Settings
-    github: Any  # console.services.github.GitHubService
-    ecr: Any  # console.services.ecr.EcrService
+    github: GitHubPort
+    ecr: EcrPort
     audit: AuditLog
     _user: str | None = field(default=None, repr=False)
 
     @classmethod
-    def from_backend(cls, backend, settings: Settings | None = None, audit: AuditLog | None = None) -> ActionContext:
+    def from_backend(cls, backend: BackendPort, settings: Settings | None = None, audit: AuditLog | None = None) -> ActionContext:
         settings = settings or backend.settings
         return cls(settings, backend.github, backend.ecr, audit or AuditLog.for_settings(settings))
 

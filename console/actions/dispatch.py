@@ -23,8 +23,8 @@ from console.actions.progress import Progress, ProgressFn, silent
 from console.config import Settings
 from console.errors import ActionError, ConsoleError, GitHubError, OutcomeUnknown, PermissionDenied, UncertainWrite
 from console.model import WorkflowRun
-from console.services.github import GitHubService
 from console.services.github_parse import dispatched_run
+from console.services.ports import GitHubPort
 
 FIND_RUN_TIMEOUT = 60.0  # seconds a dispatched run may take to be listed
 LIST_POLL = 2.0
@@ -48,7 +48,7 @@ def cd_inputs(operation: str, reason: str, *, targets: str = "", to_version: str
             "reason": reason or f"{operation} from ghaecr-console"}
 
 
-async def _active_runs(github: GitHubService, settings: Settings, operation: str) -> list[WorkflowRun]:
+async def _active_runs(github: GitHubPort, settings: Settings, operation: str) -> list[WorkflowRun]:
     """Active dispatched runs of ``operation``, oldest first (see :func:`_active`)."""
     try:
         recent = await github.recent_dispatches(settings.workflows.cd)
@@ -69,7 +69,7 @@ def _named(run: WorkflowRun, workflow: str) -> str:
     return f"{run.name or workflow} run #{run.run_number}{where} started by {run.actor or 'someone'}"
 
 
-async def refuse_if_active(github: GitHubService, settings: Settings, operation: str) -> None:
+async def refuse_if_active(github: GitHubPort, settings: Settings, operation: str) -> None:
     """Raise AlreadyRunning when a dispatched run of ``operation`` is still active on GitHub."""
     active = await _active_runs(github, settings, operation)
     if active:
@@ -81,7 +81,7 @@ async def refuse_if_active(github: GitHubService, settings: Settings, operation:
 
 
 async def yield_to_earlier(
-    github: GitHubService, settings: Settings, operation: str, dispatched: Dispatched, report: ProgressFn = silent
+    github: GitHubPort, settings: Settings, operation: str, dispatched: Dispatched, report: ProgressFn = silent
 ) -> None:
     """Two consoles that checked at the same moment both dispatch: the later run cancels itself
     before it can act (dispatched jobs start after a runner is assigned, or wait for review)."""
@@ -103,7 +103,7 @@ async def yield_to_earlier(
     )
 
 
-async def _cancel(github: GitHubService, run_id: int, report: ProgressFn) -> None:
+async def _cancel(github: GitHubPort, run_id: int, report: ProgressFn) -> None:
     """Cancel ``run_id``. Cancelling twice cancels once, so after an ambiguous answer it is asked
     again; a 409 for a run that is already cancelled means the first request did it."""
     for attempt in (1, 2):
@@ -120,7 +120,7 @@ async def _cancel(github: GitHubService, run_id: int, report: ProgressFn) -> Non
             raise
 
 
-async def _listed_with(github: GitHubService, workflow: str, dispatched: Dispatched, report: ProgressFn) -> list[WorkflowRun]:
+async def _listed_with(github: GitHubPort, workflow: str, dispatched: Dispatched, report: ProgressFn) -> list[WorkflowRun]:
     """The newest dispatched runs, read once the list shows ours (so a run dispatched before ours
     is listed too); after FIND_RUN_TIMEOUT seconds, the last list read, with a warning."""
     clock = clock_of(github)
@@ -144,7 +144,7 @@ async def _listed_with(github: GitHubService, workflow: str, dispatched: Dispatc
 
 
 async def dispatch_cd(
-    github: GitHubService, settings: Settings, inputs: dict[str, str], report: ProgressFn, *, request_id: str | None = None
+    github: GitHubPort, settings: Settings, inputs: dict[str, str], report: ProgressFn, *, request_id: str | None = None
 ) -> Dispatched:
     """Dispatch cd.yml with ``inputs`` plus ``request_id`` (a fresh one by default), once; return the
     created run. After an ambiguous answer the run is looked up by its request id, never dispatched
@@ -171,7 +171,7 @@ async def dispatch_cd(
 
 
 async def find_run(
-    github: GitHubService, workflow: str, request_id: str, report: ProgressFn = silent, timeout: float = FIND_RUN_TIMEOUT
+    github: GitHubPort, workflow: str, request_id: str, report: ProgressFn = silent, timeout: float = FIND_RUN_TIMEOUT
 ) -> WorkflowRun:
     """The workflow_dispatch run whose title carries ``[request_id]`` (it may take a moment to appear,
     and the list may be briefly unreadable). OutcomeUnknown when none appears in ``timeout`` seconds."""

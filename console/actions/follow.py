@@ -15,7 +15,7 @@ from console.actions.patience import NEW_RUN_GRACE, Patience, clock_of
 from console.actions.progress import Progress, ProgressFn
 from console.errors import GitHubError, NetworkError, OutcomeUnknown
 from console.model import Job, WorkflowRun
-from console.services.github import GitHubService
+from console.services.ports import GitHubPort
 
 # Polls start fast (a dispatched run often finishes in seconds) and back off to a bound, so a long
 # run costs a request every MAX_POLL seconds. GHAECR_CONSOLE_POLL_SECONDS shortens the start (tests).
@@ -42,7 +42,7 @@ class FollowResult:
 
 
 async def follow_run(
-    github: GitHubService,
+    github: GitHubPort,
     run_id: int,
     report: ProgressFn,
     *,
@@ -101,7 +101,7 @@ def _job_state(job: Job) -> tuple[str, str | None]:
     return job.conclusion or job.status, running or (f"failed at {failed.name}" if failed else None)
 
 
-async def failure_excerpt(github: GitHubService, jobs: tuple[Job, ...], lines: int = 20) -> str:
+async def failure_excerpt(github: GitHubPort, jobs: tuple[Job, ...], lines: int = 20) -> str:
     """The failing job/step and the end of its log (or of the error lines), for the operator."""
     failed = next((j for j in jobs if j.conclusion in ("failure", "timed_out")), None)
     if failed is None:

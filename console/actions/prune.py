@@ -96,6 +96,7 @@ class Prune(PlannedOperation):
             record.result.update(deleted=list(result.deleted), refused=[list(k) for k in result.refused], kept=result.kept)
             if done.run_failed:
                 log = await self.failed_run_log(record, done)
+                assert done.followed is not None  # run_failed: a run was followed
                 raise ActionError(
                     f"Prune run {done.followed.run.id} ended {done.followed.run.conclusion}: {len(result.deleted)} deleted, "
                     f"{len(result.refused)} still there." + log
@@ -152,5 +153,5 @@ async def verify(
     return PruneResult(prune, tuple(deleted), tuple(still), mode, followed, url, kept=len(images))
 
 
-def _running(ctx: ActionContext, images, targets) -> frozenset[str]:
+def _running(ctx: ActionContext, images: list[Image], targets: tuple[str, ...]) -> frozenset[str]:
     return running_digests(target_states(images, targets, environments=ctx.settings.environments))

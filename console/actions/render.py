@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -82,7 +82,7 @@ def prune_kept_table(plan: PrunePlan, now: datetime | None = None) -> Table:
 
 def prune_tables(plan: PrunePlan, now: datetime | None = None, *, protected: bool = True) -> Group:
     now = _now(now)
-    parts: list = [prune_delete_table(plan, now)]
+    parts: list[RenderableType] = [prune_delete_table(plan, now)]
     if protected and plan.protected:
         parts.append(prune_kept_table(plan, now))
     return Group(*parts)
@@ -91,7 +91,7 @@ def prune_tables(plan: PrunePlan, now: datetime | None = None, *, protected: boo
 def approval_panel(preview: ApprovalPreview, now: datetime | None = None) -> Group:
     now = _now(now)
     run = preview.run
-    lines: list = [
+    lines: list[RenderableType] = [
         Text.assemble(("Run ", ""), (f"{run.id}", "bold"), f" {run.name} #{run.run_number} on {run.head_branch or '-'}"),
         Text(f"version {preview.version or '-'}   commit {preview.commit[:12]}   by {run.actor}"),
     ]

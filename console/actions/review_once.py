@@ -11,11 +11,11 @@ from console.actions.patience import Patience, clock_of
 from console.actions.progress import Progress, ProgressFn
 from console.errors import OutcomeUnknown, UncertainWrite
 from console.model import PendingApproval
-from console.services.github import GitHubService
+from console.services.ports import GitHubPort
 
 
 async def review_once(
-    github: GitHubService, run_id: int, reviewing: Sequence[PendingApproval], approve: bool, comment: str, report: ProgressFn
+    github: GitHubPort, run_id: int, reviewing: Sequence[PendingApproval], approve: bool, comment: str, report: ProgressFn
 ) -> None:
     """Send the review; after an ambiguous answer find out whether it was recorded. Raises Refused
     when someone else reviewed meanwhile, OutcomeUnknown when GitHub cannot tell."""

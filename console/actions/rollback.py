@@ -99,6 +99,7 @@ class Rollback(PlannedOperation):
             record.result = {"checks": [{"target": c.target, "expected": c.expected, "actual": c.actual} for c in checks]}
             if done.run_failed:
                 log = await self.failed_run_log(record, done)
+                assert done.followed is not None  # run_failed: a run was followed
                 raise ActionError(f"Rollback run {done.followed.run.id} ended {done.followed.run.conclusion}; "
                                   + _check_summary(checks) + log)
             if not all(c.ok for c in checks):

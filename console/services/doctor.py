@@ -6,8 +6,8 @@ shows every problem at once instead of one at a time."""
 from __future__ import annotations
 
 import asyncio
-from functools import partial
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 import yaml

@@ -48,7 +48,8 @@ from console.model import Image, RollbackPlan, RollbackStep
 from console.model.environments import version_key
 from console.model.images import BUILD_RE, discover_targets, image_version
 from console.model.plans import protection_reason
-from console.services.ecr import EcrService, Manifest, RetagResult  # or a services.registry.Registry (same interface)
+from console.services.ecr import Manifest, RetagResult  # or a services.registry.Registry (same interface)
+from console.services.ports import EcrPort
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ class PruneResult:
 
 
 async def promote(
-    ecr: EcrService, targets: Iterable[str], version: str, source_tag_of: Callable[[str], str], *,
+    ecr: EcrPort, targets: Iterable[str], version: str, source_tag_of: Callable[[str], str], *,
     allow_older: bool = False,
 ) -> list[PromoteOutcome]:
     # Check every target before moving anything, as promote.sh does: no half-promoted release.
@@ -106,7 +107,7 @@ async def promote(
 
 
 async def release_check(
-    ecr: EcrService, targets: Iterable[str], version: str, source_tag_of: Callable[[str], str], *,
+    ecr: EcrPort, targets: Iterable[str], version: str, source_tag_of: Callable[[str], str], *,
     allow_older: bool = False,
 ) -> bool:
     """The release preflight (release-order.sh): raises what ``promote`` would refuse, before anyone
@@ -120,7 +121,7 @@ async def release_check(
 
 
 async def _check_promotion(
-    ecr: EcrService, target: str, version: str, source: str, allow_older: bool
+    ecr: EcrPort, target: str, version: str, source: str, allow_older: bool
 ) -> tuple[str, Manifest, dict[str, Manifest]]:
     """(target, the manifest to promote, the manifests of its pointer and release tags) or an error."""
     release = f"{version}-{target}"
@@ -140,7 +141,7 @@ async def _check_promotion(
     return target, new, found
 
 
-async def _refuse_older(ecr: EcrService, target: str, version: str, live_digest: str) -> None:
+async def _refuse_older(ecr: EcrPort, target: str, version: str, live_digest: str) -> None:
     """PlanError when production's ``latest-<target>`` carries a newer release than ``version``."""
     live = (await ecr.describe_digests([live_digest])).get(live_digest)
     running = image_version(live, (target,)) if live else None
@@ -152,7 +153,7 @@ async def _refuse_older(ecr: EcrService, target: str, version: str, live_digest:
 
 
 async def stage(
-    ecr: EcrService, target: str, sha: str, is_ancestor: Callable[[str, str], bool] | None = None
+    ecr: EcrPort, target: str, sha: str, is_ancestor: Callable[[str, str], bool] | None = None
 ) -> StageOutcome:
     build, staging = f"sha-{sha}-{target}", f"staging-{target}"
     found = await ecr.get_manifests([build, staging])
@@ -191,7 +192,7 @@ def _build_sha(image: Image, target: str) -> str | None:
     return None
 
 
-async def undo_promotion(ecr: EcrService, target: str, promoted: str, before: str | None) -> RollbackOutcome | None:
+async def undo_promotion(ecr: EcrPort, target: str, promoted: str, before: str | None) -> RollbackOutcome | None:
     if before is None or before == promoted:
         return None
     step = RollbackStep(target, promoted, None, None, before, None, None, f"previous-{target}")
@@ -200,7 +201,7 @@ async def undo_promotion(ecr: EcrService, target: str, promoted: str, before: st
 
 
 async def rollback(
-    ecr: EcrService, plan_or_targets: RollbackPlan | Iterable[str], to_version: str | None = None
+    ecr: EcrPort, plan_or_targets: RollbackPlan | Iterable[str], to_version: str | None = None
 ) -> list[RollbackOutcome]:
     wanted: list[tuple[str, str, str | None]]
     if isinstance(plan_or_targets, RollbackPlan):
@@ -236,7 +237,7 @@ async def rollback(
 
 
 async def prune(
-    ecr: EcrService,
+    ecr: EcrPort,
     digests: Iterable[str],
     targets: Iterable[str] = (),
     running: frozenset[str] = frozenset(),
