@@ -144,9 +144,10 @@ class OverviewView(View):
         deployment = state.deployment if state else None
         if snapshot and key.startswith("deployment:"):
             deployment = next((d for d in snapshot.deployments if f"deployment:{d.id}" == key), None)
-        run = deployment_run(deployment, snapshot.runs) if deployment else None
-        if run is not None:
-            self.app.open_run(run.id)  # type: ignore[attr-defined]
+        # The run a deployment names (attribution reads it from the job's log url), never a guess.
+        run_id = deployment.run_id if deployment else None
+        if run_id is not None:
+            self.app.open_run(run_id)  # type: ignore[attr-defined]
         else:
             self.app.say("No run of this row is in the latest data; b rolls a target back.")  # type: ignore[attr-defined]
 
