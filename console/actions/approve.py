@@ -20,7 +20,9 @@ from console.actions.review_once import review_once
 from console.actions.tag_states import target_states
 from console.errors import ActionError, ConsoleError, PermissionDenied, PlanError
 from console.model import PRODUCTION, Image, PendingApproval, WorkflowRun
+from console.model.attestations import Provenance
 from console.model.images import VERSION_RE, find_by_tag, image_version, short_digest
+from console.services.provenance import ProvenanceReader
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class ApprovalPreview:
     commits: tuple[str, ...] | None  # "sha7 message" since production's version; None when unknown
     commits_note: str = ""
     fetched_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    provenance: tuple[tuple[str, Provenance, str], ...] = ()  # (target, verdict, line) of the release digests
 
     @property
     def approvable(self) -> tuple[PendingApproval, ...]:
@@ -83,7 +86,15 @@ async def preview(ctx: ActionContext, run_id: int) -> ApprovalPreview:
     release = tuple(_release_target(images, targets, t, run.head_sha) for t in targets)
     version = run.head_branch if run.head_branch and VERSION_RE.match(run.head_branch) else None
     commits, note = await _commits_since(ctx, release, run.head_sha)
-    return ApprovalPreview(run, pending, user, version, run.head_sha, release, commits, note)
+    provenance = await _provenance(ctx, release)
+    return ApprovalPreview(run, pending, user, version, run.head_sha, release, commits, note, provenance=provenance)
+
+
+async def _provenance(ctx: ActionContext, release: tuple[ReleaseTarget, ...]) -> tuple[tuple[str, Provenance, str], ...]:
+    """Per target: is the digest that goes out attested by this repository's CI/CD? (one line each)"""
+    reader = ProvenanceReader(ctx.github, ctx.settings.repo, ctx.settings.workflows.all())
+    verdicts = await reader.of(r.digest for r in release if r.digest)
+    return tuple((r.target, *verdicts[r.digest]) for r in release if r.digest)
 
 
 def _release_target(images: list[Image], targets: tuple[str, ...], target: str, sha: str) -> ReleaseTarget:

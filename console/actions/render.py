@@ -15,6 +15,7 @@ from rich.text import Text
 
 from console.actions.audit import AuditRecord
 from console.model import PrunePlan, RollbackPlan
+from console.model.attestations import PROVENANCE_MARK, Provenance
 from console.model.format import ago, human_size
 from console.model.images import short_digest
 from console.model.text import plain
@@ -108,6 +109,13 @@ def approval_panel(preview: ApprovalPreview, now: datetime | None = None) -> Gro
         table.add_row(*cells(r.target, short_digest(r.current_digest), r.current_version or "-", "->",
                              Text(short_digest(r.digest), style="bold") if r.digest else Text("no build for this commit", style="red")))
     lines.append(table)
+    if preview.provenance:
+        styles = {Provenance.ATTESTED: "green", Provenance.NONE: "red", Provenance.OTHER: "yellow"}
+        line = Text("provenance: ", style="bold")
+        for i, (target, verdict, why) in enumerate(preview.provenance):
+            line.append(("; " if i else "") + f"{target} ")
+            line.append(f"{PROVENANCE_MARK[verdict]} {why}", style=styles.get(verdict, "dim"))
+        lines.append(line)
     if preview.commits is None:
         lines.append(Text(f"commits: unknown ({preview.commits_note})", style="dim"))
     else:

@@ -13,6 +13,7 @@ from console.model.environments import (
     releases_behind_by_tags,
     tag_digests,
 )
+from console.model.attestations import Provenance
 from console.model.images import Image
 from console.model.runs import WorkflowRun
 
@@ -39,6 +40,8 @@ class Snapshot:
     # The two-repository layout's production repository (releases, latest-*, previous-*); None:
     # everything lives in ``ecr_repository``.
     production_repository: str | None = None
+    # (digest, Provenance, line) for the images checked for a build-provenance attestation
+    provenance: tuple[tuple[str, Provenance, str], ...] = ()
 
     @property
     def layout(self) -> dict[str, str]:

@@ -29,6 +29,7 @@ ROUTE_PERMISSIONS = {
     "deployments": "deployments=read",
     "compare": "contents=read",
     "contents": "contents=read",
+    "attestations": "attestations=read",
 }
 WRITE_KINDS = frozenset({"dispatch", "review", "cancel", "rerun"})
 

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
 
-from console.sandbox import contents
+from console.sandbox import attestations, contents
 from console.sandbox import serializers as ser
 from console.sandbox.faults import Faults
 from console.sandbox.github_routes import Simulator, api_url, by_id, gh_state, repo_route, run_route, workflow_file
@@ -204,6 +204,11 @@ async def get_contents(request: Request) -> Reply:
     return await contents.get_contents(request, gh_state(request), api_url(request))
 
 
+@repo_route
+async def list_attestations(request: Request) -> Reply:
+    return await attestations.list_attestations(request, _st(request), _api(request))
+
+
 async def fallback(request: Request) -> Response:
     """Any other path: GitHub's 404 (recorded and counted, like the real API)."""
     return await endpoint(_not_found_reply)(request)
@@ -238,6 +243,7 @@ def build_app(state: GitHubState, faults: Faults, simulator: Simulator | None) -
         Route(R + "/deployments/{deployment_id}/statuses", endpoint(list_deployment_statuses, kind="deployments")),
         Route(R + "/compare/{basehead:path}", endpoint(compare, kind="compare")),
         Route(R + "/contents/{path:path}", endpoint(get_contents, kind="contents")),
+        Route(R + "/attestations/{subject_digest}", endpoint(list_attestations, kind="attestations")),
         Route("/_blobs/job-logs/{job_id:int}", log_blob),
     ]
     anything = Route("/{path:path}", fallback, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])

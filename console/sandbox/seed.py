@@ -45,6 +45,7 @@ SUBJECTS = (
 )
 DEFAULT_COMMITS = 36
 SMALL_SPAN = timedelta(days=42)
+ATTESTED_SINCE = timedelta(days=30)  # the seeded team attests its builds for the last 30 days
 
 
 @dataclass
@@ -163,7 +164,18 @@ def build(st: GitHubState, *, seed: int, targets: tuple[str, ...], images: int |
     _security(plans, commits, anchor)
     _materialize(st, plans, runs, image_url)
     kept = _images_window(seeds, images)
+    _attestations(st, kept, anchor - ATTESTED_SINCE)
     return History(kept, (PENDING_RELEASE, commits[pending_at]), commits[-1])
+
+
+def _attestations(st: GitHubState, images: list[ImageSeed], since: datetime) -> None:
+    """CD staging attested each digest it pushed (actions/attest-build-provenance), since the team
+    adopted it: images pushed before ``since`` have none."""
+    staging = {r.head_sha: r for r in st.runs.values() if r.workflow == "cd.yml" and r.event == "workflow_run"}
+    for image in images:
+        run = staging.get(image.sha)
+        if run is not None and image.pushed_at >= since:
+            st.add_attestation(image.digest, run, image.pushed_at + timedelta(seconds=30))
 
 
 def _pointer_tags(seeds: list[ImageSeed], commits: list[Commit], releases: dict[int, str], targets) -> None:

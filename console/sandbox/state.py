@@ -211,7 +211,9 @@ class GitHubState:
 
     def add_attestation(self, digest: str, run: Run, at: datetime) -> AttestationRec:
         with self.lock:
-            record = AttestationRec(self.new_id(ATTESTATION_ID_BASE), digest, run.workflow, run.id, run.head_sha, at)
+            # Numbered apart from the shared id counter: seeding them shifts no run or job id.
+            number = ATTESTATION_ID_BASE + 1 + sum(len(v) for v in self.attestations.values())
+            record = AttestationRec(number, digest, run.workflow, run.id, run.head_sha, at)
             self.attestations.setdefault(digest, []).append(record)
             return record
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import httpx
@@ -28,6 +28,7 @@ from console.model.images import ambiguous_tags, known_targets
 from console.model.unique import newest_by_id
 from console.services.clock import Clock
 from console.services.github import GitHubService
+from console.services.provenance import ProvenanceReader
 from console.services.registry import Registry
 
 RUNS_PER_WORKFLOW = 20
@@ -41,6 +42,7 @@ class Backend:
         self.github = github
         self.ecr = ecr
         self.snapshots = 0
+        self.provenance = ProvenanceReader(github, settings.repo, settings.workflows.all())
 
     def __repr__(self) -> str:
         return f"Backend(repo={self.settings.repo!r}, ecr_repository={self.settings.ecr_repository!r})"
@@ -98,7 +100,7 @@ class Backend:
             reverse=True,
         )
         deployments: list[Deployment] = [] if isinstance(deployments_part, BaseException) else deployments_part
-        approvals, approval_errors = await self._approvals(runs)
+        (approvals, approval_errors), provenance = await asyncio.gather(self._approvals(runs), self._provenance(images))
         targets = known_targets(self.settings.targets, set(tags))
         self.snapshots += 1
         return Snapshot(
@@ -113,10 +115,12 @@ class Backend:
             deployments=tuple(deployments),
             rate_limit=self.github.rate_limit,
             errors=tuple(dict.fromkeys([*(str(f) for f in (*failures, *approval_errors)),
-                                        *ambiguous_tags(set(tags), targets).values()])),
+                                        *ambiguous_tags(set(tags), targets).values(),
+                                        *([self.provenance.denied] if self.provenance.denied else [])])),
             images_complete=not cheap,
             behind=tuple(releases_behind_by_tags(tags, targets).items()),
             production_repository=self.settings.production_repository,
+            provenance=provenance,
         )
 
     async def with_all_images(self, snapshot: Snapshot) -> Snapshot:
@@ -131,7 +135,20 @@ class Backend:
             states=target_states(images, targets, snapshot.deployments, self.settings.environments, tags),
             images_complete=True,
             behind=tuple(releases_behind_by_tags(tags, targets).items()),
+            provenance=self._known_provenance(images),  # no GitHub read here: the next snapshot asks
         )
+
+    def _known_provenance(self, images: list[Image]) -> tuple:
+        known = ((d, self.provenance.known(d)) for d in provenance_digests(images))
+        return tuple((d, *verdict) for d, verdict in known if verdict is not None)
+
+    async def _provenance(self, images: list[Image]) -> tuple:
+        """Attestation verdicts of the images an operator looks at: the pointer- and release-tagged
+        ones and the newest builds (at most PROVENANCE_LIMIT; cached per digest, see provenance.py)."""
+        hour_ago = datetime.now(timezone.utc) - timedelta(hours=1)
+        recent = {i.digest for i in images if i.pushed_at >= hour_ago}
+        verdicts = await self.provenance.of(provenance_digests(images), recent)
+        return tuple((digest, *verdict) for digest, verdict in verdicts.items())
 
     async def _deployments(self) -> list[Deployment]:
         """The newest deployments of each environment, one copy per id. Per environment, so that a
@@ -156,6 +173,12 @@ class Backend:
             pairs.extend((run, p) for p in result)
         pairs = newest_by_id(pairs, key=lambda pair: (pair[0].id, pair[1].environment_id), fresher=lambda _: 0)
         return tuple(pairs), errors
+
+
+def provenance_digests(images: list[Image], limit: int = 100) -> list[str]:
+    """Newest first: images carrying more than a build tag, then the newest images."""
+    marked = [i.digest for i in images if any(not t.startswith("sha-") for t in i.tags)]
+    return list(dict.fromkeys([*marked, *(i.digest for i in images[:limit])]))[:limit]
 
 
 def _last_status_at(deployment: Deployment) -> datetime:

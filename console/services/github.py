@@ -26,6 +26,7 @@ import httpx
 
 from console.errors import GitHubError, NotFound
 from console.model import Deployment, DeploymentStatus, Environment, Job, PendingApproval, RateLimit, WorkflowRun
+from console.model.attestations import Attestation, parse_attestation
 from console.model.checks import RepositoryAccess
 from console.model.unique import newest_by_id
 from console.services import github_parse as gp
@@ -386,6 +387,15 @@ class GitHubService:
             not_found=f"Cannot compare {base}...{head} in {self.repo}: one of them does not exist.",
         )
         return self._parse(body.get("commits") if isinstance(body, dict) else None, gp.parse_commit)
+
+    async def attestations(self, digest: str) -> list[Attestation]:
+        """Artifact attestations stored in this repository for ``digest`` (GitHub answers 404 when
+        there are none: that is [], not an error). Fine-grained tokens need attestations:read."""
+        try:
+            body = await self._json(f"{self._r}/attestations/{digest}", f"read the attestations of {digest[:19]}")
+        except NotFound:
+            return []
+        return self._parse(body.get("attestations") if isinstance(body, dict) else None, parse_attestation)
 
 
 def _job_freshness(job: Job) -> tuple[bool, float]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from rich.text import Text
 
 from console.model import PRODUCTION, STAGING, Image, Snapshot, TagKind
+from console.model.attestations import PROVENANCE_MARK, Provenance
 from console.model.environments import staging_ahead
 from console.model.images import find_by_tag, parse_tag, partition_by_target
 from console.model.format import human_size, stamp
@@ -24,6 +25,8 @@ TAG_ORDER = {TagKind.LATEST: 0, TagKind.PREVIOUS: 1, TagKind.STAGING: 2, TagKind
 TAG_STYLE = {TagKind.LATEST: "bold green", TagKind.PREVIOUS: "yellow", TagKind.STAGING: "cyan",
              TagKind.RELEASE: "bold", TagKind.BUILD: "dim", TagKind.OTHER: "dim"}
 NO_TARGET = "(no target tag)"
+PROVENANCE_STYLE = {Provenance.ATTESTED: "bold green", Provenance.OTHER: "yellow", Provenance.NONE: "red",
+                    Provenance.UNKNOWN: "dim"}
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class Prepared:
     rollback_to: dict[str, Image] = field(default_factory=dict)  # target -> the previous-<target> image
     targets: tuple[str, ...] = ()
     groups: dict[str, tuple[Image, ...]] = field(default_factory=dict, repr=False)  # newest first
+    provenance: dict[str, Provenance] = field(default_factory=dict)  # digest -> attestation verdict
 
 
 class Preparer:
@@ -49,7 +53,7 @@ class Preparer:
 
     def __call__(self, snapshot: Snapshot) -> Prepared:
         """Phase one: what the overview needs."""
-        key = (snapshot.targets, snapshot.images, snapshot.states)
+        key = (snapshot.targets, snapshot.images, snapshot.states, snapshot.provenance)
         if self._prepared is None or key != self._key:
             self._prepared, self._key = summarize(snapshot), key
         return self._prepared
@@ -91,6 +95,7 @@ def summarize(snapshot: Snapshot) -> Prepared:
         rollback_to={t: i for t in targets if (i := find_by_tag(groups[t], f"previous-{t}"))},
         targets=targets,
         groups=groups,
+        provenance={digest: verdict for digest, verdict, _ in snapshot.provenance},
     )
 
 
@@ -102,8 +107,9 @@ def image_rows(prepared: Prepared, cache: dict[tuple, Row]) -> tuple[list[Row], 
         # The table adds "· N images" (or "· 3 of N images" under a filter) to the header.
         rows.append(Row((target,), key=("target", target), search=target, group=target, header=True))
         for image in images:
-            key = (image, target, prepared.environments_of.get(image.digest, ()))
-            row = rendered[key] = cache.get(key) or image_row(image, target, prepared.targets, key[2])
+            verdict = prepared.provenance.get(image.digest, Provenance.UNKNOWN)
+            key = (image, target, prepared.environments_of.get(image.digest, ()), verdict)
+            row = rendered[key] = cache.get(key) or image_row(image, target, prepared.targets, key[2], verdict)
             rows.append(row)
     return rows, rendered
 
@@ -127,9 +133,12 @@ def tags_text(image: Image, targets: tuple[str, ...]) -> Text:
     return text
 
 
-def image_row(image: Image, target: str, targets: tuple[str, ...], envs: tuple[str, ...]) -> Row:
+def image_row(image: Image, target: str, targets: tuple[str, ...], envs: tuple[str, ...],
+              verdict: Provenance = Provenance.UNKNOWN) -> Row:
     env_text = Text("+".join(ENV_SHORT.get(e, e) for e in envs), "bold green" if envs else "")
     size = human_size(image.size_bytes) if image.size_bytes else "-"
-    cells = (tags_text(image, targets), image.short_digest, stamp(image.pushed), size, env_text)
-    search = " ".join((*image.tags, image.digest, target, *envs, "archived" if image.archived else "")).lower()
+    attested = Text(PROVENANCE_MARK[verdict], PROVENANCE_STYLE[verdict])
+    cells = (tags_text(image, targets), image.short_digest, stamp(image.pushed), size, env_text, attested)
+    archived = "archived" if image.archived else ""
+    search = " ".join((*image.tags, image.digest, target, *envs, archived, verdict.value)).lower()
     return Row(cells, key=image.digest, search=search, group=target)

@@ -30,6 +30,11 @@ async def test_an_idle_console_polling_fast_lists_ecr_once_per_interval_and_spen
                     assert time.monotonic() < deadline
                     await pilot.pause(0.02)
                 assert app.snapshot.approvals, "the seeded release should be waiting (the loop polls fast)"
+                # The first load ends with the first snapshot of the complete listing: it reads each
+                # image's attestations once (kept per digest). Idle starts after that.
+                while not (app.snapshot.images_complete and app.snapshot.provenance and backend.snapshots >= 2):
+                    assert time.monotonic() < deadline
+                    await pilot.pause(0.02)
                 mark = len(sandbox.state.requests)
                 listings = backend.ecr.stats.by_operation.get("DescribeImages", 0)
                 polls = backend.snapshots
