@@ -20,7 +20,7 @@ from console.ui.widgets.virtual_table import Column, VirtualTable
 
 # Attested: ✓ build provenance from this repository's CI/CD, ≠ only from elsewhere, ✗ none, ? unchecked.
 COLUMNS = [Column("Tags"), Column("Digest", 12), Column("Pushed (UTC)", 16), Column("Size", 9, "right"),
-           Column("Runs in", 12), Column("Attested", 10, "center")]
+           Column("Runs in", 12), Column("Attested", 11, "center")]
 EMPTY = ("No images in ECR repository '$ecr'. The CD workflow pushes sha-<commit>-<target> images on every "
          "push to main; check the repository name and region if you expected some.")
 LOADING = "Loading every image of ECR repository '$ecr'… (the overview is already complete)."
