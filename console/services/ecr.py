@@ -322,11 +322,7 @@ class EcrService:
 
     async def retag(self, source: str, new_tag: str) -> RetagResult:
         """Point ``new_tag`` at the digest of ``source`` (a tag or digest): compare, then put."""
-        found = await self.get_manifests([source, new_tag])
-        if source not in found:
-            raise EcrImageNotFound(f"'{source}' does not exist in ECR repository '{self.repository}'.")
-        current = found.get(new_tag)
-        return await self.put_tag(found[source], new_tag, current=current.digest if current else None)
+        return await retag(self, source, new_tag)
 
     async def delete(self, digests: list[str]) -> DeleteResult:
         """batch_delete_image by digest, 100 per call. Deleting a digest removes all its tags."""
@@ -350,6 +346,15 @@ class EcrService:
                 reason = failure.get("failureReason") or failure.get("failureCode") or "unknown failure"
                 failed.append((digest, str(reason)))
         return DeleteResult(deleted=tuple(deleted), failed=tuple(failed))
+
+
+async def retag(store: Any, source: str, new_tag: str) -> RetagResult:
+    """Compare, then put: ``store`` is an EcrService or a services.registry.Registry (both layouts)."""
+    found = await store.get_manifests([source, new_tag])
+    if source not in found:
+        raise EcrImageNotFound(f"'{source}' does not exist in ECR repository '{store.repository_for(source)}'.")
+    current = found.get(new_tag)
+    return await store.put_tag(found[source], new_tag, current=current.digest if current else None)
 
 
 def utc_timestamp(value: Any) -> datetime:

@@ -21,11 +21,10 @@ import asyncio
 from typing import Any
 
 from console.config import Settings
-from console.errors import EcrImageNotFound
 from console.model import Image
 from console.model.images import VERSION_RE, is_digest
 from console.model.snapshot import SINGLE_REPOSITORY, TWO_REPOSITORIES
-from console.services.ecr import CallStats, DeleteResult, EcrService, Manifest, RetagResult
+from console.services.ecr import CallStats, DeleteResult, EcrService, Manifest, RetagResult, retag
 
 _NOT_FOUND = ("ImageNotFound", "image not found", "not found")
 
@@ -132,13 +131,7 @@ class Registry:
         return await self.service_for(tag).put_tag(manifest, tag, current=current)
 
     async def retag(self, source: str, new_tag: str) -> RetagResult:
-        if not self.split:
-            return await self.staging.retag(source, new_tag)
-        found = await self.get_manifests([source, new_tag])
-        if source not in found:
-            raise EcrImageNotFound(f"'{source}' does not exist in ECR repository '{self.repository_for(source)}'.")
-        current = found.get(new_tag)
-        return await self.put_tag(found[source], new_tag, current=current.digest if current else None)
+        return await retag(self, source, new_tag)
 
     async def delete(self, digests: list[str]) -> DeleteResult:
         """Delete each digest from every repository that holds it (deleting by digest removes all
