@@ -206,7 +206,7 @@ async def get_contents(request: Request) -> Reply:
 
 @repo_route
 async def list_attestations(request: Request) -> Reply:
-    return await attestations.list_attestations(request, _st(request), _api(request))
+    return await attestations.list_attestations(request, gh_state(request), api_url(request))
 
 
 async def fallback(request: Request) -> Response:

@@ -4,7 +4,7 @@ this repository's CI/CD (✓), not attested (✗); the approve preview says it p
 from __future__ import annotations
 
 from console.ui.widgets.virtual_table import VirtualTable
-from tests.ui.helpers import loaded, screen_text
+from tests.ui.helpers import loaded, refreshed, screen_text
 
 
 def attested_cell(table: VirtualTable) -> str:
@@ -16,8 +16,8 @@ async def test_the_images_view_marks_attested_images(console_app):
     app, sb = console_app()
     async with app.run_test(size=(120, 30)) as pilot:
         await loaded(pilot)
+        await refreshed(pilot)  # a full refresh: every image an operator looks at has its verdict
         await pilot.press("3")
-        await loaded(pilot)
         table = app.screen.query_one("#images-table", VirtualTable)
         assert "Attest" in screen_text(app)  # the column header
         await pilot.press("slash", *"v1.4.0 runtime")
