@@ -22,7 +22,8 @@ from console.errors import ConsoleError
 
 AUDIT_FILE = "audit.jsonl"
 
-# Outcomes. An attempt ends with one of FINAL; INTENT and INTERRUPTED leave it open for reconciliation.
+# Outcomes. An attempt ends succeeded, failed, refused, cancelled or unknown; INTENT and INTERRUPTED leave
+# it open for reconciliation.
 SUCCEEDED = "succeeded"
 FAILED = "failed"
 REFUSED = "refused"
@@ -30,7 +31,6 @@ CANCELLED = "cancelled"
 UNKNOWN = "unknown"  # the console could not tell what happened (the record says why)
 INTENT = "intent"  # written before the first write request
 INTERRUPTED = "interrupted"  # a signal stopped the console; the change may still be going on
-FINAL = frozenset({SUCCEEDED, FAILED, REFUSED, CANCELLED, UNKNOWN})
 
 # Room an attempt needs in the state directory: its intent and outcome lines, and a margin.
 MIN_FREE_BYTES = 16 * 1024

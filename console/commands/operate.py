@@ -59,8 +59,12 @@ async def _ask(prompt: str) -> str:
             value = input(plain(prompt))  # target names come from ECR tags
         except (EOFError, OSError, ValueError):
             value = ""
+        def deliver() -> None:
+            if not answer.done():  # a signal may have settled it already
+                answer.set_result(value)
+
         try:
-            loop.call_soon_threadsafe(lambda: answer.done() or answer.set_result(value))
+            loop.call_soon_threadsafe(deliver)
         except RuntimeError:  # the loop has closed: nobody is waiting any more
             pass
 

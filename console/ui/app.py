@@ -22,24 +22,23 @@ from textual.binding import Binding
 from textual.events import Resize
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from console.config import Settings
-from console.errors import ConsoleError, RateLimited
 from console.model import Snapshot, WorkflowRun
 from console.model.text import plain
+from console.ui import stopping
 from console.ui.alerts import Alerts
 from console.ui.commands import ConsoleCommands
+from console.ui.failures import FailureRouting
 from console.ui.format import run_label
 from console.ui.keys import BY_ID, VIEWS, bindings_for, key_display
 from console.ui.messages import ActionFinished, ImagesPrepared, SnapshotFailed, SnapshotLoaded
 from console.ui.prepare import Prepared, Preparer
 from console.ui.refresh import approval_keys, may_skip_ecr, next_delay
-from console.ui import stopping
 from console.ui.screens.help import HelpScreen
 from console.ui.screens.main import MainScreen
 from console.ui.screens.run_detail import RunDetailScreen
-from console.ui.failures import FailureRouting
 from console.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from console.ui.widgets.status_bar import DataState, StatusBar, status_line
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.keys import format_key
 
 VIEWS = ("overview", "runs", "images", "environments", "approvals")
@@ -113,11 +113,11 @@ def _binding(key: Key) -> Binding:
     return Binding(key.keys, action.removeprefix("app."), key.label, id=key.id, show=key.footer)
 
 
-def bindings(*ids: str) -> list[Binding]:
+def bindings(*ids: str) -> list[BindingType]:
     return [_binding(BY_ID[i]) for i in ids]
 
 
-def bindings_for(place: str) -> list[Binding]:
+def bindings_for(place: str) -> list[BindingType]:
     """The bindings of one place: the App's (views and run detail), run detail's, lists', dialogs'."""
     if place == "app":
         return [_binding(k) for k in REGISTRY if k.action and k.action.startswith("app.")]

@@ -14,8 +14,8 @@ from rich.text import Text
 from console.model import PRODUCTION, STAGING, Image, Snapshot, TagKind
 from console.model.attestations import PROVENANCE_MARK, Provenance
 from console.model.environments import staging_ahead
-from console.model.images import find_by_tag, parse_tag, partition_by_target
 from console.model.format import human_size, stamp
+from console.model.images import find_by_tag, parse_tag, partition_by_target
 from console.ui.widgets.virtual_table import Row
 
 ENV_SHORT = {PRODUCTION: "prod", STAGING: "staging"}

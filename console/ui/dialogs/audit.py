@@ -13,7 +13,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from console.actions.audit import AuditLog, AuditRecord
-from console.actions.render import audit_action, cell, audit_change, audit_where, outcome_style, short_time
+from console.actions.render import audit_action, audit_change, audit_where, cell, outcome_style, short_time
+from console.ui.typed import console_of
 from console.ui.widgets.footer import KeyFooter
 from console.ui.widgets.tables import TextTable
 
@@ -55,7 +56,7 @@ class AuditScreen(Screen):
         self.action_reload()
 
     def action_reload(self) -> None:
-        self.log_file = AuditLog.for_settings(self.app.settings)  # type: ignore[attr-defined]
+        self.log_file = AuditLog.for_settings(console_of(self).settings)
         self.records = self.log_file.read(limit=self.LIMIT)
         table = self.query_one(DataTable)
         table.clear()

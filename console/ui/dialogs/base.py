@@ -19,21 +19,22 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, RichLog, Static
 
 from console.actions import ActionContext
-from console.actions.audit import AuditLog
 from console.actions.attempt import declined
+from console.actions.audit import AuditLog
 from console.actions.guard import Cancelled, is_running
 from console.actions.operation import Operation
 from console.actions.progress import Progress
 from console.actions.render import cell
 from console.config import Settings
 from console.errors import ConsoleError
+from console.model.format import span
 from console.ui.dialogs.compact import compact_controls
-from console.ui.messages import ActionFinished
 from console.ui.dialogs.confirm import ConfirmModal
-from console.ui.widgets.footer import KeyFooter
 from console.ui.format import run_label
 from console.ui.keys import bindings
-from console.model.format import span
+from console.ui.messages import ActionFinished
+from console.ui.typed import console_of
+from console.ui.widgets.footer import KeyFooter
 
 
 class ActionScreen(Screen):
@@ -59,12 +60,12 @@ class ActionScreen(Screen):
 
     @property
     def settings(self) -> Settings:
-        return self.app.settings  # type: ignore[attr-defined]
+        return console_of(self).settings
 
     @property
     def ctx(self) -> ActionContext:
         if not hasattr(self, "_ctx"):
-            backend = self.app.backend  # type: ignore[attr-defined]
+            backend = console_of(self).backend
             self._ctx = ActionContext(self.settings, backend.github, backend.ecr, AuditLog.for_settings(self.settings))
         return self._ctx
 
@@ -118,7 +119,7 @@ class ActionScreen(Screen):
         run = self.followed
         if run is None or not run.html_url:
             self.set_status("o opens the run this action follows: none yet (it appears once dispatched).")
-        elif not self.app.browser_available():  # type: ignore[attr-defined]
+        elif not console_of(self).browser_available():
             self.set_status(f"No web browser found here (set $BROWSER): {run.html_url}")
         else:
             self.app.open_url(run.html_url)

@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from console.actions.render import cells
 from console.ui.keys import help_rows
+from console.ui.typed import console_of
 
 
 def help_table(keymap: dict[str, str], display) -> Table:
@@ -29,7 +30,7 @@ class HelpScreen(ModalScreen):
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
 
     def compose(self) -> ComposeResult:
-        keymap = self.app.settings.keys  # type: ignore[attr-defined]
+        keymap = console_of(self).settings.keys
         display = lambda key: self.app.get_key_display(Binding(key, ""))  # noqa: E731
         with VerticalScroll(id="help"):
             yield Static(help_table(keymap, display))

@@ -11,6 +11,7 @@ from console.model import Snapshot
 from console.ui.format import HEADER_ICON
 from console.ui.keys import BY_ID, VIEWS, keys_of
 from console.ui.prepare import Prepared
+from console.ui.typed import console_of
 from console.ui.views.approvals import ApprovalsView
 from console.ui.views.base import View
 from console.ui.views.environments import EnvironmentsView
@@ -36,7 +37,7 @@ class MainScreen(Screen):
         self._drawn: dict[str, tuple[Snapshot, Prepared] | None] = {}
 
     def compose(self) -> ComposeResult:
-        keymap = self.app.settings.keys  # type: ignore[attr-defined]
+        keymap = console_of(self).settings.keys
         yield Header(icon=HEADER_ICON)
         with TabbedContent(id="views"):
             for name in VIEWS:
@@ -59,9 +60,9 @@ class MainScreen(Screen):
             self._drawn[name] = self._data
             view = self.active_view
             try:
-                view.show(*self._data, self.app.now())  # type: ignore[attr-defined]
+                view.show(*self._data, console_of(self).now())
             except Exception as error:  # noqa: BLE001 - a view's bug must not end the console
-                self.app.view_failed(view, error, f"the {view.title} view (drawing new data)")  # type: ignore[attr-defined]
+                console_of(self).view_failed(view, error, f"the {view.title} view (drawing new data)")
             else:
                 view.clear_failure()
 

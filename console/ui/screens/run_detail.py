@@ -13,15 +13,16 @@ from console.actions.render import cell
 from console.model import Job, WorkflowRun
 from console.model.format import ago, span
 from console.model.text import plain
-from console.ui.format import HEADER_ICON, run_label, run_status, status_text
 from console.model.unique import newest_by_id
+from console.ui.format import HEADER_ICON, run_label, run_status, status_text
 from console.ui.keys import RUN, bindings_for
 from console.ui.messages import JobsLoaded, LogLoaded
 from console.ui.refresh import FAST_SECONDS
+from console.ui.typed import console_of
+from console.ui.widgets.columns import Col
 from console.ui.widgets.footer import KeyFooter
 from console.ui.widgets.log_view import LogView
 from console.ui.widgets.status_bar import StatusBar
-from console.ui.widgets.columns import Col
 from console.ui.widgets.tables import replace_rows, row_table, selected_key
 
 
@@ -65,7 +66,7 @@ class RunDetailScreen(Screen):
         self.run_worker(self._fetch_jobs(), name="jobs", group="run-detail", exit_on_error=False)
 
     async def _fetch_jobs(self) -> None:
-        github = self.app.backend.github  # type: ignore[attr-defined]
+        github = console_of(self).backend.github
         run = await github.get_run(self.run.id) if self.run.is_active else self.run
         # A job can come back twice (offset pagination while the run adds jobs): the freshest copy.
         jobs = newest_by_id(await github.list_jobs(self.run.id), key=lambda j: j.id,
@@ -100,14 +101,14 @@ class RunDetailScreen(Screen):
         self.query_one("#run-summary", Static).update(cell(f"⚠ {reason}", "bold red"))
 
     def _summarize(self) -> None:
-        run, now = self.run, self.app.now()  # type: ignore[attr-defined]
+        run, now = self.run, console_of(self).now()
         took = span(now - (run.run_started_at or run.created_at)) if run.is_active else span(run.duration)
         summary = Text.assemble((f"{run_label(run)} ", "bold"), run_status(run),
                                 f" · {run.head_branch or '-'} · {run.event} · {run.actor} · "
                                 f"{ago(run.run_started_at or run.created_at, now)} · {took}\n",
                                 (run.display_title, "italic"))
         self.query_one("#run-summary", Static).update(cell(summary))
-        self.sub_title = plain(f"{run_label(run)} · {self.app.settings.repo}")  # type: ignore[attr-defined]
+        self.sub_title = plain(f"{run_label(run)} · {console_of(self).settings.repo}")
 
     def selected_job(self) -> Job | None:
         return self.jobs.get(selected_key(self.query_one("#jobs", DataTable)) or "")
@@ -133,7 +134,7 @@ class RunDetailScreen(Screen):
         self.run_worker(self._fetch_log(job), name="log", group="run-log", exclusive=True, exit_on_error=False)
 
     async def _fetch_log(self, job: Job) -> None:
-        text = await self.app.backend.github.job_log(job.id)  # type: ignore[attr-defined]
+        text = await console_of(self).backend.github.job_log(job.id)
         self.post_message(LogLoaded(job.id, text))
 
     def on_log_loaded(self, message: LogLoaded) -> None:
@@ -177,17 +178,17 @@ class RunDetailScreen(Screen):
     def action_next_match(self, step: int) -> None:
         log = self.query_one("#log", LogView)
         if not log.term:
-            self.app.say("n / N go to the next / previous match: search the log first with /.")  # type: ignore[attr-defined]
+            console_of(self).say("n / N go to the next / previous match: search the log first with /.")
         elif log.next_match(step) is None:
-            self.app.say(f"'{log.term}' is not in this log.")  # type: ignore[attr-defined]
+            console_of(self).say(f"'{log.term}' is not in this log.")
         self._count_matches()
 
     def action_failure(self) -> None:
         log = self.query_one("#log", LogView)
         if not log.lines:
-            self.app.say("e jumps to the failed step of a log: load one first (l or Enter on a job).")  # type: ignore[attr-defined]
+            console_of(self).say("e jumps to the failed step of a log: load one first (l or Enter on a job).")
         elif log.marked is None:
-            self.app.say("This log has no failed step.")  # type: ignore[attr-defined]
+            console_of(self).say("This log has no failed step.")
         else:
             log.jump(log.marked)
             log.focus()

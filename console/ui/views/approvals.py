@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Static
 
 from console.model import Snapshot
 from console.ui.prepare import Prepared
+from console.ui.typed import console_of
 from console.ui.views.base import View
 from console.ui.views.overview import APPROVAL_COLUMNS, approvals_rows
 from console.ui.widgets.tables import replace_rows, row_table, selected_key
@@ -32,7 +33,7 @@ class ApprovalsView(View):
 
     @on(DataTable.RowSelected, "#approvals-all")
     def _open(self, event: DataTable.RowSelected) -> None:
-        self.app.open_run(int(str(event.row_key.value).split(":")[0]))  # type: ignore[attr-defined]
+        console_of(self).open_run(int(str(event.row_key.value).split(":")[0]))
 
     def selected_run_id(self) -> int | None:
         key = selected_key(self.query_one("#approvals-all", DataTable))

@@ -13,6 +13,7 @@ from textual.widgets import Input, Static
 from console.config import Settings
 from console.model import Snapshot
 from console.ui.prepare import Prepared
+from console.ui.typed import console_of
 
 
 class View(Vertical):
@@ -36,7 +37,7 @@ class View(Vertical):
         try:
             await super()._on_message(message)
         except Exception as error:  # noqa: BLE001 - the app's error router reports it
-            self.app.view_failed(self, error, f"the {self.title} view ({type(message).__name__})")  # type: ignore[attr-defined]
+            console_of(self).view_failed(self, error, f"the {self.title} view ({type(message).__name__})")
 
     def show(self, snapshot: Snapshot, prepared: Prepared, now: datetime) -> None:
         """Render a new snapshot (called on every refresh, on the event loop: keep it cheap)."""
@@ -60,7 +61,7 @@ class View(Vertical):
 
     @property
     def settings(self) -> Settings:
-        return self.app.settings  # type: ignore[attr-defined]
+        return console_of(self).settings
 
     # Selection helpers the app's o / c / a / b keys use; None means "nothing selected here".
     def selected_run_id(self) -> int | None:

@@ -10,8 +10,8 @@ from textual.widgets import DataTable, Static
 
 from console.model import PRODUCTION, Deployment, Snapshot
 from console.model.environments import deployment_targets
-from console.model.images import image_version, short_digest
 from console.model.format import ago, since_label, via_label
+from console.model.images import image_version, short_digest
 from console.ui.format import status_text, web_base
 from console.ui.prepare import Prepared
 from console.ui.views.base import View

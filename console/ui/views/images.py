@@ -15,6 +15,7 @@ from console.model import Image, Snapshot
 from console.model.images import image_build_sha
 from console.ui.format import web_base, with_data
 from console.ui.prepare import Prepared
+from console.ui.typed import console_of
 from console.ui.views.base import View
 from console.ui.widgets.virtual_table import Column, VirtualTable
 
@@ -76,13 +77,13 @@ class ImagesView(View):
 
     def selected_target(self) -> str | None:
         row = self.table.cursor_row
-        targets = self.app.snapshot.targets if self.app.snapshot else ()  # type: ignore[attr-defined]
+        targets = console_of(self).snapshot.targets if console_of(self).snapshot else ()
         return row.group if row and row.group in targets else None
 
     def selected_url(self) -> str | None:
         """The commit the image was built from (ECR has no stable web address to link)."""
         image = self._image()
-        targets = self.app.snapshot.targets if self.app.snapshot else ()  # type: ignore[attr-defined]
+        targets = console_of(self).snapshot.targets if console_of(self).snapshot else ()
         sha = image_build_sha(image, targets) if image else None
         return f"{web_base(self.settings.github_url)}/{self.settings.repo}/commit/{sha}" if sha else None
 

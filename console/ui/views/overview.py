@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
 from console.model import PRODUCTION, STAGING, Snapshot, TargetState, WorkflowRun
-from console.model.images import short_digest
 from console.model.format import ago, run_of, since_label, span, via_parts
+from console.model.images import short_digest
 from console.ui.format import run_label, run_status, web_base, with_data
 from console.ui.prepare import Prepared
+from console.ui.typed import console_of
 from console.ui.views.base import View
 from console.ui.views.changes import CHANGE_COLUMNS, change_rows
 from console.ui.widgets.columns import Col
@@ -137,9 +138,9 @@ class OverviewView(View):
         """Enter opens the run of the row: an approval's, a latest run, or what deployed a target."""
         key = str(event.row_key.value)
         if event.data_table.id in ("pending", "latest") and key.split(":")[0].isdigit():
-            self.app.open_run(int(key.split(":")[0]))  # type: ignore[attr-defined]
+            console_of(self).open_run(int(key.split(":")[0]))
             return
-        snapshot = self.app.snapshot  # type: ignore[attr-defined]
+        snapshot = console_of(self).snapshot
         state = snapshot.state(PRODUCTION, key) if snapshot and event.data_table.id == "targets" else None
         deployment = state.deployment if state else None
         if snapshot and key.startswith("deployment:"):
@@ -147,9 +148,9 @@ class OverviewView(View):
         # The run a deployment names (attribution reads it from the job's log url), never a guess.
         run_id = deployment.run_id if deployment else None
         if run_id is not None:
-            self.app.open_run(run_id)  # type: ignore[attr-defined]
+            console_of(self).open_run(run_id)
         else:
-            self.app.say("No run of this row is in the latest data; b rolls a target back.")  # type: ignore[attr-defined]
+            console_of(self).say("No run of this row is in the latest data; b rolls a target back.")
 
     def _focused_table(self) -> DataTable | None:
         focused = self.screen.focused
@@ -161,7 +162,7 @@ class OverviewView(View):
             key = selected_key(table)
             if key and key.split(":")[0].isdigit():
                 return int(key.split(":")[0])
-        snapshot = self.app.snapshot  # type: ignore[attr-defined]
+        snapshot = console_of(self).snapshot
         if snapshot and snapshot.approvals and (table is None or table.id != "latest"):
             return snapshot.approvals[0][0].id  # the approval the banner shows first
         return None
@@ -172,7 +173,7 @@ class OverviewView(View):
             else None
 
     def selected_url(self) -> str | None:
-        snapshot = self.app.snapshot  # type: ignore[attr-defined]
+        snapshot = console_of(self).snapshot
         table = self._focused_table()
         if table is not None and table.id == "targets" and snapshot:
             # A target row: the run that deployed what production runs, else the environment page.
@@ -186,7 +187,7 @@ class OverviewView(View):
 
     def selected_copy(self) -> str | None:
         table = self._focused_table()
-        snapshot = self.app.snapshot  # type: ignore[attr-defined]
+        snapshot = console_of(self).snapshot
         if table is not None and table.id == "targets" and snapshot:
             state = snapshot.state(PRODUCTION, selected_key(table) or "")
             return state.digest if state else None

@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Input, Static
 
 from console.model import Snapshot, WorkflowRun
-from console.ui import filters
 from console.model.format import ago, span
+from console.ui import filters
 from console.ui.format import run_status
 from console.ui.prepare import Prepared
+from console.ui.typed import console_of
 from console.ui.views.base import View
 from console.ui.widgets.columns import Col
 from console.ui.widgets.tables import replace_rows, row_table, selected_key
@@ -74,7 +75,7 @@ class RunsView(View):
 
     @on(DataTable.RowSelected, "#runs-table")
     def _open(self, event: DataTable.RowSelected) -> None:
-        self.app.open_run(int(event.row_key.value))  # type: ignore[attr-defined]
+        console_of(self).open_run(int(event.row_key.value))
 
     def selected_run_id(self) -> int | None:
         key = selected_key(self.query_one("#runs-table", DataTable))

@@ -12,9 +12,9 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
 
 from console.actions.render import cell
-
 from console.ui.keys import LISTS, bindings_for
 from console.ui.widgets.columns import Col, as_col, fit, natural_widths
+
 
 class ListTable(DataTable):
     """A DataTable that answers to the registry's list keys: j k g G as well as the arrows."""
