@@ -5,7 +5,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.experiments import apply_from_env  # noqa: E402
+from bench.experiments import apply_from_env
 
 apply_from_env()
 

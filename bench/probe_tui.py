@@ -87,7 +87,7 @@ def overview_complete(app: GhaecrApp) -> bool:
         return False
     try:
         view = app.screen.query_one("#view-overview")
-    except Exception:  # noqa: BLE001 - main screen not mounted yet
+    except Exception:
         return False
     if view.has_class("-empty"):
         return False

@@ -23,10 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from rich.console import Console  # noqa: E402
+from rich.console import Console
 
-from bench.environment import BenchEnv  # noqa: E402
-from bench.report import Row, markdown, render, save, write_readme  # noqa: E402
+from bench.environment import BenchEnv
+from bench.report import Row, markdown, render, save, write_readme
 
 HERE = Path(__file__).resolve().parent
 
@@ -54,7 +54,7 @@ def run_header(argv: list[str] | None, raw: dict, scales: tuple[str, ...]) -> st
     loads = ", ".join(f"{s} {raw[s]['load_average_at_start'][0]:.2f}" for s in scales)
     minutes = sum(raw[s]["total_seconds"] for s in scales) / 60
     return "\n".join([
-        f"`{command.strip()}` on {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, "
+        f"`{command.strip()}` on {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, "
         f"{minutes:.1f} minutes in all.",
         "",
         f"Machine: `nproc` = {os.cpu_count()}, {model} (KVM guest), {platform.system()} {platform.release()}, "
@@ -87,7 +87,7 @@ def run_scale(scale: str, args: argparse.Namespace, console: Console) -> tuple[l
                     new_rows, new_raw = run_figure(figure, benv, scratch, repeats, args)
                 except SkipFigure as skip:
                     new_rows, new_raw = [Row(f"{figure}. ({scale})", "skipped", note=str(skip))], {}
-                except Exception as exc:  # noqa: BLE001 - one broken figure must not hide the others
+                except Exception as exc:
                     traceback.print_exc()
                     note = f"{type(exc).__name__}: {exc}"[:200]
                     new_rows, new_raw = [Row(f"{figure}. ({scale})", "ERROR", note=note)], {}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.environment import BenchEnv  # noqa: E402
+from bench.environment import BenchEnv
 
 
 def main() -> int:

@@ -20,9 +20,9 @@ from typing import Any
 
 from console import __version__
 from console.commands import register_all
-from console.config import build_settings, detect_repo_from_git, read_config_file, Settings
-from console.github_host import DOTCOM_TOKENS, ENTERPRISE_TOKENS, find_token, host_of, missing_token_message, remote_host
+from console.config import Settings, build_settings, detect_repo_from_git, read_config_file
 from console.errors import AuthError, ConfigError, ConsoleError, Stopped
+from console.github_host import DOTCOM_TOKENS, ENTERPRISE_TOKENS, find_token, host_of, missing_token_message, remote_host
 from console.model.text import one_line
 
 PROG = "ghaecr-console"
@@ -58,15 +58,21 @@ def _global_flags(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     default: Any = argparse.SUPPRESS if suppress else None
     group = parser.add_argument_group("back end")
     group.add_argument("--repo", metavar="OWNER/NAME", default=default, help="GitHub repository (default: from the git remote here)")
-    group.add_argument("--github-url", metavar="URL", default=default, help="GitHub API base URL (default: GITHUB_API_URL or https://api.github.com; GHES: https://HOST/api/v3)")
-    group.add_argument("--ecr-repo", metavar="NAME", default=default, help="ECR repository name (default: config, else the GitHub repository's name)")
-    group.add_argument("--production-repo", metavar="NAME", default=default, help="ECR repository of production's tags (two-repository layout; default: config, else none: one repository)")
-    group.add_argument("--region", default=default, help="AWS region (default: config, else boto3's chain)")
+    group.add_argument("--github-url", metavar="URL", default=default,
+                       help="GitHub API base URL (default: GITHUB_API_URL or https://api.github.com; GHES: https://HOST/api/v3)")
+    group.add_argument("--ecr-repo", metavar="NAME", default=default,
+                       help="ECR repository name (default: config, else the GitHub repository's name)")
+    group.add_argument("--production-repo", metavar="NAME", default=default,
+                       help="ECR repository of production's tags (two-repository layout; default: config, else none: one repository)")
+    group.add_argument("--region", default=default,
+                       help="AWS region (default: config, else boto3's chain)")
     group.add_argument("--profile", default=default, help="AWS profile (default: config, else boto3's chain)")
-    group.add_argument("--target", dest="targets", action="append", metavar="TARGET", default=default, help="limit to these targets (repeatable; default: found in ECR tags)")
+    group.add_argument("--target", dest="targets", action="append", metavar="TARGET", default=default,
+                       help="limit to these targets (repeatable; default: found in ECR tags)")
     group.add_argument("--refresh", type=float, metavar="SECONDS", default=default, help="refresh interval of the console (default 30)")
     group.add_argument("--read-only", action="store_true", default=default if suppress else False, help="disable every write action")
-    group.add_argument("--sandbox", action="store_true", default=default if suppress else False, help="run against the embedded sandbox (no credentials needed)")
+    group.add_argument("--sandbox", action="store_true", default=default if suppress else False,
+                       help="run against the embedded sandbox (no credentials needed)")
     group.add_argument("--debug", action="store_true", default=default if suppress else False, help="show tracebacks for unexpected errors")
 
 
@@ -126,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # interpreter's final flush does not complain either.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except Exception as exc:  # noqa: BLE001 - last resort: one line, never a traceback by default
+    except Exception as exc:
         if args.debug:
             traceback.print_exc()
         _print_error(f"unexpected failure ({type(exc).__name__}: {exc}); run again with --debug and report it.", settings)

@@ -13,7 +13,7 @@ import platform
 import re
 import sys
 import traceback
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from console import __version__
@@ -54,7 +54,7 @@ def report_text(error: BaseException, where: str, secrets: tuple[str, ...] = ())
     stack = "".join(traceback.format_exception(type(error), error, error.__traceback__))
     lines = [
         f"ghaecr-console {__version__} crash report",
-        f"time: {datetime.now(timezone.utc).isoformat(timespec='seconds')}",
+        f"time: {datetime.now(UTC).isoformat(timespec='seconds')}",
         f"where: {where}",
         f"python: {sys.version.split()[0]} ({platform.platform()})",
         f"libraries: {_versions()}",
@@ -71,7 +71,7 @@ def write_report(error: BaseException, where: str, secrets: tuple[str, ...] = ()
     try:
         directory = state_dir()
         directory.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
         path = directory / f"crash-{stamp}-{os.getpid()}-{id(error) % 10_000:04d}.txt"
         path.write_text(report_text(error, where, secrets), encoding="utf-8")
         for old in sorted(directory.glob("crash-*.txt"))[:-KEEP]:

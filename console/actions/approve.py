@@ -4,7 +4,7 @@ pending-deployments API with a comment, follow the run, and check production's t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from rich.console import RenderableType
 
@@ -45,7 +45,7 @@ class ApprovalPreview:
     targets: tuple[ReleaseTarget, ...]
     commits: tuple[str, ...] | None  # "sha7 message" since production's version; None when unknown
     commits_note: str = ""
-    fetched_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     provenance: tuple[tuple[str, Provenance, str], ...] = ()  # (target, verdict, line) of the release digests
 
     @property

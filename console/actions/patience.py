@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TypeVar
 
 from console.actions.progress import Progress, ProgressFn
@@ -79,7 +79,7 @@ def rate_limit_wait(exc: RateLimited) -> float:
     if exc.retry_after is not None:
         return max(float(exc.retry_after), 1.0)
     if exc.reset_at is not None:
-        return max((exc.reset_at - datetime.now(timezone.utc)).total_seconds(), 1.0)
+        return max((exc.reset_at - datetime.now(UTC)).total_seconds(), 1.0)
     return RATE_LIMIT_WAIT
 
 

@@ -6,7 +6,7 @@ written, whatever brackets or escape sequences it holds."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 
 def _now(now: datetime | None) -> datetime:
-    return now or datetime.now(timezone.utc)
+    return now or datetime.now(UTC)
 
 
 def rollback_table(plan: RollbackPlan, now: datetime | None = None) -> Table:
@@ -98,7 +98,8 @@ def approval_panel(preview: ApprovalPreview, now: datetime | None = None) -> Gro
     ]
     for p in preview.pending:
         wait = p.wait_remaining(now)
-        timer = f"wait timer {p.wait_timer_minutes}m" + (f" ({int(wait.total_seconds() // 60)}m left)" if wait else "") if p.wait_timer_minutes else "no wait timer"
+        left = f" ({int(wait.total_seconds() // 60)}m left)" if wait else ""
+        timer = f"wait timer {p.wait_timer_minutes}m{left}" if p.wait_timer_minutes else "no wait timer"
         can = Text("you can approve", style="green") if p.current_user_can_approve else Text("you cannot approve", style="red")
         lines.append(Text.assemble(("waiting: ", ""), (p.environment, "bold yellow"),
                                    f"  reviewers: {', '.join(p.reviewers) or '-'}  {timer}  ", can))

@@ -14,10 +14,8 @@ import sys
 import threading
 from dataclasses import asdict
 
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.markup import escape
-
-from rich.console import RenderableType
 from rich.text import Text
 
 from console.actions import approve as approve_action
@@ -40,7 +38,6 @@ from console.model import PRODUCTION
 from console.model.images import short_digest
 from console.model.plans import rollback_choice
 from console.model.text import plain
-
 
 # --- confirmation: the operation's own question, asked on a terminal ------------------------------
 

@@ -8,13 +8,13 @@ import gc
 import json
 import sys
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from console.config import Settings
+from console.errors import ConfigError
 from console.model import PRODUCTION, STAGING
 from console.model.environments import staging_ahead, target_states
 from console.model.format import ago, human_size, since_label, via_label
-from console.errors import ConfigError
 from console.model.images import group_by_target, image_version, known_targets, select_targets, short_digest
 from console.model.serialize import images_json, running_where, status_json
 from console.model.snapshot import Snapshot
@@ -106,7 +106,7 @@ def _print_images(settings: Settings, images, targets: tuple[str, ...], states, 
                            " holds no images yet: push to main to build the first."))
         return
     where = running_where(states)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     tables = []
     for target, group in group_by_target(images, targets).items():
         if target not in chosen:
@@ -148,7 +148,7 @@ def _print_status(snapshot: Snapshot) -> None:
     from console.actions.render import cell, cells
     from console.commands.output import say, show
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     layout = snapshot.layout
     where = (Text.assemble("ECR ", cell(snapshot.ecr_repository, "bold")) if not snapshot.production_repository
              else Text.assemble("ECR staging ", cell(layout["staging_repository"], "bold"), ", production ",

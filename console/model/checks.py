@@ -56,7 +56,8 @@ def tag_mutability(repository: str, mutability: str, exclusions: Iterable[str],
                      "set IMMUTABLE_WITH_EXCLUSION with exclusions latest-*, previous-*, staging-* (README, ECR repository)")
     missing = [p for p in pointers if not any(fnmatch.fnmatchcase(p.replace("*", "x"), e) for e in excluded)]
     if missing:
-        return Check("ecr", name, FAIL, f"{mutability} without exclusions for {', '.join(missing)}: promotion and rollback cannot move them",
+        return Check("ecr", name, FAIL,
+                     f"{mutability} without exclusions for {', '.join(missing)}: promotion and rollback cannot move them",
                      f"add exclusion filters {', '.join(pointers)} (aws ecr put-image-tag-mutability)")
     return Check("ecr", name, OK, f"{mutability}, pointer tags excluded ({', '.join(pointers)})")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -70,7 +70,7 @@ class TargetState:
     version: str | None
     pushed_at: datetime | None
     commit: str | None = None  # the build's commit (from its sha-<commit>-<target> tag), if any
-    attribution: Attribution = Attribution()
+    attribution: Attribution = field(default_factory=Attribution)
 
     @property
     def deployment(self) -> Deployment | None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import Enum
 
 from console.errors import PlanError
@@ -26,7 +26,7 @@ DIGEST_RE = re.compile(r"^sha256:[0-9a-f]{64}$")
 BUILD_RE = re.compile(r"^sha-(?P<sha>[0-9a-f]{40})-(?P<target>.+)$")
 VERSION_RE = re.compile(r"^v\d+(\.\d+){0,2}([-+.][0-9A-Za-z.]+)*$")
 POINTER_PREFIXES = ("latest-", "previous-", "staging-")
-NO_PUSH_TIME = datetime.fromtimestamp(0, timezone.utc)  # ECR reported none: shown as unknown, sorts oldest
+NO_PUSH_TIME = datetime.fromtimestamp(0, UTC)  # ECR reported none: shown as unknown, sorts oldest
 
 
 class TagKind(str, Enum):

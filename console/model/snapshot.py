@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from console.model.attestations import Provenance
 from console.model.deployments import Deployment
 from console.model.environments import (
     PendingApproval,
@@ -13,7 +14,6 @@ from console.model.environments import (
     releases_behind_by_tags,
     tag_digests,
 )
-from console.model.attestations import Provenance
 from console.model.images import Image
 from console.model.runs import WorkflowRun
 

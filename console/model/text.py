@@ -20,8 +20,8 @@ _SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\
 
 _VISIBLE: dict[int, str] = {code: chr(0x2400 + code) for code in range(0x20)}  # ␀ … ␟
 _VISIBLE[0x7F] = "␡"
-_VISIBLE.update({code: "�" for code in range(0x80, 0xA0)})  # C1 controls (0x9b is a one-byte CSI)
-_VISIBLE.update({code: "�" for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})  # bidi overrides
+_VISIBLE.update(dict.fromkeys(range(128, 160), "�"))  # C1 controls (0x9b is a one-byte CSI)
+_VISIBLE.update(dict.fromkeys((*range(8234, 8239), *range(8294, 8298)), "�"))  # bidi overrides
 _KEEP_LINES = {**_VISIBLE}
 del _KEEP_LINES[0x0A], _KEEP_LINES[0x09]  # multi-line text keeps its newlines and tabs
 

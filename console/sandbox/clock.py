@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 
 class SimClock:
     def __init__(self, anchor: datetime | None = None, speed: float = 1.0) -> None:
         if speed <= 0:
             raise ValueError("speed must be positive")
-        self.anchor = (anchor or datetime.now(timezone.utc)).replace(microsecond=0)
+        self.anchor = (anchor or datetime.now(UTC)).replace(microsecond=0)
         self.speed = speed
         self._t0 = time.monotonic()
         self._frozen: float | None = None  # elapsed wall seconds at pause()
@@ -54,4 +54,4 @@ def iso(dt: datetime | None) -> str | None:
     """GitHub's timestamp format: ``2026-11-27T04:28:48Z``."""
     if dt is None:
         return None
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -12,7 +12,6 @@ from console.sandbox.github_routes import Simulator, api_url, gh_state, json_bod
 from console.sandbox.http_features import Reply, error, not_found
 from console.sandbox.state import ReviewRec, Run
 
-
 # --- approvals -----------------------------------------------------------------------------------
 
 

@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 
 from console.sandbox.state import Job, Run
 
-
 FRAME_STEPS = ("Set up job", "Complete job")  # the runner's own steps: no ##[group]
 
 

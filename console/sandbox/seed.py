@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from functools import partial
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
 from console.sandbox import pipeline
 from console.sandbox.contents import bundled_workflows
@@ -73,7 +73,7 @@ class History:
 
 
 def _hexsha(rng: random.Random) -> str:
-    return "%040x" % rng.getrandbits(160)
+    return f"{rng.getrandbits(160):040x}"
 
 
 def _commits(rng: random.Random, count: int, anchor: datetime) -> list[Commit]:

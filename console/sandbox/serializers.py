@@ -26,6 +26,7 @@ from console.sandbox.state import (
     Run,
 )
 
+
 def workflow(api: str, st: GitHubState, file: str) -> dict:
     ident, name = WORKFLOWS[file]
     return {

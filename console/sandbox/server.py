@@ -8,8 +8,8 @@ import threading
 import time
 import urllib.request
 from dataclasses import replace
-from functools import partial
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from console.config import Settings
@@ -105,7 +105,7 @@ class Sandbox:
         self.simulator.gate_dispatch = self.gate_dispatch
         self.asgi_app = build_app(self.state, self.faults, self.simulator)
         self._start_github()
-        version, commit = history.pending_release
+        version, _commit = history.pending_release
         waiting_since = self.clock.anchor - timedelta(minutes=47)  # tagged a while ago, still waiting
         run = self.simulator.call(self.simulator.start_waiting_release, version, waiting_since)
         self.pending_run_id = run.id

@@ -16,10 +16,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from datetime import datetime, timedelta
-
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
 
 from console.sandbox import ecr_seed, pipeline, workflow_graph
 from console.sandbox.cd_steps import CdSteps
@@ -32,7 +31,6 @@ from console.sandbox.seed import AUTHORS, SUBJECTS, add_deployment, finish_deplo
 from console.sandbox.state import RUN_ID_BASE, Commit, DeploymentRec, GitHubState, Job, Run
 from console.services import ecr_ops
 from console.services.registry import Registry
-
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +118,7 @@ class Simulator(Reruns, CdSteps):
     def _push_main(self, message: str, author: str, ci_fails: bool) -> str:
         with self.st.lock:
             head = self.st.commits[-1] if self.st.commits else None
-            commit = Commit("%040x" % self._rng.getrandbits(160), message, author, self.clock.now(),
+            commit = Commit(f"{self._rng.getrandbits(160):040x}", message, author, self.clock.now(),
                             head.sha if head else None)
             self.st.commits.append(commit)
             run = self._new_run("ci.yml", "push", "main", commit, author, message)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -23,6 +23,7 @@ import httpx
 from console.config import Settings
 from console.errors import AuthError, ConsoleError, NetworkError, RateLimited
 from console.model import Deployment, Image, PendingApproval, Snapshot, WorkflowRun
+from console.model.attestations import Provenance
 from console.model.environments import releases_behind_by_tags, tag_digests, target_states
 from console.model.images import ambiguous_tags, known_targets
 from console.model.unique import newest_by_id
@@ -106,7 +107,7 @@ class Backend:
         return Snapshot(
             repo=self.settings.repo,
             ecr_repository=self.settings.ecr_repository,
-            fetched_at=datetime.now(timezone.utc),
+            fetched_at=datetime.now(UTC),
             targets=targets,
             runs=tuple(runs),
             images=tuple(images),
@@ -138,14 +139,14 @@ class Backend:
             provenance=self._known_provenance(images),  # no GitHub read here: the next snapshot asks
         )
 
-    def _known_provenance(self, images: list[Image]) -> tuple:
+    def _known_provenance(self, images: list[Image]) -> tuple[tuple[str, Provenance, str], ...]:
         known = ((d, self.provenance.known(d)) for d in provenance_digests(images))
         return tuple((d, *verdict) for d, verdict in known if verdict is not None)
 
-    async def _provenance(self, images: list[Image]) -> tuple:
+    async def _provenance(self, images: list[Image]) -> tuple[tuple[str, Provenance, str], ...]:
         """Attestation verdicts of the images an operator looks at: the pointer- and release-tagged
         ones and the newest builds (at most PROVENANCE_LIMIT; cached per digest, see provenance.py)."""
-        hour_ago = datetime.now(timezone.utc) - timedelta(hours=1)
+        hour_ago = datetime.now(UTC) - timedelta(hours=1)
         recent = {i.digest for i in images if i.pushed_at >= hour_ago}
         verdicts = await self.provenance.of(provenance_digests(images), recent)
         return tuple((digest, *verdict) for digest, verdict in verdicts.items())

@@ -25,7 +25,7 @@ import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import botocore.session
@@ -42,6 +42,8 @@ T = TypeVar("T")
 
 if TYPE_CHECKING:
     import boto3
+
+    from console.services.ports import EcrPort
 
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 OCI_INDEX = "application/vnd.oci.image.index.v1+json"
@@ -160,7 +162,7 @@ class EcrService:
                     read_timeout=30,
                     max_pool_connections=20,
                 )
-                options: dict[str, Any] = dict(region_name=self.region, endpoint_url=self.endpoint_url, config=config)
+                options: dict[str, Any] = {"region_name": self.region, "endpoint_url": self.endpoint_url, "config": config}
                 client: Any
                 if self._session is not None:
                     client = self._session.client("ecr", **options)
@@ -183,7 +185,7 @@ class EcrService:
 
         try:
             return await asyncio.to_thread(call)
-        except Exception as exc:  # noqa: BLE001 - mapped to a typed error with one sentence
+        except Exception as exc:
             raise map_aws_error(
                 exc, repository=self.repository, region=self.region, profile=self.profile, operation=operation
             ) from exc
@@ -222,7 +224,7 @@ class EcrService:
         """(account, ARN) of the credentials in use, through STS with the same session and region."""
 
         def ask(client: Any) -> tuple[str, str]:
-            options: dict[str, Any] = dict(region_name=self.region or client.meta.region_name)
+            options: dict[str, Any] = {"region_name": self.region or client.meta.region_name}
             sts: Any = (self._session.client("sts", **options) if self._session is not None
                    else _new_session(self.profile).create_client("sts", **options))
             identity = sts.get_caller_identity()
@@ -348,7 +350,7 @@ class EcrService:
         return DeleteResult(deleted=tuple(deleted), failed=tuple(failed))
 
 
-async def retag(store: Any, source: str, new_tag: str) -> RetagResult:
+async def retag(store: EcrPort, source: str, new_tag: str) -> RetagResult:
     """Compare, then put: ``store`` is an EcrService or a services.registry.Registry (both layouts)."""
     found = await store.get_manifests([source, new_tag])
     if source not in found:
@@ -362,8 +364,8 @@ def utc_timestamp(value: Any) -> datetime:
     dateutil ``tzlocal`` per value (half of parsing a 10,000-image page) and every later comparison
     (sorting) calls back into dateutil. UTC is native and prints the same instant everywhere."""
     if isinstance(value, (int, float)):
-        return datetime.fromtimestamp(value, timezone.utc)
-    return parse_timestamp(value).astimezone(timezone.utc)
+        return datetime.fromtimestamp(value, UTC)
+    return parse_timestamp(value).astimezone(UTC)
 
 
 def _new_session(profile: str | None) -> botocore.session.Session:
@@ -381,9 +383,9 @@ def _to_image(detail: dict[str, Any]) -> Image:
     if pushed is None:
         pushed = NO_PUSH_TIME
     elif not isinstance(pushed, datetime):
-        pushed = datetime.fromtimestamp(float(pushed), tz=timezone.utc)
-    elif pushed.tzinfo is not timezone.utc:
-        pushed = pushed.astimezone(timezone.utc)  # a caller's own session: botocore's tzlocal (see utc_timestamp)
+        pushed = datetime.fromtimestamp(float(pushed), tz=UTC)
+    elif pushed.tzinfo is not UTC:
+        pushed = pushed.astimezone(UTC)  # a caller's own session: botocore's tzlocal (see utc_timestamp)
     return Image(
         digest=detail["imageDigest"],
         tags=tuple(sorted(detail.get("imageTags") or ())),

@@ -128,7 +128,7 @@ class GitHubService:
         headers = self.cache.conditional_headers(key) if conditional else None
         try:
             response = (await self._gh.arequest(method, path, params=params, headers=headers, **kwargs)).raw_response
-        except Exception as exc:  # noqa: BLE001 - every failure becomes one typed sentence
+        except Exception as exc:
             raise map_github_error(exc, base_url=self.base_url, repo=self.repo, action=action, not_found=not_found,
                                    write=method.upper() not in REPEATABLE) from exc
         if not conditional:

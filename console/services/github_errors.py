@@ -14,7 +14,7 @@ nothing and is safe to repeat.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import httpx
 from githubkit.exception import (
@@ -117,7 +117,7 @@ def _retry_after(headers: httpx.Headers) -> float | None:
 
 def reset_time(headers: httpx.Headers) -> datetime | None:
     try:
-        return datetime.fromtimestamp(int(headers["x-ratelimit-reset"]), tz=timezone.utc)
+        return datetime.fromtimestamp(int(headers["x-ratelimit-reset"]), tz=UTC)
     except (KeyError, ValueError):
         return None
 
@@ -156,7 +156,7 @@ def _from_response(exc: RequestFailed, response: httpx.Response, *, repo: str, a
     if isinstance(exc, RateLimitExceeded) or status == 429 or (status == 403 and "rate limit" in message.lower()):
         if isinstance(exc, SecondaryRateLimitExceeded) or "secondary" in message.lower():
             wait = _retry_after(headers) or 60
-            until = datetime.now(timezone.utc) + timedelta(seconds=wait)
+            until = datetime.now(UTC) + timedelta(seconds=wait)
             return RateLimited(
                 f"GitHub's secondary rate limit stopped '{action}'; try again after {until:%H:%M:%S} UTC.", until, wait
             )
@@ -185,5 +185,6 @@ def _permission_sentence(headers: httpx.Headers, action: str, repo: str, message
         return f"The token may not {action} on {repo}: it needs the '{needed}' permission (fine-grained token or app)."
     if scopes:
         extra = f" (it has: {have})" if have is not None else ""
-        return f"The token may not {action} on {repo}: it needs the '{scopes}' scope{extra}; refresh it with `gh auth refresh -s {scopes.split(',')[0].strip()}`."
+        first = scopes.split(",")[0].strip()
+        return f"The token may not {action} on {repo}: it needs the '{scopes}' scope{extra}; refresh it with `gh auth refresh -s {first}`."
     return f"GitHub refused to {action} on {repo} ({message or 'forbidden'}); check the token's permissions."

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from console.config import Settings
 from console.model import Image, Job, PendingApproval, Snapshot, WorkflowRun
+from console.model.attestations import Attestation
 from console.services.clock import Clock
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ class GitHubPort(Protocol):
     async def rerun(self, run_id: int, *, failed_only: bool = False) -> None: ...
     async def cancel_run(self, run_id: int) -> None: ...
     async def compare(self, base: str, head: str) -> list[tuple[str, str, str]]: ...
+    async def attestations(self, digest: str) -> list[Attestation]: ...
 
 
 class EcrPort(Protocol):

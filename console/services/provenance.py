@@ -17,6 +17,7 @@ from collections.abc import Callable, Collection, Iterable
 
 from console.errors import ConsoleError, PermissionDenied
 from console.model.attestations import Provenance, provenance_of
+from console.services.ports import GitHubPort
 
 CONCURRENCY = 8
 KEEP = 20_000
@@ -24,7 +25,7 @@ Verdict = tuple[Provenance, str]
 
 
 class ProvenanceReader:
-    def __init__(self, github, repo: str, workflows: tuple[str, ...], *, recheck_s: float = 300.0,
+    def __init__(self, github: GitHubPort, repo: str, workflows: tuple[str, ...], *, recheck_s: float = 300.0,
                  now: Callable[[], float] = time.monotonic) -> None:
         self.github, self.repo, self.workflows = github, repo, workflows
         self.recheck_s, self._now = recheck_s, now

@@ -13,7 +13,7 @@ import importlib
 import time
 import webbrowser
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from textual import on
@@ -49,7 +49,7 @@ DIALOGS = "console.ui.dialogs"
 
 def _clock(now: Clock | datetime | None) -> Clock:
     if now is None:
-        return lambda: datetime.now(timezone.utc)
+        return lambda: datetime.now(UTC)
     if isinstance(now, datetime):
         return lambda: now  # a fixed clock: screenshots and snapshot tests
     return now
@@ -302,9 +302,7 @@ class GhaecrApp(FailureRouting):
                                      "audit", "run_control"})
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in self._OWN_SCREEN_ACTIONS and not isinstance(self.screen, (MainScreen, RunDetailScreen)):
-            return False
-        return True
+        return not (action in self._OWN_SCREEN_ACTIONS and not isinstance(self.screen, (MainScreen, RunDetailScreen)))
 
     def action_view(self, name: str) -> None:
         main = self._main()

@@ -13,7 +13,7 @@ import asyncio
 import os
 import tempfile
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -22,7 +22,7 @@ from textual.worker import WorkerFailed
 from console.actions.audit import AuditLog, AuditRecord
 from console.ui.app import GhaecrApp
 
-FIXED_NOW = datetime(2026, 11, 27, 9, 30, tzinfo=timezone.utc)
+FIXED_NOW = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
 SEED = 7
 FROZEN_SPEED = 0.001
 LARGE = (132, 36)

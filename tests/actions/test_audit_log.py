@@ -47,9 +47,8 @@ def test_read_only_refuses_with_the_way_out():
 
 def test_single_flight_refuses_a_second_run_of_the_same_operation():
     with single_flight("acme/shop", "rollback"):
-        with pytest.raises(AlreadyRunning, match="already running"):
-            with single_flight("acme/shop", "rollback"):
-                pass
+        with pytest.raises(AlreadyRunning, match="already running"), single_flight("acme/shop", "rollback"):
+            pass
         with single_flight("acme/shop", "prune"):  # another operation is fine
             pass
     with single_flight("acme/shop", "rollback"):  # released afterwards

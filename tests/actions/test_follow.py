@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from console.actions.follow import changes, log_tail
 from console.model import Job, Step, WorkflowRun
 
-T = datetime(2026, 11, 27, tzinfo=timezone.utc)
+T = datetime(2026, 11, 27, tzinfo=UTC)
 
 
 def run(status: str, conclusion: str | None = None) -> WorkflowRun:

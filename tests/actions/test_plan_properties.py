@@ -3,7 +3,7 @@ of target T always lands on a T image."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,7 +16,7 @@ from tests.properties.profile import examples
 
 # Dash-containing names that prefix each other, to stress the tag parser.
 TARGETS = ("api", "api-server", "web")
-T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 @st.composite

@@ -17,7 +17,7 @@ HUGE = "# padding\n" * 200_000  # 2 MB of comments
 class _HtmlError(BaseHTTPRequestHandler):
     """A proxy in front of ECR answering every call with an HTML error page."""
 
-    def do_POST(self):  # noqa: N802
+    def do_POST(self):
         body = b"<html>\n<head><title>502 Bad Gateway</title></head>\n<body>\n<center><h1>502 Bad Gateway</h1></center>\n</body>\n</html>\n"
         self.send_response(502)
         self.send_header("Content-Type", "text/html")

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from console.cli import load_settings, main, build_parser
+from console.cli import build_parser, load_settings, main
 from console.errors import AuthError
 from console.github_host import api_url, host_of
 

@@ -113,7 +113,7 @@ class Differ:
         self.seed(case)
         try:
             asyncio.run(case.python(Repos(self.url)))
-        except Exception as exc:  # noqa: BLE001 - a failure is an outcome to compare, not a test error
+        except Exception as exc:
             return Outcome(False, self.state(case), f"{type(exc).__name__}: {exc}")
         return Outcome(True, self.state(case), "")
 

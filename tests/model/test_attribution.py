@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from console.model.environments import Deployment, DeploymentStatus, ecr_image_url, target_states
 from console.model.images import Image
 from console.services.github_parse import parse_deployment, parse_status
 
-T0 = datetime(2026, 11, 1, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 1, tzinfo=UTC)
 TARGETS = ("minimal", "runtime")
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from console.model import Snapshot
 from console.model.environments import releases_behind_by_tags, tag_digests, version_key
@@ -45,7 +45,7 @@ def test_production_on_the_newest_release_or_an_unreleased_build():
 
 
 def test_a_snapshot_without_precomputed_drift_derives_it_from_its_images():
-    at = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    at = datetime(2026, 11, 1, tzinfo=UTC)
     by_digest: dict[str, list[str]] = {}
     for tag, digest in TAGS.items():
         by_digest.setdefault(digest, []).append(tag)

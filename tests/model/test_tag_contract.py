@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -11,7 +11,7 @@ from console.model.environments import releases_behind_by_tags, tag_digests, tar
 from console.model.images import Image, TagKind, discover_targets, group_by_target, parse_tag
 from console.model.plans import plan_prune, plan_rollback
 
-T0 = datetime(2026, 11, 1, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 1, tzinfo=UTC)
 SHA = "a" * 40
 
 

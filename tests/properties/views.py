@@ -1,6 +1,7 @@
 """Drive every view of the console over data nobody hand-made, and check that it is still alive.
 
-``tour(backend, worlds, serve)`` starts the app once (Textual Pilot), and for each world has the stand-in serve it, refreshes, visits each view and the run detail
+``tour(backend, worlds, serve)`` starts the app once (Textual Pilot), and for each world has the stand-in serve
+it, refreshes, visits each view and the run detail
 of the selected run. It returns what an operator would notice: whether the app
 still runs, the exception it died of, and the crash reports it wrote. The caller asserts on those.
 """

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import io
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import boto3
-import pytest
 import httpx
+import pytest
 
 from console.sandbox import Sandbox
 from console.sandbox.serve import serve
 from tests.sandbox.conftest import tag_map
 
-NOW = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
 
 def _fingerprint(sb) -> tuple:
@@ -45,7 +45,7 @@ def test_seeded_history_has_what_the_first_screen_shows(sandbox):
     for target in sandbox.targets:
         assert tags[f"latest-{target}"] == tags[f"v1.4.0-{target}"]
         assert tags[f"previous-{target}"] == tags[f"v1.3.0-{target}"]
-        assert tags[f"staging-{target}"] not in (tags[f"latest-{target}"], tags[f"v1.5.0-{target}"] if f"v1.5.0-{target}" in tags else None)
+        assert tags[f"staging-{target}"] not in (tags[f"latest-{target}"], tags.get(f"v1.5.0-{target}", None))
     environments = {d.environment for d in sandbox.state.deployments.values()}
     assert environments == {"staging", "production"}
     sizes = [d["imageSizeInBytes"] for d in sandbox.ecr_client().describe_images(repositoryName="shop")["imageDetails"]]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import urllib.request
 
 import pytest
-
 from svc_helpers import REGION, REPO, client
 
 

@@ -6,7 +6,7 @@ deployments); the pipeline simulator is replaced by a recorder of dispatches.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from console.sandbox.faults import Faults
 from console.sandbox.github_app import build_app
@@ -24,7 +24,7 @@ from console.sandbox.state import (
 )
 
 SHA = "a" * 40
-T0 = datetime(2026, 11, 1, 12, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 
 class RecordingSimulator:
@@ -36,7 +36,7 @@ class RecordingSimulator:
 
     def dispatch(self, workflow: str, ref: str, inputs: dict[str, str]) -> Run:
         self.dispatched.append(dict(inputs))
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         title = dispatch_title(inputs)
         run = Run(self.state.new_id(900_000), workflow, self.state.next_run_number(workflow), "workflow_dispatch",
                   ref, SHA, "octo-operator", title, now, now, status="queued")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import pytest
+from svc_helpers import REGION, REPO, push, tags_of
 
 from console.errors import AwsError, PlanError
 from console.model.plans import plan_rollback
 from console.services import ecr_ops
 from console.services.ecr import EcrService
-from svc_helpers import REGION, REPO, push, tags_of
 
 TARGETS = ("minimal", "runtime")
 
@@ -165,14 +167,14 @@ async def test_staging_never_moves_to_an_older_commit(ecr_endpoint, ecr):
 
 
 async def test_without_git_the_push_dates_order_the_commits(ecr_endpoint, ecr):
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from console.sandbox.ecr_seed import set_pushed_at
 
     old_sha, new_sha = "a" * 40, "b" * 40
     old = push(ecr_endpoint, "old", f"sha-{old_sha}-runtime")
     new = push(ecr_endpoint, "new", f"sha-{new_sha}-runtime", "staging-runtime")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     set_pushed_at(REGION, REPO, old, now - timedelta(hours=2))
     set_pushed_at(REGION, REPO, new, now - timedelta(hours=1))
     outcome = await ecr_ops.stage(ecr, "runtime", old_sha)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import boto3
 import pytest
+from svc_helpers import REGION, REPO, closed_port, push, tags_of
 
 from console.errors import AwsCredentialsError, EcrImageNotFound, EcrRepositoryNotFound, NetworkError
 from console.services.ecr import EcrService
-from svc_helpers import REGION, REPO, closed_port, push, tags_of
 
 
 def service(endpoint: str, repo: str = REPO, **kw) -> EcrService:
@@ -36,15 +36,15 @@ async def test_push_dates_are_utc_whatever_the_local_time_zone(ecr_endpoint, mon
     monkeypatch.setenv("TZ", "America/New_York")
     time.tzset()
     try:
-        before = datetime.now(timezone.utc).replace(microsecond=0)
+        before = datetime.now(UTC).replace(microsecond=0)
         push(ecr_endpoint, "tz1", "latest-runtime")
         [image] = await service(ecr_endpoint).list_images()
     finally:
         monkeypatch.undo()
         time.tzset()
 
-    assert image.pushed_at.tzinfo is timezone.utc  # prints as +00:00 in --json, on every machine
-    assert before <= image.pushed_at <= datetime.now(timezone.utc)
+    assert image.pushed_at.tzinfo is UTC  # prints as +00:00 in --json, on every machine
+    assert before <= image.pushed_at <= datetime.now(UTC)
 
 
 async def test_listing_many_images_uses_the_paginator_once(ecr_endpoint):

@@ -20,7 +20,7 @@ RUN = {
 
 
 def test_ghes_run_without_optional_fields_and_with_extra_ones():
-    ghes = {k: v for k, v in RUN.items()} | {"some_new_field": {"x": 1}}  # extra field
+    ghes = dict(RUN.items()) | {"some_new_field": {"x": 1}}  # extra field
     for optional in ("display_title", "triggering_actor", "run_started_at"):
         ghes.pop(optional, None)
     run = gp.parse_run(ghes)

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from console.config import Settings
-from console.model import (Deployment, DeploymentStatus, Image, Job, PendingApproval, RateLimit, Snapshot, Step,
-                           WorkflowRun)
+from console.model import Deployment, DeploymentStatus, Image, Job, PendingApproval, RateLimit, Snapshot, Step, WorkflowRun
 from console.model.environments import target_states
 
-NOW = datetime(2026, 11, 27, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
 TARGETS = ("minimal", "runtime")
 
 

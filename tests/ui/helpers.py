@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import io
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from rich.console import Console
 from textual.worker import WorkerFailed
 
 # A fixed instant for the sandbox's history and the console's clock: screens that show ages and
 # timers render the same on every run.
-FIXED_NOW = datetime(2026, 11, 27, 9, 30, tzinfo=timezone.utc)
+FIXED_NOW = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
 FROZEN = 0.001  # simulated seconds per wall second: data that does not move during a test
 
 

@@ -3,9 +3,8 @@ remapped keys, read-only mode, a modal over the refresh loop. Hand-built Snapsho
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import asyncio
+from dataclasses import replace
 
 from textual.widgets import DataTable
 

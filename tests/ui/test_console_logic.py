@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+from console.model.format import ago, span
+from console.model.format import human_size as size
 from console.ui import filters
-from console.model.format import ago, human_size as size, span
 from console.ui.format import web_base
 from console.ui.prepare import Preparer
 from console.ui.refresh import FAST_SECONDS, may_skip_ecr, next_delay

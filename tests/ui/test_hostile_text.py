@@ -7,9 +7,9 @@ from __future__ import annotations
 from rich.segment import Segment
 
 from console.actions.audit import AuditLog, AuditRecord
+from console.sandbox import state as sandbox_state
 from console.ui.dialogs import ApproveScreen, AuditScreen, PruneScreen, RollbackScreen
 from console.ui.widgets.log_view import LogView
-from console.sandbox import state as sandbox_state
 from tests.hostile import HOSTILE, LOCAL_USER, RUN_NAME, assert_shown_literally, make_hostile
 from tests.ui.helpers import loaded, refreshed, screen_text, until
 

@@ -205,7 +205,8 @@ BAD_INPUTS = [
     ("prune.sh", {"DIGESTS": "sha256:" + "a" * 64 + ",sha256:XYZ"}, "malformed digest 'sha256:XYZ'"),
     ("prune.sh", {"DIGESTS": "sha256:" + "A" * 64}, "malformed digest"),
     ("prune.sh", {"DIGESTS": ""}, "no digests given"),
-    ("stage.sh", {"TARGET": "minimal\n::add-mask::x", "HEAD_SHA": SHA_A, "IMAGE_DIGEST": "sha256:" + "a" * 64}, "unknown target '::add-mask::x'"),
+    ("stage.sh", {"TARGET": "minimal\n::add-mask::x", "HEAD_SHA": SHA_A, "IMAGE_DIGEST": "sha256:" + "a" * 64},
+     "unknown target '::add-mask::x'"),
 ]
 
 

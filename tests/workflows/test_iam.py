@@ -59,7 +59,7 @@ def iam_moto():
             break
         except OSError:
             time.sleep(0.1)
-    base = dict(endpoint_url=url, region_name="us-east-1")
+    base = {"endpoint_url": url, "region_name": "us-east-1"}
     iam = boto3.client("iam", aws_access_key_id="setup", aws_secret_access_key="setup", **base)
     iam.create_user(UserName="admin")
     iam.put_user_policy(UserName="admin", PolicyName="all", PolicyDocument=json.dumps(

@@ -224,7 +224,7 @@ class _Hook(BaseHTTPRequestHandler):
     received: list = []
     status = 204
 
-    def do_POST(self):  # noqa: N802
+    def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
         _Hook.received.append((self.path, self.headers["Content-Type"], body))
         self.send_response(_Hook.status)

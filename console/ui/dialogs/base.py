@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from types import ModuleType
 from typing import Any
 
@@ -72,7 +72,7 @@ class ActionScreen(Screen):
     def now(self) -> datetime:
         """The app's clock (fixed in snapshots and screenshots), so ages match the main views."""
         clock = getattr(self.app, "now", None)
-        return clock() if callable(clock) else datetime.now(timezone.utc)
+        return clock() if callable(clock) else datetime.now(UTC)
 
     def on_resize(self) -> None:
         compact_controls(self)
@@ -151,7 +151,7 @@ class ActionScreen(Screen):
             except ConsoleError as exc:
                 self.set_status(str(exc), "error")
                 self.report(Progress("error", str(exc)))
-            except Exception as exc:  # noqa: BLE001 - the screen must survive and say what happened
+            except Exception as exc:
                 self.set_status(f"unexpected failure ({type(exc).__name__}: {exc}); check the audit log and GitHub.", "error")
             else:
                 outcome = "finished"
@@ -212,7 +212,7 @@ class ActionScreen(Screen):
             except ConsoleError as exc:
                 self.set_status(str(exc), "error")
                 done(None)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 self.set_status(f"unexpected failure ({type(exc).__name__}: {exc}).", "error")
                 done(None)
             else:

@@ -61,7 +61,7 @@ class MainScreen(Screen):
             view = self.active_view
             try:
                 view.show(*self._data, console_of(self).now())
-            except Exception as error:  # noqa: BLE001 - a view's bug must not end the console
+            except Exception as error:
                 console_of(self).view_failed(view, error, f"the {view.title} view (drawing new data)")
             else:
                 view.clear_failure()

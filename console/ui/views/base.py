@@ -36,7 +36,7 @@ class View(Vertical):
         tests/ui/test_crashes.py fail if a Textual upgrade bypasses it."""
         try:
             await super()._on_message(message)
-        except Exception as error:  # noqa: BLE001 - the app's error router reports it
+        except Exception as error:
             console_of(self).view_failed(self, error, f"the {self.title} view ({type(message).__name__})")
 
     def show(self, snapshot: Snapshot, prepared: Prepared, now: datetime) -> None:

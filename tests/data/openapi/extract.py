@@ -71,7 +71,8 @@ def convert(node, spec, seen=()):
 
 
 def main(path: str, version: str) -> None:
-    spec = json.load(open(path, encoding="utf-8"))
+    with open(path, encoding="utf-8") as file:
+        spec = json.load(file)
     operations = {op["operationId"]: (method, route, op) for route, item in spec["paths"].items()
                   for method, op in item.items() if isinstance(op, dict) and "operationId" in op}
     endpoints = {}
