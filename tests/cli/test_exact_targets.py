@@ -98,4 +98,4 @@ def test_status_reports_the_tags_a_config_without_server_api_cannot_place(two, c
     monkeypatch.setenv("COLUMNS", "300")
     code, out, err = run(["status"], capsys)
     assert code == 0, err
-    assert "or of 'server-api'? add 'server-api' to the config's targets" in out
+    assert "or of 'server-api'? add 'server-api' to the config's targets" in err  # a warning: stderr
