@@ -66,27 +66,19 @@ async def test_each_event_writes_a_desktop_notification(console_app):
     assert terminal.bells == 0  # desktop only
 
 
-async def test_none_writes_nothing_and_bell_only_rings(console_app):
+@pytest.mark.parametrize(("mode", "bells"), [("none", 0), ("bell", 1)])
+async def test_none_is_silent_and_bell_only_rings(console_app, mode, bells):
     app, sb = console_app()
-    terminal = with_terminal(app, "none")
+    terminal = with_terminal(app, mode)
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         reject_seeded_release(sb)
         await sb.await_run(sb.push_tag("v1.6.0"), "waiting")
         app.refresh_now()
         await until(pilot, lambda: [a.environment for _, a in app.snapshot.approvals] == ["production"])
+        await until(pilot, lambda: terminal.bells == bells)
         await pilot.pause()
-    assert terminal.written == [] and terminal.bells == 0
-
-    app, sb = console_app()
-    terminal = with_terminal(app, "bell")
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot)
-        reject_seeded_release(sb)
-        await sb.await_run(sb.push_tag("v1.6.0"), "waiting")
-        app.refresh_now()
-        await until(pilot, lambda: terminal.bells == 1)
-    assert terminal.written == []
+    assert terminal.written == [] and terminal.bells == bells
 
 
 def test_notification_text_is_data():
