@@ -365,7 +365,8 @@ def utc_timestamp(value: Any) -> datetime:
     (sorting) calls back into dateutil. UTC is native and prints the same instant everywhere."""
     if isinstance(value, (int, float)):
         return datetime.fromtimestamp(value, UTC)
-    return parse_timestamp(value).astimezone(UTC)
+    parsed: datetime = parse_timestamp(value)  # botocore ships no type hints
+    return parsed.astimezone(UTC)
 
 
 def _new_session(profile: str | None) -> botocore.session.Session:
