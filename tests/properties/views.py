@@ -44,6 +44,10 @@ async def tour(backend, worlds: list, serve, *, size: tuple[int, int] = (120, 36
                 await settle(pilot)
             await pilot.press("2", "enter")  # runs: open the selected one (jobs, steps, log)
             await settle(pilot)
+            for _ in range(100):  # a loaded machine pushes the screen a few ticks later (a world may have no run)
+                if type(app.screen).__name__ != "MainScreen":
+                    break
+                await pilot.pause(0.05)
             screens.append(type(app.screen).__name__)
             await pilot.press("escape")
             if not app.is_running:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import pytest
 
 from console.ui.app import GhaecrApp
+from console.ui.widgets.log_view import LogView
 from tests.ui import fakes
-from tests.ui.helpers import loaded, settle
+from tests.ui.helpers import loaded, settle, until
 
 SMALL = (80, 24)
 LARGE = (132, 36)
@@ -23,6 +24,20 @@ async def open_failed_run_log(pilot) -> None:
     await settle(pilot)
     await pilot.press("enter")
     await settle(pilot)
+    # The log arrives by message and scrolls to the failed step after a refresh: wait for what the
+    # screen shows, not for time (under load the capture came before the scroll).
+    await until(pilot, lambda: log_at_failed_step(pilot.app))
+    await settle(pilot)
+
+
+def log_at_failed_step(app) -> bool:
+    logs = app.screen.query(LogView)
+    if not logs:
+        return False
+    log = logs.first()
+    if not log.lines or log.marked is None:
+        return False
+    return round(log.scroll_y) == min(max(log.marked - 1, 0), round(log.max_scroll_y))
 
 
 def view(*keys: str):
