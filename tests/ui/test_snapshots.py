@@ -26,7 +26,7 @@ async def open_failed_run_log(pilot) -> None:
     await settle(pilot)
     # The log arrives by message and scrolls to the failed step after a refresh: wait for what the
     # screen shows, not for time (under load the capture came before the scroll).
-    await until(pilot, lambda: log_at_failed_step(pilot.app))
+    await until(pilot, lambda: log_at_failed_step(pilot.app), timeout=60)
     await settle(pilot)
 
 
