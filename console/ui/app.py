@@ -61,8 +61,12 @@ class GhaecrApp(FailureRouting):
     BINDINGS = bindings_for("app")
     COMMANDS = App.COMMANDS | {ConsoleCommands}
 
-    def __init__(self, backend: Any, settings: Settings, *, now: Clock | datetime | None = None) -> None:
+    def __init__(self, backend: Any, settings: Settings, *, now: Clock | datetime | None = None,
+                 polls: bool = True) -> None:
         super().__init__()
+        # False holds the poll timer (r still refreshes): a screen captured from a frozen sandbox
+        # must not change because a slow machine let a poll land first (it moves the rate-limit count).
+        self.polls = polls
         self.backend = backend
         self.settings = settings
         self.now = _clock(now)
@@ -196,7 +200,8 @@ class GhaecrApp(FailureRouting):
         if self._timer is not None:
             self._timer.stop()
         self._set_data(next_at=self.now() + timedelta(seconds=delay))
-        self._timer = self.set_timer(delay, self._due)
+        if self.polls:
+            self._timer = self.set_timer(delay, self._due)
 
     def _due(self) -> None:
         self._timer = None

@@ -55,7 +55,12 @@ class RowTable(TextTable):
     def fit(self) -> None:
         if not self.size.width:
             return
-        room = self.scrollable_content_region.width - 2 * self.cell_padding * len(self.cols)
+        # The vertical scrollbar is counted from the rows, not read from the layout: the layout adds it
+        # after this runs, and no resize follows, so reading it made the widths depend on timing.
+        content = self.content_region
+        rows_height = sum(row.height for row in self.rows.values()) + (self.header_height if self.show_header else 0)
+        bar = self.styles.scrollbar_size_vertical if rows_height > content.height else 0
+        room = content.width - bar - 2 * self.cell_padding * len(self.cols)
         changed = False
         for column, width in zip(self.columns.values(), fit(self.cols, self.natural, room)):
             if column.width != width:
