@@ -20,6 +20,7 @@ from typing import Any
 
 from console import __version__
 from console.commands import register_all
+from console.commands.flags import add_backend_flags
 from console.config import Settings, build_settings, detect_repo_from_git, read_config_file
 from console.errors import AuthError, ConfigError, ConsoleError, Stopped
 from console.github_host import DOTCOM_TOKENS, ENTERPRISE_TOKENS, find_token, host_of, missing_token_message, remote_host
@@ -53,41 +54,18 @@ class _Version(argparse.Action):
         parser.exit(0)
 
 
-def _global_flags(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
-    """Flags accepted before or after the subcommand (subparsers use SUPPRESS so they don't reset them)."""
-    default: Any = argparse.SUPPRESS if suppress else None
-    group = parser.add_argument_group("back end")
-    group.add_argument("--repo", metavar="OWNER/NAME", default=default, help="GitHub repository (default: from the git remote here)")
-    group.add_argument("--github-url", metavar="URL", default=default,
-                       help="GitHub API base URL (default: GITHUB_API_URL or https://api.github.com; GHES: https://HOST/api/v3)")
-    group.add_argument("--ecr-repo", metavar="NAME", default=default,
-                       help="ECR repository name (default: config, else the GitHub repository's name)")
-    group.add_argument("--production-repo", metavar="NAME", default=default,
-                       help="ECR repository of production's tags (two-repository layout; default: config, else none: one repository)")
-    group.add_argument("--region", default=default,
-                       help="AWS region (default: config, else boto3's chain)")
-    group.add_argument("--profile", default=default, help="AWS profile (default: config, else boto3's chain)")
-    group.add_argument("--target", dest="targets", action="append", metavar="TARGET", default=default,
-                       help="limit to these targets (repeatable; default: found in ECR tags)")
-    group.add_argument("--refresh", type=float, metavar="SECONDS", default=default, help="refresh interval of the console (default 30)")
-    group.add_argument("--read-only", action="store_true", default=default if suppress else False, help="disable every write action")
-    group.add_argument("--sandbox", action="store_true", default=default if suppress else False,
-                       help="run against the embedded sandbox (no credentials needed)")
-    group.add_argument("--debug", action="store_true", default=default if suppress else False, help="show tracebacks for unexpected errors")
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
         description="Operator console for GitHub Actions -> AWS ECR pipelines. With no command, opens the console.",
     )
     parser.add_argument("--version", action=_Version, nargs=0, help="show the versions of this program and of the libraries it runs on")
-    _global_flags(parser, suppress=False)
+    add_backend_flags(parser, suppress=False)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     register_all(subparsers)
     for name, sub in subparsers.choices.items():
         if name not in ("config", "sandbox", "completion", "init"):
-            _global_flags(sub, suppress=True)
+            add_backend_flags(sub, suppress=True)
     parser.set_defaults(root_parser=parser)  # for `completion`, which describes the whole parser
     return parser
 

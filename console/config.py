@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +60,9 @@ class Settings:
     keys: dict[str, str] = field(default_factory=dict)  # binding id -> key(s)
     prune_keep: int = 10
     sandbox: bool = False
+    # Where each setting came from: "flag --region", "env GHAECR_REPO", 'config [repos."O/N"]',
+    # "config [defaults]", "git remote origin" or "default…" (`config show` prints them).
+    sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def layout(self) -> str:
@@ -168,6 +171,52 @@ def detect_repo_from_git(cwd: Path | None = None) -> str | None:
     return f"{match[1]}/{match[2]}" if match else None
 
 
+class _Sources:
+    """Reads settings by precedence — flag > environment variable > ``[repos."OWNER/NAME"]`` >
+    ``[defaults]`` > built-in default — and records where each value came from (``Settings.sources``,
+    printed by `config show`)."""
+
+    def __init__(self, flags: Mapping[str, Any], env: Mapping[str, str], file_data: Mapping[str, Any]) -> None:
+        self.flags, self.env, self.file_data = flags, env, file_data
+        self.sections: list[tuple[str, Mapping[str, Any]]] = [("config [defaults]", file_data.get("defaults", {}))]
+        self.found: dict[str, str] = {}
+
+    def enter_repo(self, repo: str) -> None:
+        """From now on the repository's own section comes before ``[defaults]``."""
+        self.sections.insert(0, (f'config [repos."{repo}"]', self.file_data.get("repos", {}).get(repo, {})))
+
+    def first(self, setting: str, candidates: Sequence[tuple[str, Any]], default: Any = None,
+              default_source: str = "default") -> Any:
+        """The first candidate ``(source, value)`` that has a value; its source is recorded for ``setting``."""
+        for source, value in candidates:
+            if value is not None:
+                self.found[setting] = source
+                return value
+        self.found[setting] = default_source
+        return default
+
+    def pick(self, key: str, *, flag: str | None = None, env: str | None = None, default: Any = None,
+             default_source: str = "default") -> Any:
+        """``key`` from the flag, the variable, then the config sections (the file's name for it is ``key``)."""
+        return self.first(key, [*self.flag(flag), *self.variable(env), *self.file(key)], default, default_source)
+
+    def flag(self, dest: str | None) -> list[tuple[str, Any]]:
+        if not dest:
+            return []
+        value = self.flags.get(dest)
+        # A store_true flag left off reads False: "not given", not "given as false".
+        return [(f"flag {_FLAG_NAMES.get(dest, '--' + dest.replace('_', '-'))}", None if value is False else value)]
+
+    def variable(self, name: str | None) -> list[tuple[str, Any]]:
+        return [(f"env {name}", self.env.get(name) or None)] if name else []
+
+    def file(self, key: str) -> list[tuple[str, Any]]:
+        return [(source, section.get(key)) for source, section in self.sections]
+
+
+_FLAG_NAMES = {"targets": "--target"}  # flags whose option is not their dest with dashes
+
+
 def build_settings(
     flags: Mapping[str, Any],
     env: Mapping[str, str],
@@ -178,70 +227,68 @@ def build_settings(
     token: str | None = None,
 ) -> Settings:
     """Merge flags > environment > repo section > defaults section > built-ins into Settings."""
-    file_data = file_data or {}
-    defaults = dict(file_data.get("defaults", {}))
-    repo = flags.get("repo") or env.get("GHAECR_REPO") or git_repo or defaults.get("repo")
+    src = _Sources(flags, env, file_data or {})
+    repo = src.first("repo", [*src.flag("repo"), *src.variable("GHAECR_REPO"), ("git remote origin", git_repo), *src.file("repo")])
     if not repo:
         raise ConfigError("No repository: pass --repo OWNER/NAME or run inside a clone with a GitHub remote.")
     if not REPO_RE.match(repo):
         raise ConfigError(f"'{repo}' is not a repository name; use OWNER/NAME, e.g. --repo acme/shop.")
-    section = {**defaults, **file_data.get("repos", {}).get(repo, {})}
+    src.enter_repo(repo)
 
-    def pick(flag: str, env_name: str | None, key: str, default: Any = None) -> Any:
-        value = flags.get(flag)
-        if value is None and env_name:
-            value = env.get(env_name) or None
-        if value is None:
-            value = section.get(key, default)
-        return value
-
-    workflows = {**WorkflowFiles().__dict__, **section.get("workflows", {})}
+    workflows = {**WorkflowFiles().__dict__, **src.pick("workflows", default={})}
     unknown_wf = set(workflows) - {"ci", "cd", "security"}
     if unknown_wf:
         raise ConfigError(f"Unknown workflow key(s) {', '.join(sorted(unknown_wf))}; use ci, cd and security.")
-    refresh = check_refresh(pick("refresh", None, "refresh_seconds", 30.0),
+    refresh = check_refresh(src.pick("refresh_seconds", flag="refresh", default=30.0),
                             "--refresh" if flags.get("refresh") is not None else "refresh_seconds")
-    keep = int(pick("keep", None, "prune_keep", 10))
-    ecr_repository = pick("ecr_repo", "GHAECR_ECR_REPOSITORY", "ecr_repository") or repo.split("/", 1)[1]
-    return Settings(
+    ecr_repository = src.pick("ecr_repository", flag="ecr_repo", env="GHAECR_ECR_REPOSITORY", default=repo.split("/", 1)[1],
+                              default_source="default (the GitHub repository's name)")
+    production = src.pick("production_repository", flag="production_repo", env="GHAECR_PRODUCTION_REPOSITORY")
+    bell = bool(src.pick("bell", default=True))
+    settings = Settings(
         repo=repo,
         ecr_repository=ecr_repository,
-        production_repository=_production_repository(
-            pick("production_repo", "GHAECR_PRODUCTION_REPOSITORY", "production_repository"), ecr_repository
-        ),
-        github_url=_github_url(flags, env, section, git_host),
+        production_repository=_production_repository(production, ecr_repository),
+        github_url=_github_url(src, env, git_host),
         token=token,
-        region=pick("region", None, "region"),
-        profile=pick("profile", None, "profile"),
-        targets=tuple(section.get("targets", ())),
-        only_targets=tuple(flags.get("targets") or ()),
-        environments=tuple(section.get("environments", ("staging", "production"))),
+        region=src.pick("region", flag="region", default_source="default (boto3's chain)"),
+        profile=src.pick("profile", flag="profile", default_source="default (boto3's chain)"),
+        targets=tuple(src.pick("targets", default=(), default_source="default (found in ECR tags)")),
+        only_targets=tuple(src.pick("only_targets", flag="targets", default=(), default_source="default (every target)")),
+        environments=tuple(src.pick("environments", default=("staging", "production"))),
         workflows=WorkflowFiles(**workflows),
-        dispatch_ref=section.get("dispatch_ref", "main"),
+        dispatch_ref=src.pick("dispatch_ref", default="main"),
         refresh_seconds=refresh,
-        read_only=bool(flags.get("read_only")) or bool(section.get("read_only", False)),
-        bell=bool(section.get("bell", True)),
-        notify=_notify_mode(section),
-        theme=flags.get("theme") or section.get("theme"),
-        keys=dict(section.get("keys", {})),
-        prune_keep=keep,
-        sandbox=bool(flags.get("sandbox")),
+        read_only=bool(src.pick("read_only", flag="read_only", default=False)),
+        bell=bell,
+        notify=_notify_mode(src, bell),
+        theme=src.pick("theme", flag="theme"),
+        keys=dict(src.pick("keys", default={})),
+        prune_keep=int(src.pick("prune_keep", flag="keep", default=10)),
+        sandbox=bool(src.pick("sandbox", flag="sandbox", default=False)),
     )
+    return replace(settings, sources=dict(src.found))
 
 
-def _notify_mode(section: Mapping[str, Any]) -> str:
+def _notify_mode(src: _Sources, bell: bool) -> str:
     """``notify`` from the config; without it, the older ``bell = false`` means no signal at all."""
-    mode = section.get("notify", "bell" if section.get("bell", True) else "none")
+    mode = src.pick("notify")
+    if mode is None:
+        mode = "bell" if bell else "none"
+        src.found["notify"] = src.found["bell"]
     if mode not in NOTIFY_MODES:
         raise ConfigError(f"notify = {mode!r} in the config file: use one of {', '.join(NOTIFY_MODES)}.")
     return str(mode)
 
 
-def _github_url(flags: Mapping[str, Any], env: Mapping[str, str], section: Mapping[str, Any], git_host: str | None) -> str:
+def _github_url(src: _Sources, env: Mapping[str, str], git_host: str | None) -> str:
     """--github-url > GITHUB_API_URL > GH_HOST > the config file > the origin remote's host > github.com (gh's order)."""
-    url = flags.get("github_url") or env.get("GITHUB_API_URL") or (api_url(env["GH_HOST"]) if env.get("GH_HOST") else None)
-    url = url or section.get("github_url") or (api_url(git_host) if git_host and git_host != GITHUB_COM else None)
-    return check_url((url or DEFAULT_GITHUB_URL).rstrip("/"), "The GitHub API URL")
+    gh_host = env.get("GH_HOST")
+    remote = api_url(git_host) if git_host and git_host != GITHUB_COM else None
+    url = src.first("github_url", [*src.flag("github_url"), *src.variable("GITHUB_API_URL"),
+                                   ("env GH_HOST", api_url(gh_host) if gh_host else None), *src.file("github_url"),
+                                   ("git remote origin", remote)], DEFAULT_GITHUB_URL)
+    return check_url(str(url).rstrip("/"), "The GitHub API URL")
 
 
 def _production_repository(name: str | None, ecr_repository: str) -> str | None:
