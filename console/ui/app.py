@@ -40,7 +40,7 @@ from console.ui.screens.help import HelpScreen
 from console.ui.screens.main import MainScreen
 from console.ui.screens.run_detail import RunDetailScreen
 from console.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
-from console.ui.widgets.status_bar import DataState, StatusBar, status_line
+from console.ui.widgets.status_bar import DataState, StatusBar
 
 Clock = Callable[[], datetime]
 HINT_SECONDS = 8.0  # how long a "why not" stays on the status line
@@ -109,7 +109,7 @@ class GhaecrApp(FailureRouting):
                             f"(available: {', '.join(sorted(self.available_themes))}).", severity="warning")
         self.push_screen(MainScreen())
         self._check_size(self.size.width, self.size.height)
-        self.set_interval(1.0, self._show_status)
+        self.set_interval(1.0, self.show_status)
         self.refresh_now()
         stopping.start(self, self.backend, self.settings)  # reconcile open audit intents; TERM/HUP
 
@@ -249,13 +249,13 @@ class GhaecrApp(FailureRouting):
 
     def _set_data(self, **changes: Any) -> None:
         self.data = DataState(**{**self.data.__dict__, **changes})
-        self._show_status()
+        self.show_status()
 
-    def _show_status(self) -> None:
+    def show_status(self) -> None:
         if not self.screen_stack:  # shutting down
             return
         for bar in self.screen.query(StatusBar):
-            bar.update(status_line(self.data, self.now(), self.settings.read_only))
+            bar.draw()
 
     def say(self, message: str) -> None:
         """Why a key did nothing, on the status line above the footer (no dialog, no toast to chase)."""

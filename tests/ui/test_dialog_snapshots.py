@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from console.actions.audit import AuditLog
+from console.ui.dialogs.confirm import ConfirmModal
 from console.ui.screenshots import sample_audit
 from tests.ui.helpers import loaded, settle, until
 from tests.ui.test_snapshots import LARGE, SMALL, view
@@ -39,6 +40,8 @@ async def approve_confirmation(pilot) -> None:
     await settle(pilot)
     await pilot.press(*"ship it")
     pilot.app.screen.query_one("#approve").press()
+    # The press is a message: the modal is pushed after it is handled (a loaded machine captured before).
+    await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmModal))
     await settle(pilot)
 
 

@@ -11,6 +11,7 @@ from textual.widgets import Static
 from console.actions.render import cell
 from console.model import RateLimit
 from console.model.format import ago, span
+from console.ui.typed import console_of
 
 
 @dataclass(frozen=True)
@@ -59,3 +60,10 @@ def status_line(state: DataState, now: datetime, read_only: bool = False) -> Tex
 
 class StatusBar(Static):
     DEFAULT_CSS = "StatusBar { height: auto; max-height: 3; padding: 0 1; background: $panel; }"
+
+    def on_mount(self) -> None:
+        self.draw()  # a screen pushed between the app's one-second ticks shows the state at once
+
+    def draw(self) -> None:
+        app = console_of(self)
+        self.update(status_line(app.data, app.now(), app.settings.read_only))
