@@ -13,13 +13,14 @@ from console.errors import ConsoleError
 from console.model.plans import plan_prune
 from console.sandbox import ecr_seed, pipeline
 from console.sandbox.dispatch_rules import validate_inputs
-from console.sandbox.ecr_seed import ImageSeed
+from console.sandbox.ecr_seed import EcrClient, ImageSeed
 from console.sandbox.graph_runner import Leg
 from console.sandbox.pipeline import StepSpec
 from console.sandbox.runner import RunClock, StepFailed
-from console.sandbox.state import Job, Run
+from console.sandbox.state import GitHubState, Job, Run
 from console.sandbox.workflow_graph import GraphStep
 from console.services import ecr_ops
+from console.services.registry import Registry
 
 CLEANUP_KEEP = 10  # cd.yml KEEP_RELEASES
 
@@ -45,6 +46,21 @@ USES: dict[str, tuple[str | None, float, tuple[str, ...]]] = {
 
 class CdSteps:
     """Handlers ``_step_<name>(run, leg, clock) -> log lines``; raise StepFailed to fail the step."""
+
+    # The Simulator's state these handlers use (Simulator.__init__ sets every one).
+    st: GitHubState
+    ecr: Registry
+    seed: int
+    targets: tuple[str, ...]
+    region: str
+    repository: str
+    endpoint_url: str
+    _boto: EcrClient | None
+    _promoted: dict[tuple[int, str], ecr_ops.PromoteOutcome]  # (run id, target) -> its promotion
+    _smoke_fails: set[int]  # release runs whose production smoke test fails
+    # (run id, target) -> the digest that leg's last deploy step left the environment on (the
+    # scripts' image_url output, which cd.yml makes the job's environment url).
+    _deployed: dict[tuple[int, str], str]
 
     def step_spec(self, leg: Leg, step: GraphStep) -> StepSpec:
         if step.script in SCRIPTS:
@@ -149,7 +165,7 @@ class CdSteps:
         self._record_deployed(run, {target: outcome.to_digest})
         return [f"latest-{target}: {outcome.from_digest or '-'} -> {outcome.to_digest} ({outcome.to_ref})"]
 
-    async def _rollback(self, run: Run, targets, to_version: str | None) -> list[str]:
+    async def _rollback(self, run: Run, targets: list[str], to_version: str | None) -> list[str]:
         outcomes = await ecr_ops.rollback(self.ecr, list(targets), to_version or None)
         self._record_deployed(run, {o.target: o.to_digest for o in outcomes})
         return [f"latest-{o.target}: {o.from_digest or '-'} -> {o.to_digest} ({o.to_ref})"
@@ -201,6 +217,15 @@ class CdSteps:
         if failed:
             raise StepFailed(f"##[error]{run.inputs.get('operation')} failed: {', '.join(failed)}")
         return [f"{run.inputs.get('operation')}: every job succeeded"]
+
+
+    def _record_deployed(self, run: Run, digests: dict[str, str]) -> None:
+        for target, digest in digests.items():
+            self._deployed[(run.id, target)] = digest
+
+    def _dispatch_targets(self, inputs: dict[str, str]) -> tuple[str, ...]:
+        named = pipeline.split_list(inputs.get("targets"))
+        return self.targets if named in ([], ["all"]) else tuple(named)
 
 
 def any_failed(leg: Leg) -> bool:

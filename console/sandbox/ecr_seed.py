@@ -14,10 +14,17 @@ import json
 import os
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import boto3
 
-from console.model.environments import ecr_image_url
+from console.model.deployments import ecr_image_url
+
+if TYPE_CHECKING:
+    from moto.ecr.models import ECRBackend
+
+# botocore builds its clients at run time and CI installs no boto3 stubs: to mypy a client is Any.
+EcrClient: TypeAlias = Any
 
 DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
 LAYER = "application/vnd.docker.image.rootfs.diff.tar.gzip"
@@ -72,7 +79,7 @@ def image_url(region: str, repository: str, digest: str) -> str:
     return ecr_image_url(region, account_id(), repository, digest)
 
 
-def backend(region: str):
+def backend(region: str) -> ECRBackend:
     from moto.backends import get_backend
 
     return get_backend("ecr")[account_id()][region]
@@ -87,7 +94,7 @@ def session(region: str) -> boto3.Session:
 
 
 @functools.lru_cache(maxsize=8)
-def client(endpoint_url: str, region: str):
+def client(endpoint_url: str, region: str) -> EcrClient:
     """A boto3 ECR client with dummy credentials (cached: building one costs ~0.2 s; clients are thread-safe)."""
     return session(region).client("ecr", endpoint_url=endpoint_url)
 
@@ -135,7 +142,7 @@ def _store(region: str, repository: str, seed: ImageSeed, tags: list[str]) -> No
     backend(region).repositories[repository].images.append(image)
 
 
-def push(ecr, repository: str, region: str, seed: ImageSeed) -> None:
+def push(ecr: EcrClient, repository: str, region: str, seed: ImageSeed) -> None:
     """Push one build through the API (``put_image``), then date it in simulated time."""
     ecr.put_image(repositoryName=repository, imageManifest=seed.manifest, imageTag=seed.tags[0],
                   imageManifestMediaType=DOCKER_MANIFEST, imageDigest=seed.digest)

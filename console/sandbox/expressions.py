@@ -131,8 +131,9 @@ class _Parser:
         return False
 
     def expect_end(self) -> None:
-        if self.peek() is not None:
-            raise ExpressionError(f"unexpected {self.peek()[1]!r} in the expression")
+        token = self.peek()
+        if token is not None:
+            raise ExpressionError(f"unexpected {token[1]!r} in the expression")
 
     def expression(self) -> Any:
         value = self.conjunction()

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+
+from console.sandbox.clock import SimClock
 
 # Route kinds ``forbidden`` accepts, with the fine-grained permission GitHub names in
 # ``x-accepted-github-permissions`` when a token lacks it (GET /user and /rate_limit need none).
@@ -59,23 +61,23 @@ class Faults:
     # Route kind -> seconds added before its responses, e.g. {"runs": 3}: holds a client at one
     # step (tests stop the console there: after its intent, before or after a write request).
     slow: dict[str, float] = field(default_factory=dict)
-    clock: Any = None  # the sandbox's SimClock; None: wall time
+    clock: SimClock | None = None  # None: wall time
     _dispatched: dict[int, float] = field(default_factory=dict)  # run id -> when it was dispatched
     _reads: dict[int, int] = field(default_factory=dict)  # run id -> reads of it so far
     _limited_until: float | None = None
 
     def reset(self) -> None:
-        clock = self.clock
-        self.__init__()  # type: ignore[misc]
-        self.clock = clock
+        vars(self).update(vars(Faults(clock=self.clock)))
 
     def __setattr__(self, name: str, value: object) -> None:
         if name in ("forbidden", "write_then_5xx"):
             allowed = ROUTE_PERMISSIONS if name == "forbidden" else WRITE_KINDS
-            unknown = set(value) - set(allowed)  # type: ignore[call-overload]
+            if not isinstance(value, Iterable):
+                raise TypeError(f"{name} takes route kinds, one of {sorted(allowed)}")
+            unknown = set(value) - set(allowed)
             if unknown:  # a typo would silently test nothing
                 raise ValueError(f"unknown route kind(s) {sorted(unknown)}; one of {sorted(allowed)}")
-            value = set(value)  # type: ignore[call-overload]
+            value = set(value)
         super().__setattr__(name, value)
 
     def now(self) -> float:

@@ -4,12 +4,17 @@ run checks, the simulator's interface."""
 from __future__ import annotations
 
 import json
-from typing import Protocol
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Protocol, TypeVar, overload
 
 from starlette.requests import Request
 
 from console.sandbox.http_features import Reply, not_found
 from console.sandbox.state import WORKFLOWS, DeploymentRec, GitHubState, Run
+
+T = TypeVar("T")
+Handler = Callable[[Request], Awaitable[Reply]]
+RunHandler = Callable[[Request, Run], Awaitable[Reply]]
 
 
 class Simulator(Protocol):
@@ -26,7 +31,13 @@ def api_url(request: Request) -> str:
 
 
 def gh_state(request: Request) -> GitHubState:
-    return request.app.state.github
+    st: GitHubState = request.app.state.github  # set by github_app.build_app
+    return st
+
+
+def simulator_of(request: Request) -> Simulator:
+    sim: Simulator = request.app.state.simulator  # set by github_app.build_app
+    return sim
 
 
 def _repo_ok(request: Request) -> bool:
@@ -42,7 +53,7 @@ def workflow_file(st: GitHubState, ident: str) -> str | None:
     return None
 
 
-def by_id(request: Request, param: str, table: dict):
+def by_id(request: Request, param: str, table: Mapping[int, T]) -> T | None:
     """The record an integer path parameter names, or None (GitHub answers 404 for both)."""
     try:
         return table.get(int(request.path_params[param]))
@@ -54,7 +65,7 @@ def run_of(request: Request) -> Run | None:
     return by_id(request, "run_id", gh_state(request).runs)
 
 
-def run_route(handler):
+def run_route(handler: RunHandler) -> Handler:
     """A route about one run: 404 when the path names none, else ``handler(request, run)``."""
 
     async def wrapped(request: Request) -> Reply:
@@ -72,13 +83,17 @@ async def json_body(request: Request) -> dict | None:
     return body if isinstance(body, dict) else None
 
 
-def repo_route(handler=None, *, locked: bool = True):
+@overload
+def repo_route(handler: Handler) -> Handler: ...
+@overload
+def repo_route(*, locked: bool = True) -> Callable[[Handler], Handler]: ...
+def repo_route(handler: Handler | None = None, *, locked: bool = True) -> Handler | Callable[[Handler], Handler]:
     """404 "Not Found" for any repository but the sandbox's (as GitHub says for private repos).
 
     Reads run under the state lock; writes (which hop to the simulator's loop) must not hold it,
     or an in-process caller on another loop would deadlock with the simulator."""
 
-    def wrap(handler):
+    def wrap(handler: Handler) -> Handler:
         async def wrapped(request: Request) -> Reply:
             if not _repo_ok(request):
                 return not_found()

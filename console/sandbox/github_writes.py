@@ -8,7 +8,15 @@ from starlette.requests import Request
 from console.sandbox import serializers as ser
 from console.sandbox.dispatch_rules import DISPATCH_INPUTS, check_api_inputs
 from console.sandbox.faults import Faults
-from console.sandbox.github_routes import Simulator, api_url, gh_state, json_body, repo_route, run_route, workflow_file
+from console.sandbox.github_routes import (
+    api_url,
+    gh_state,
+    json_body,
+    repo_route,
+    run_route,
+    simulator_of,
+    workflow_file,
+)
 from console.sandbox.http_features import Reply, error, not_found
 from console.sandbox.state import ReviewRec, Run
 
@@ -40,7 +48,7 @@ async def review_pending(request: Request, run: Run) -> Reply:
         return error(422, "No pending deployment requests to approve or reject")
     if any(st.user not in st.environments[name].reviewers for name in pending):
         return error(422, f"{st.user} is not a required reviewer for this environment")
-    sim: Simulator = request.app.state.simulator
+    sim = simulator_of(request)
     created = sim.review(run, pending, state == "approved", comment)
     with st.lock:
         run.reviews.append(ReviewRec(state, st.user, comment, tuple(pending)))
@@ -60,7 +68,7 @@ async def get_reviews(request: Request, run: Run) -> Reply:
 async def cancel_run(request: Request, run: Run) -> Reply:
     if run.status == "completed":
         return error(409, "Cannot cancel a workflow run that is completed.")
-    sim: Simulator = request.app.state.simulator
+    sim = simulator_of(request)
     sim.cancel(run)
     return Reply(202, {})
 
@@ -71,7 +79,7 @@ async def _rerun(request: Request, run: Run, failed_only: bool) -> Reply:
         return error(403, f"This workflow run is not completed: run {run.id} cannot be re-run until it ends.")
     if failed_only and not any(j.conclusion in ("failure", "cancelled", "timed_out") for j in run.jobs):
         return error(403, f"This workflow run has no failed jobs to re-run (run {run.id} ended {run.conclusion}).")
-    sim: Simulator = request.app.state.simulator
+    sim = simulator_of(request)
     sim.rerun(run, failed_only)
     return Reply(201, {})
 
@@ -117,7 +125,7 @@ async def dispatch(request: Request) -> Reply:
     inputs = body.get("inputs") or {}
     if not isinstance(inputs, dict) or (problem := check_api_inputs(file, inputs)):
         return error(422, problem or "Invalid request.\n\nFor 'properties/inputs', it is not an object.")
-    sim: Simulator = request.app.state.simulator
+    sim = simulator_of(request)
     run = sim.dispatch(file, ref.removeprefix("refs/heads/").removeprefix("refs/tags/"), inputs)
     faults.note_dispatch(run.id)
     if details:

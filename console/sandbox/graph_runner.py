@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from console.sandbox.expressions import evaluate, interpolate, strip, truthy, uses_status_function
 from console.sandbox.pipeline import JobSpec, StepSpec
 from console.sandbox.runner import RunClock, StepFailed, new_job
-from console.sandbox.state import GitHubState, Job, Run
+from console.sandbox.state import GitHubState, Job, Run, Step
 from console.sandbox.workflow_graph import GraphJob, GraphStep, Workflow
 
 SETUP = StepSpec("Set up job", 2, ("Operating System", "  Ubuntu 24.04.2 LTS"))
@@ -95,7 +95,8 @@ def _group(template: str | None, context: dict[str, Any]) -> str | None:
     return str(interpolate(template, context)) if template else None
 
 
-async def _run_job(st, clock, run, job: GraphJob, hooks: GraphHooks, context, results, targets) -> JobResult:
+async def _run_job(st: GitHubState, clock: RunClock, run: Run, job: GraphJob, hooks: GraphHooks,
+                   context: dict[str, Any], results: dict[str, JobResult], targets: tuple[str, ...]) -> JobResult:
     needs = {n: {"result": results[n].result, "outputs": results[n].outputs} for n in job.needs}
     ctx = {**context, "needs": needs}
     if not _job_runs(job, ctx, needs):
@@ -149,10 +150,10 @@ def _leg_spec(leg: Leg, hooks: GraphHooks) -> tuple[JobSpec, list[GraphStep | No
     name = str(interpolate(job.name, leg.context))
     if job.called_jobs:  # a reusable workflow: GitHub names its jobs "<caller> / <called>"
         name = f"{name} / {job.called_jobs[0]}"
-        steps: list[GraphStep | None] = [GraphStep("Send the notification", uses="notify")]
+        steps = [GraphStep("Send the notification", uses="notify")]
     else:
         steps = list(job.steps)
-    graph_steps = [None, *steps, None]
+    graph_steps: list[GraphStep | None] = [None, *steps, None]  # the runner's set-up and complete steps
     specs = [SETUP, *(hooks.step_spec(leg, s) for s in steps), COMPLETE]
     environment = str(interpolate(job.environment, leg.context)) if job.environment else None
     return JobSpec(name, tuple(specs), environment=environment, deployment=job.deployment, target=leg.target), graph_steps
@@ -183,8 +184,8 @@ async def _run_leg(st: GitHubState, clock: RunClock, run: Run, leg: Leg, hooks: 
     return not failed
 
 
-async def _run_step(st, clock, run, job, leg: Leg, hooks: GraphHooks, record, sspec: StepSpec,
-                    gstep: GraphStep | None, failed: bool) -> bool:
+async def _run_step(st: GitHubState, clock: RunClock, run: Run, job: Job, leg: Leg, hooks: GraphHooks,
+                    record: Step, sspec: StepSpec, gstep: GraphStep | None, failed: bool) -> bool:
     """Run one step if its condition holds; returns whether the job has failed so far."""
     if not _step_runs(sspec, gstep, leg, failed):
         with st.lock:

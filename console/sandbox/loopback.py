@@ -8,14 +8,20 @@ import socket
 import threading
 import time
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+from starlette.types import ASGIApp
+
+if TYPE_CHECKING:
+    import uvicorn
 
 
 class LoopbackServer:
-    def __init__(self, app, port: int = 0, *, name: str = "sandbox-github") -> None:
+    def __init__(self, app: ASGIApp, port: int = 0, *, name: str = "sandbox-github") -> None:
         self.app, self.port, self.name = app, port, name
         self.loop = asyncio.new_event_loop()  # callers may schedule work on it (the simulator does)
         self.url = ""
-        self._server = None
+        self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
 
     def start(self, *, timeout: float = 30.0, on_exit: Callable[[], Awaitable[None]] | None = None) -> str:

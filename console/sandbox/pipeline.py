@@ -38,11 +38,12 @@ class RunSpec:
     stages: tuple[tuple[JobSpec, ...], ...]
 
 
-def _job(name: str, body: list[StepSpec], **kw) -> JobSpec:
+def _job(name: str, body: list[StepSpec], *, environment: str | None = None, deployment: bool = True,
+         when: str = "success", fails_on: str | None = None, target: str | None = None) -> JobSpec:
     setup = StepSpec("Set up job", 2, ("Operating System", "  Ubuntu 24.04.2 LTS"))
     checkout = StepSpec("Run actions/checkout@v7", 3, ("Syncing repository: acme/shop",))
     done = StepSpec("Complete job", 1, ("Cleaning up orphan processes",), when="always")
-    return JobSpec(name, (setup, checkout, *body, done), **kw)
+    return JobSpec(name, (setup, checkout, *body, done), environment, deployment, when, fails_on, target)
 
 
 def _aws(extra: list[StepSpec]) -> list[StepSpec]:

@@ -45,7 +45,7 @@ def simple_user(api: str, login: str) -> dict:
     }
 
 
-def private_user(api: str, login: str, created_at: datetime) -> dict:
+def private_user(api: str, login: str, created_at: datetime | None) -> dict:
     return simple_user(api, login) | {
         "name": "Octo Operator",
         "company": "@acme",

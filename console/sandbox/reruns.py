@@ -9,13 +9,37 @@ which is what an operator re-running a flaky job hopes for."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+
 from console.sandbox import pipeline
+from console.sandbox.clock import SimClock
+from console.sandbox.pipeline import JobSpec
 from console.sandbox.runner import RunClock, execute
-from console.sandbox.state import Run
+from console.sandbox.state import Commit, GitHubState, Job, Run
+
+if TYPE_CHECKING:
+    from console.sandbox.graph_runner import JobResult
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 class Reruns:
     """Mixed into the Simulator (uses its state, clock, tasks and run starters)."""
+
+    st: GitHubState
+    clock: SimClock
+    _smoke_fails: set[int]
+
+    if TYPE_CHECKING:  # the Simulator's own
+        def call(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T: ...
+        def _start(self, run: Run, coro: Coroutine[Any, Any, None]) -> None: ...
+        async def _ci_then_cd(self, run: Run, commit: Commit, ci_fails: bool, kept: frozenset[str] = ...) -> None: ...
+        async def gate(self, run: Run, job: Job, spec: JobSpec, clock: RunClock) -> bool: ...
+        def job_done(self, run: Run, job: Job, ok: bool, clock: RunClock) -> None: ...
+        async def _run_cd(self, run: Run, clock: RunClock, workflow_run: Run | None = None,
+                          kept: dict[str, JobResult] | None = None) -> None: ...
 
     def rerun(self, run: Run, failed_only: bool) -> None:
         self.call(self._rerun, run, failed_only)
@@ -34,9 +58,11 @@ class Reruns:
         self._smoke_fails.discard(run.id)
         self._start(run, self._attempt(run, frozenset(j.name for j in kept_jobs), kept_results))
 
-    def _attempt(self, run: Run, kept_names: frozenset[str], kept_results: dict):
+    def _attempt(self, run: Run, kept_names: frozenset[str],
+                 kept_results: dict[str, JobResult]) -> Coroutine[Any, Any, None]:
         commit = self.st.commit(run.head_sha)
         if run.workflow == "ci.yml":
+            assert commit is not None, "a CI run is always for a commit on main"
             return self._ci_then_cd(run, commit, False, kept_names)
         if run.workflow == "cd.yml":
             return self._run_cd(run, RunClock(self.clock), self._triggering_ci(run), kept_results)

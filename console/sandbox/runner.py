@@ -126,8 +126,8 @@ class RunClock:
 
 
 class Hooks(Protocol):
-    async def act(self, run: Run, job: Job, action: str, clock: RunClock) -> list[str]:
-        """Perform a step's action; raise StepFailed to fail the step."""
+    """What a live linear run (CI, Security) asks of the simulator. Their steps only print: the steps
+    that change ECR belong to CD, which the graph runner runs (graph_runner.GraphHooks)."""
 
     async def gate(self, run: Run, job: Job, spec: JobSpec, clock: RunClock) -> bool:
         """Wait for the job's environment (review, deployment); False: rejected."""
@@ -144,8 +144,8 @@ async def execute(st: GitHubState, clock: RunClock, run: Run, spec: RunSpec, hoo
     with st.lock:
         run.status, run.run_started_at, run.updated_at = "in_progress", clock.now(), clock.now()
     failed: set[str] = set()
-    for stage in spec.stages:
-        stage = [js for js in stage if js.name not in kept]
+    for jobs in spec.stages:
+        stage = [js for js in jobs if js.name not in kept]
         results = await asyncio.gather(*(_run_job(st, clock, run, js, failed, hooks) for js in stage))
         failed |= {js.name for js, ok in zip(stage, results) if not ok}
     with st.lock:
@@ -180,21 +180,11 @@ async def _run_job(st: GitHubState, clock: RunClock, run: Run, js: JobSpec, fail
             step.status, step.started_at = "in_progress", clock.now()
             run.updated_at = clock.now()
         await clock.sleep(sspec.seconds)
-        lines: list[str] = []
-        conclusion = "success"
-        try:
-            if sspec.action:
-                lines = await hooks.act(run, job, sspec.action, clock)
-            if js.fails_on == step.name:  # a seeded failure: its output is already in the step
-                raise StepFailed()
-        except StepFailed as exc:
-            lines, conclusion = lines + exc.lines, "failure"
-        except Exception as exc:  # an unexpected error fails the step like a crashing script would
-            lines, conclusion = lines + [f"##[error]{type(exc).__name__}: {exc}"], "failure"
+        # A seeded failure: its output is already in the step.
+        conclusion = "failure" if js.fails_on == step.name else "success"
         if conclusion == "failure":
             failed_steps.add(step.name)
         with st.lock:
-            step.output += lines
             step.status, step.conclusion, step.completed_at = "completed", conclusion, clock.now()
     ok = not failed_steps
     with st.lock:

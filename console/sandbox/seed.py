@@ -30,6 +30,7 @@ from console.sandbox.state import (
     DeploymentStatusRec,
     EnvironmentRec,
     GitHubState,
+    Job,
     Run,
 )
 
@@ -160,7 +161,7 @@ def build(st: GitHubState, *, seed: int, targets: tuple[str, ...], images: int |
             plans.append(Planned(c.date + timedelta(hours=3), "cd.yml", "push", version, c, "octo-operator",
                                  pipeline.release_title(version), partial(pipeline.cd_release, targets, version),
                                  _release_output(version, built), version, _digests(built)))
-    _pointer_tags(seeds, commits, releases, targets)
+    _pointer_tags(seeds, commits, releases)
     _security(plans, commits, anchor)
     _materialize(st, plans, runs, image_url)
     kept = _images_window(seeds, images)
@@ -178,7 +179,7 @@ def _attestations(st: GitHubState, images: list[ImageSeed], since: datetime) -> 
             st.add_attestation(image.digest, run, image.pushed_at + timedelta(seconds=30))
 
 
-def _pointer_tags(seeds: list[ImageSeed], commits: list[Commit], releases: dict[int, str], targets) -> None:
+def _pointer_tags(seeds: list[ImageSeed], commits: list[Commit], releases: dict[int, str]) -> None:
     by_sha: dict[str, list[ImageSeed]] = {}
     for s in seeds:
         by_sha.setdefault(s.sha, []).append(s)
@@ -266,16 +267,18 @@ def _materialize(st: GitHubState, plans: list[Planned], limit: int | None, image
             continue
         makes_deployment = {js.name: js for stage in spec.stages for js in stage if js.environment and js.deployment}
         for job in run.jobs:
-            if job.name in makes_deployment and job.conclusion in ("success", "failure"):
+            spec_of = makes_deployment.get(job.name)
+            env, started = job.environment, job.started_at  # both set for every job that ran
+            if spec_of is not None and env and started and job.conclusion in ("success", "failure"):
                 # A seeded leg fails, if ever, before its deploy step: only a success names an image.
-                digest = p.deployed.get(makes_deployment[job.name].target or "")
+                digest = p.deployed.get(spec_of.target or "")
                 url = image_url(digest) if digest and job.conclusion == "success" else ""
-                add_deployment(st, job.environment, p.deploy_ref, p.commit.sha, job.started_at, run, job, p.actor,
+                add_deployment(st, env, p.deploy_ref, p.commit.sha, started, run, job, p.actor,
                                job.conclusion, job.completed_at, url)
     # Numbering continues from the history (run_number is per workflow, and grows).
 
 
-def add_deployment(st: GitHubState, env: str, ref: str, sha: str, at: datetime, run: Run, job,
+def add_deployment(st: GitHubState, env: str, ref: str, sha: str, at: datetime, run: Run, job: Job,
                    creator: str, final: str | None, final_at: datetime | None,
                    environment_url: str = "") -> DeploymentRec:
     """A deployment as an environment-gated job makes one, with queued/in_progress/(final) statuses."""

@@ -10,7 +10,7 @@ import urllib.request
 from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from console.config import Settings
 from console.sandbox import ecr_seed, seed
@@ -24,14 +24,19 @@ from console.sandbox.state import GitHubState, Run
 from console.services.ecr import EcrService
 from console.services.registry import Registry
 
+if TYPE_CHECKING:
+    from moto.server import ThreadedMotoServer
+    from starlette.applications import Starlette
+
 START_TIMEOUT = 30.0
+T = TypeVar("T")
 
 
-_shared_moto = None
+_shared_moto: ThreadedMotoServer | None = None
 _shared_lock = threading.Lock()
 
 
-def _start_moto_server(port: int):
+def _start_moto_server(port: int) -> ThreadedMotoServer:
     from moto.server import ThreadedMotoServer
 
     # moto's werkzeug server logs each request to stderr: that would scribble over the TUI.
@@ -41,7 +46,7 @@ def _start_moto_server(port: int):
     return server
 
 
-def _shared_moto_server():
+def _shared_moto_server() -> ThreadedMotoServer:
     """One moto server per process, reused by every Sandbox (its state is process-global anyway, and
     stopping werkzeug costs half a second per test)."""
     global _shared_moto
@@ -75,13 +80,26 @@ class Sandbox:
         self.state = GitHubState(owner=owner, repo=name, user=self.user, targets=self.targets)
         self.github_url = ""
         self.ecr_endpoint_url = ""
-        self.asgi_app = None
-        self.simulator: Simulator | None = None
-        self.clock: SimClock | None = None
+        # Made by start(); read through the properties below.
+        self._asgi_app: Starlette | None = None
+        self._simulator: Simulator | None = None
+        self._clock: SimClock | None = None
         self.pending_run_id: int | None = None
         self.timings: dict[str, float] = {}
-        self._moto = None
+        self._moto: ThreadedMotoServer | None = None
         self._http: LoopbackServer | None = None
+
+    @property
+    def simulator(self) -> Simulator:
+        return _started(self._simulator)
+
+    @property
+    def clock(self) -> SimClock:
+        return _started(self._clock)
+
+    @property
+    def asgi_app(self) -> Starlette:
+        return _started(self._asgi_app)
 
     # --- lifecycle ------------------------------------------------------------------------------
 
@@ -89,29 +107,29 @@ class Sandbox:
         t0 = time.perf_counter()
         self._start_moto()
         self.timings["moto"] = time.perf_counter() - t0
-        self.clock = SimClock(self.anchor, self.speed)
-        self.faults.clock = self.clock
+        clock = self._clock = SimClock(self.anchor, self.speed)
+        self.faults.clock = clock
         history = seed.build(self.state, seed=self.seed, targets=self.targets, images=self.images, runs=self.runs,
-                             anchor=self.clock.anchor,
+                             anchor=clock.anchor,
                              image_url=partial(ecr_seed.image_url, self.region, self.ecr_repository))
         self.timings["history"] = time.perf_counter() - t0
         for name in filter(None, (self.ecr_repository, self.production_repository)):
             ecr_seed.create_repository(self.ecr_endpoint_url, self.region, name)
         ecr_seed.install(self.region, self.ecr_repository, history.images, self.production_repository)
         self.timings["ecr"] = time.perf_counter() - t0
-        self.simulator = Simulator(self.state, self.clock, self.registry(), seed=self.seed, targets=self.targets,
-                                   region=self.region, repository=self.ecr_repository,
-                                   endpoint_url=self.ecr_endpoint_url)
-        self.simulator.gate_dispatch = self.gate_dispatch
-        self.asgi_app = build_app(self.state, self.faults, self.simulator)
-        self._start_github()
+        simulator = self._simulator = Simulator(
+            self.state, clock, self.registry(), seed=self.seed, targets=self.targets, region=self.region,
+            repository=self.ecr_repository, endpoint_url=self.ecr_endpoint_url)
+        simulator.gate_dispatch = self.gate_dispatch
+        self._asgi_app = build_app(self.state, self.faults, simulator)
+        self._start_github(simulator)
         version, _commit = history.pending_release
-        waiting_since = self.clock.anchor - timedelta(minutes=47)  # tagged a while ago, still waiting
-        run = self.simulator.call(self.simulator.start_waiting_release, version, waiting_since)
+        waiting_since = clock.anchor - timedelta(minutes=47)  # tagged a while ago, still waiting
+        run = simulator.call(simulator.start_waiting_release, version, waiting_since)
         self.pending_run_id = run.id
         self.wait_run(run.id, "waiting", timeout=START_TIMEOUT)
         if self.activity_s:
-            self.simulator.start_activity(self.activity_s)
+            simulator.start_activity(self.activity_s)
         self.timings["total"] = time.perf_counter() - t0
         return self
 
@@ -126,10 +144,10 @@ class Sandbox:
         request = urllib.request.Request(f"{self.ecr_endpoint_url}/moto-api/reset", method="POST", data=b"")
         urllib.request.urlopen(request, timeout=10).read()
 
-    def _start_github(self) -> None:
+    def _start_github(self, simulator: Simulator) -> None:
         self._http = LoopbackServer(self.asgi_app, self.port)
-        self.simulator.loop = self._http.loop
-        self.github_url = self._http.start(timeout=START_TIMEOUT, on_exit=self.simulator.aclose)
+        simulator.loop = self._http.loop
+        self.github_url = self._http.start(timeout=START_TIMEOUT, on_exit=simulator.aclose)
 
     def stop(self) -> None:
         if self._http is not None:
@@ -177,7 +195,7 @@ class Sandbox:
         production = service(self.production_repository) if self.production_repository else None
         return Registry(service(self.ecr_repository), production)
 
-    def ecr_client(self):
+    def ecr_client(self) -> ecr_seed.EcrClient:
         """A boto3 ECR client on the sandbox (for tests and the bench)."""
         return ecr_seed.client(self.ecr_endpoint_url, self.region)
 
@@ -241,3 +259,9 @@ class Sandbox:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"runs still in progress: {busy}")
             time.sleep(0.01)
+
+
+def _started(part: T | None) -> T:
+    if part is None:
+        raise RuntimeError("the sandbox is not started: call start() first")
+    return part

@@ -16,9 +16,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
+from typing import Any, ParamSpec, TypeVar
 
 from console.sandbox import ecr_seed, pipeline, workflow_graph
 from console.sandbox.cd_steps import CdSteps
@@ -29,10 +30,11 @@ from console.sandbox.reruns import Reruns
 from console.sandbox.runner import RunClock, execute
 from console.sandbox.seed import AUTHORS, SUBJECTS, add_deployment, finish_deployment
 from console.sandbox.state import RUN_ID_BASE, Commit, DeploymentRec, GitHubState, Job, Run
-from console.services import ecr_ops
 from console.services.registry import Registry
 
 log = logging.getLogger(__name__)
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 class Simulator(Reruns, CdSteps):
@@ -43,24 +45,19 @@ class Simulator(Reruns, CdSteps):
         self.region, self.repository, self.endpoint_url = region, repository, endpoint_url
         self.loop: asyncio.AbstractEventLoop | None = None
         self._rng = random.Random(f"{seed}:live")
-        self._tasks: set[asyncio.Task] = set()
-        self._reviews: dict[tuple[int, str], asyncio.Future] = {}  # (run id, environment) -> approved?
-        self._run_tasks: dict[int, asyncio.Task] = {}  # live run id -> its task (for cancel)
-        self._waiting: dict[tuple[int, str], list] = {}  # (run id, environment) -> [(job, JobSpec)]
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._reviews: dict[tuple[int, str], asyncio.Future[bool]] = {}  # (run id, environment) -> approved?
+        self._run_tasks: dict[int, asyncio.Task[None]] = {}  # live run id -> its task (for cancel)
+        self._waiting: dict[tuple[int, str], list[tuple[Job, JobSpec]]] = {}  # (run id, environment) -> jobs
         self.gate_dispatch = False  # dispatched rollback/prune jobs wait for production review too
         self._deployments: dict[int, tuple[DeploymentRec, str | None]] = {}  # job id -> its deployment, target
-        # (run id, target) -> the digest that leg's last deploy step left the environment on (the
-        # scripts' image_url output, which cd.yml makes the job's environment url).
-        self._deployed: dict[tuple[int, str], str] = {}
-        self._boto = None
-        self._promoted: dict[tuple[int, str], ecr_ops.PromoteOutcome] = {}  # (run id, target) -> its promotion
-        self._smoke_fails: set[int] = set()  # release runs whose production smoke test fails
+        self._deployed, self._boto, self._promoted, self._smoke_fails = {}, None, {}, set()  # (see CdSteps)
         self._groups: dict[str, asyncio.Lock] = {}  # concurrency group -> its holder (asyncio.Lock is FIFO)
         self.review_requests: list[tuple[int, str]] = []  # (run id, environment), in the order asked
 
     # --- entry points from any thread -------------------------------------------------------
 
-    def call(self, fn, *args, **kwargs):
+    def call(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run ``fn`` on the simulator's loop and return its result (thread-safe)."""
         assert self.loop is not None, "the sandbox is not started"
         try:
@@ -69,7 +66,7 @@ class Simulator(Reruns, CdSteps):
         except RuntimeError:
             pass
 
-        async def hop():
+        async def hop() -> T:
             return fn(*args, **kwargs)
 
         return asyncio.run_coroutine_threadsafe(hop(), self.loop).result(timeout=30)
@@ -82,18 +79,18 @@ class Simulator(Reruns, CdSteps):
 
     # --- on the loop ---------------------------------------------------------------------------
 
-    def _spawn(self, coro) -> asyncio.Task:
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         task = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._finished)
         return task
 
-    def _finished(self, task: asyncio.Task) -> None:
+    def _finished(self, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:  # a simulator bug, not a run failure
             log.error("sandbox simulator task failed", exc_info=task.exception())
 
-    def _start(self, run: Run, coro) -> None:
+    def _start(self, run: Run, coro: Coroutine[Any, Any, None]) -> None:
         """A live run's task, known by the run's id while it runs (cancel stops it)."""
         task = self._run_tasks[run.id] = self._spawn(coro)
         task.add_done_callback(lambda t: self._run_tasks.get(run.id) is t and self._run_tasks.pop(run.id))
@@ -213,10 +210,6 @@ class Simulator(Reruns, CdSteps):
                     job.status, job.conclusion, job.completed_at = "completed", "cancelled", now
             run.status, run.conclusion, run.updated_at = "completed", "cancelled", now
 
-    def _dispatch_targets(self, inputs: dict[str, str]) -> tuple[str, ...]:
-        named = pipeline.split_list(inputs.get("targets"))
-        return self.targets if named in ([], ["all"]) else tuple(named)
-
     async def aclose(self) -> None:
         for task in list(self._tasks):
             task.cancel()
@@ -287,15 +280,11 @@ class Simulator(Reruns, CdSteps):
             url = ecr_seed.image_url(self.region, where.repository, digest) if digest else ""
             finish_deployment(self.st, dep, "success" if ok else "failure", clock.now(), environment_url=url)
 
-    def _record_deployed(self, run: Run, digests: dict[str, str]) -> None:
-        for target, digest in digests.items():
-            self._deployed[(run.id, target)] = digest
 
-
-def cd_context(st: GitHubState, run: Run, workflow_run: Run | None, ecr: Registry) -> dict:
+def cd_context(st: GitHubState, run: Run, workflow_run: Run | None, ecr: Registry) -> dict[str, Any]:
     """The expression contexts a CD run sees (github, inputs, vars) on the event that started it."""
     ref = {"push": f"refs/tags/{run.head_branch}"}.get(run.event, f"refs/heads/{run.head_branch or 'main'}")
-    event: dict = {}
+    event: dict[str, Any] = {}
     if workflow_run is not None:
         event["workflow_run"] = {
             "id": workflow_run.id, "conclusion": workflow_run.conclusion, "event": workflow_run.event,

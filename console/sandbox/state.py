@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -154,7 +155,7 @@ class Request:
     status: int
     counted: bool  # counted against the rate limit (a 304 is not)
 
-    def __iter__(self):  # unpack as (method, path, status)
+    def __iter__(self) -> Iterator[str | int]:  # unpack as (method, path, status)
         return iter((self.method, self.path, self.status))
 
 
