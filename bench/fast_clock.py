@@ -2,7 +2,8 @@
 
 The app schedules each refresh with ``console.ui.app.next_delay`` and measures the age of its ECR
 listing with ``time.monotonic``; both are swapped so that every delay is divided by ``speedup`` and
-the app's clock jumps by what was skipped. Everything else (sandbox, services, Textual) stays real.
+the app's clock jumps by what was skipped. The approval watch between polls
+(``console.ui.approval_watch.watch_delay``) is divided by ``speedup`` too. Everything else (sandbox, services, Textual) stays real.
 """
 
 from __future__ import annotations
@@ -29,9 +30,11 @@ class FastClock:
 @contextmanager
 def accelerated_refresh(speedup: float) -> Iterator[FastClock]:
     import console.ui.app as app_module
+    import console.ui.approval_watch as watch_module
 
     clock = FastClock()
     original_delay, original_time = app_module.next_delay, app_module.time
+    original_watch = watch_module.watch_delay
 
     def next_delay(*args, **kwargs) -> float:
         delay = original_delay(*args, **kwargs)
@@ -39,8 +42,13 @@ def accelerated_refresh(speedup: float) -> Iterator[FastClock]:
         clock.skipped += delay - delay / speedup
         return delay / speedup
 
+    def watch_delay() -> float:  # the approval watch between polls: as much faster, no clock jump of its own
+        return original_watch() / speedup
+
     app_module.next_delay, app_module.time = next_delay, clock
+    watch_module.watch_delay = watch_delay
     try:
         yield clock
     finally:
         app_module.next_delay, app_module.time = original_delay, original_time
+        watch_module.watch_delay = original_watch

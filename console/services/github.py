@@ -219,6 +219,14 @@ class GitHubService:
         items = body.get("workflow_runs") if isinstance(body, dict) else None
         return self._parse(items, lambda d: gp.parse_run(d, workflow))
 
+    async def waiting_runs(self, per_page: int = 30) -> list[WorkflowRun]:
+        """Runs of any workflow that wait for a review (newest first). One conditional request: while
+        no run starts or stops waiting GitHub answers 304, which the rate limit does not count."""
+        body = await self._json(f"{self._r}/actions/runs", "list the runs waiting for a review",
+                                status="waiting", per_page=per_page)
+        items = body.get("workflow_runs") if isinstance(body, dict) else None
+        return self._parse(items, gp.parse_run)
+
     async def get_run(self, run_id: int) -> WorkflowRun:
         body = await self._json(
             f"{self._r}/actions/runs/{run_id}", f"read run {run_id}", not_found=f"Run {run_id} not found in {self.repo}."

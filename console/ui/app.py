@@ -3,7 +3,9 @@
 The refresh loop (after dolphie): a one-shot timer is re-armed after each refresh ends, so polls never
 overlap; while a modal (dialog, help, palette) is open it waits; it polls faster while a run is active
 or an approval waits; a failed poll keeps the last data, marks it stale with the error's sentence and
-retries with back-off. Every worker's failure goes through `on_worker_state_changed` (one place).
+retries with back-off. Between polls, approval_watch looks (free 304s) for runs that start waiting
+for a review and polls at once when one does. Every worker's failure goes through
+`on_worker_state_changed` (one place).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from console.model import Snapshot, WorkflowRun
 from console.model.text import plain
 from console.ui import stopping
 from console.ui.alerts import Alerts
+from console.ui.approval_watch import ApprovalWatch
 from console.ui.commands import ConsoleCommands
 from console.ui.failures import FailureRouting
 from console.ui.format import run_label
@@ -84,6 +87,7 @@ class GhaecrApp(FailureRouting):
         self._listed_at: float | None = None  # monotonic time of the last ECR listing
         self._init_failures()
         self._hint_timer: Timer | None = None
+        self.approval_watch = ApprovalWatch(self)  # between polls: a new pending approval in seconds
         self.sub_title = plain(f"{settings.repo} → ECR {settings.ecr_repository}")
 
     def notify(self, message: str, *, title: str = "", severity: Any = "information", timeout: float | None = None,
@@ -111,6 +115,8 @@ class GhaecrApp(FailureRouting):
         self._check_size(self.size.width, self.size.height)
         self.set_interval(1.0, self.show_status)
         self.refresh_now()
+        if self.polls:
+            self.approval_watch.start()
         stopping.start(self, self.backend, self.settings)  # reconcile open audit intents; TERM/HUP
 
     def on_resize(self, event: Resize) -> None:

@@ -1,6 +1,7 @@
 """Regression guard (issue 6, figure 4) at the app level: the console's own refresh loop, left alone
 while a deployment waits for approval (so it polls fast), spends no GitHub rate limit and lists ECR
-at most once per refresh interval. The loop's timers and its monotonic clock are accelerated;
+at most once per refresh interval; the approval watch between its polls (a conditional request every
+few seconds) is all 304s too. The loop's timers and its monotonic clock are accelerated;
 everything else (sandbox, services, Textual) is real. Counts only, no wall time."""
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ async def test_an_idle_console_polling_fast_lists_ecr_once_per_interval_and_spen
                 mark = len(sandbox.state.requests)
                 listings = backend.ecr.stats.by_operation.get("DescribeImages", 0)
                 polls = backend.snapshots
+                looks = app.approval_watch.looks
                 start = clock.monotonic()
                 while clock.monotonic() - start < SIMULATED:
                     assert time.monotonic() < deadline, "the refresh loop stalled"
@@ -47,10 +49,17 @@ async def test_an_idle_console_polling_fast_lists_ecr_once_per_interval_and_spen
                 idle = sandbox.state.requests[mark:]
                 listed = backend.ecr.stats.by_operation.get("DescribeImages", 0) - listings
                 polled = backend.snapshots - polls
+                watched = app.approval_watch.looks - looks
+                triggered = app.approval_watch.triggered
     finally:
         await backend.aclose()
 
     assert min(clock.delays) < settings.refresh_seconds  # it did poll fast while the approval waited
     assert polled >= SIMULATED / settings.refresh_seconds * 2
+    # Between polls the approval watch asked GitHub (every WATCH_SECONDS, skipped while a poll runs):
+    # more often than an idle poll would, all 304s, and nothing changed, so it started no refresh.
+    assert watched >= SIMULATED / settings.refresh_seconds
+    assert sum(r.path.endswith("/actions/runs") for r in idle) >= watched
+    assert triggered == 0
     assert [r for r in idle if r.counted] == []
     assert listed <= math.ceil((clock.monotonic() - start) / settings.refresh_seconds) + 1
