@@ -21,12 +21,14 @@ from typing import Any
 from console import __version__
 from console.commands import register_all
 from console.commands.flags import add_backend_flags
-from console.config import Settings, build_settings, detect_repo_from_git, read_config_file
+from console.config import Settings, build_settings, config_path, detect_repo_from_git, read_config_file
 from console.errors import AuthError, ConfigError, ConsoleError, Stopped
 from console.github_host import DOTCOM_TOKENS, ENTERPRISE_TOKENS, find_token, host_of, missing_token_message, remote_host
 from console.model.text import one_line
+from console.repositories import chosen_repos, refuse_several
 
 PROG = "ghaecr-console"
+_OWN_ALL = ("rollback",)  # subcommands whose own --all means something else (every target); `--all rollback` still works
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 
 
@@ -65,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_all(subparsers)
     for name, sub in subparsers.choices.items():
         if name not in ("config", "sandbox", "completion", "init"):
-            add_backend_flags(sub, suppress=True)
+            add_backend_flags(sub, suppress=True, all_repos=name not in _OWN_ALL)
     parser.set_defaults(root_parser=parser)  # for `completion`, which describes the whole parser
     return parser
 
@@ -88,16 +90,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings: Settings | None = None
     try:
         if args.sandbox and getattr(args, "wiring", "backend") not in ("none", "on-demand"):
-            sandbox = _start_sandbox(getattr(args, "production_repo", None))
+            sandbox = _start_sandbox(getattr(args, "production_repo", None), _sandbox_repos(args))
         if getattr(args, "wiring", "backend") == "none":
             return args.handler(args)
         if getattr(args, "wiring", "backend") == "on-demand":  # `audit`: GitHub only if an earlier attempt needs reconciling
             return asyncio.run(_stoppable(args.handler(args, lambda: _connect(args))))
         # `images` reads ECR only: no token, so no `gh auth token` subprocess either.
         wants_token = getattr(args, "needs_token", getattr(args, "wiring", "backend") != "settings")
-        settings = load_settings(args, needs_token=wants_token)
+        every = load_all_settings(args, needs_token=wants_token)
+        settings = every[0]
+        refuse_several(args.command, [s.repo for s in every])
         if args.command is None:
-            return _run_tui(settings)
+            return _run_tui(every)
+        if len(every) > 1:
+            return asyncio.run(_run_several(args, every))
         return asyncio.run(_run_command(args, settings))
     except ConsoleError as exc:
         _print_error(exc.message, settings)
@@ -121,11 +127,28 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def load_settings(args: argparse.Namespace, env: dict[str, str] | None = None, *, needs_token: bool = True) -> Settings:
+    """The settings of the one repository a command works on (ConfigError when several were named)."""
+    every = load_all_settings(args, env, needs_token=needs_token)
+    refuse_several(args.command, [s.repo for s in every])
+    return every[0]
+
+
+def load_all_settings(args: argparse.Namespace, env: dict[str, str] | None = None, *,
+                      needs_token: bool = True) -> list[Settings]:
+    """One Settings per repository named by --repo (repeatable) and --all; one for the default otherwise."""
     env = dict(os.environ if env is None else env)
     flags = {k: v for k, v in vars(args).items() if v is not None}
-    repo = flags.get("repo") or env.get("GHAECR_REPO") or detect_repo_from_git()
+    file_data = read_config_file()
+    repos = chosen_repos(flags.pop("repo", None), flags.pop("all_repos", False), file_data, str(config_path()))
+    return [_settings_for(repo, flags, env, file_data, needs_token) for repo in repos]
+
+
+def _settings_for(repo: str | None, flags: dict[str, Any], env: dict[str, str], file_data: dict[str, Any],
+                  needs_token: bool) -> Settings:
+    flags = {**flags, "repo": repo} if repo else flags
+    repo = repo or env.get("GHAECR_REPO") or detect_repo_from_git()
     explicit = flags.get("github_url") or env.get("GITHUB_API_URL") or env.get("GH_HOST")
-    settings = build_settings(flags, env, read_config_file(), git_repo=repo, git_host=None if explicit else remote_host())
+    settings = build_settings(flags, env, file_data, git_repo=repo, git_host=None if explicit else remote_host())
     # The token is chosen for the host the settings point at: a github.com token never goes elsewhere.
     token = find_token(env, host_of(settings.github_url)) if needs_token else None
     return replace(settings, token=token.value, token_source=token.source) if token else settings
@@ -139,6 +162,16 @@ async def _run_command(args: argparse.Namespace, settings: Settings) -> int:
         return await _stoppable(args.handler(args, backend, settings))
     finally:
         await backend.aclose()
+
+
+async def _run_several(args: argparse.Namespace, every: list[Settings]) -> int:
+    """A command that reads several repositories (``status``): one back end per repository."""
+    backends = [_build_backend(settings) for settings in every]
+    try:
+        return await _stoppable(args.several(args, backends, every))
+    finally:
+        for backend in backends:
+            await backend.aclose()
 
 
 async def _stoppable(command: Awaitable[int]) -> int:
@@ -185,9 +218,13 @@ def _build_backend(settings: Settings):
     return Backend.from_settings(settings)
 
 
-def _run_tui(settings: Settings) -> int:
+def _run_tui(every: list[Settings]) -> int:
     from console.ui.app import GhaecrApp
 
+    if len(every) > 1:
+        raise ConfigError("The console opens one repository at a time for now; "
+                          "use `status` for several, or pick one with --repo OWNER/NAME.")
+    settings = every[0]
     backend = _build_backend(settings)
     app = GhaecrApp(backend, settings)
     app.run()
@@ -207,14 +244,22 @@ def tui_exit_code(app) -> int:
     return 1
 
 
-def _start_sandbox(production_repository: str | None = None):
+def _sandbox_repos(args: argparse.Namespace) -> list[str]:
+    """The repositories --repo and --all name (none: the sandbox's own acme/shop)."""
+    all_repos = getattr(args, "all_repos", False)
+    return [r for r in chosen_repos(args.repo, all_repos, read_config_file() if all_repos else {}) if r]
+
+
+def _start_sandbox(production_repository: str | None = None, repos: Sequence[str] = ()):
     """Start the embedded sandbox and point this process at it (environment, like `sandbox serve`).
-    ``production_repository``: seed the two-repository layout (production's tags in that repository)."""
+    ``production_repository``: seed the two-repository layout (production's tags in that repository).
+    Several ``repos``: one sandbox repository each, on one GitHub stand-in and one ECR."""
     try:
         from console.sandbox import Sandbox
+        from console.sandbox.several import Sandboxes
     except ImportError as exc:
         raise ConfigError(f"The sandbox needs its extra: pip install 'ghaecr-console[sandbox]' ({exc.name} is missing).") from None
-    sandbox = Sandbox(production_repository=production_repository)
+    sandbox = Sandboxes(repos) if len(repos) > 1 else Sandbox(production_repository=production_repository)
     sandbox.start()
     os.environ.update(sandbox.env())
     return sandbox

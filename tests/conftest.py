@@ -74,6 +74,29 @@ def sandbox(sandbox_factory):
     return sandbox_factory()
 
 
+@pytest.fixture
+def sandboxes_factory(monkeypatch):
+    """``sandboxes_factory(repos, **kwargs)``: several sandbox repositories on one GitHub stand-in and
+    one ECR (console/sandbox/several.py), the environment pointing at them (no GHAECR_REPO)."""
+    from console.sandbox.several import Sandboxes
+
+    started = []
+
+    def make(repos=("acme/shop", "acme/cart", "acme/search"), **kwargs):
+        kwargs.setdefault("speed", FAST)
+        sbs = Sandboxes(list(repos), **kwargs).start()
+        started.append(sbs)
+        monkeypatch.delenv("GHAECR_REPO", raising=False)
+        monkeypatch.delenv("GHAECR_ECR_REPOSITORY", raising=False)
+        for name, value in sbs.env().items():
+            monkeypatch.setenv(name, value)
+        return sbs
+
+    yield make
+    for sbs in reversed(started):
+        sbs.stop()
+
+
 @pytest.fixture(scope="session")
 def moto_server_url():
     """moto's server on 127.0.0.1 for the whole session. Its state lives in this process, shared by

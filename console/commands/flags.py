@@ -6,11 +6,15 @@ import argparse
 from typing import Any
 
 
-def add_backend_flags(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+def add_backend_flags(parser: argparse.ArgumentParser, *, suppress: bool, all_repos: bool = True) -> None:
     """Flags accepted before or after the subcommand (subparsers use SUPPRESS so they don't reset them)."""
     default: Any = argparse.SUPPRESS if suppress else None
     group = parser.add_argument_group("back end")
-    group.add_argument("--repo", metavar="OWNER/NAME", default=default, help="GitHub repository (default: from the git remote here)")
+    group.add_argument("--repo", action="append", metavar="OWNER/NAME", default=default,
+                       help="GitHub repository (repeatable: status and the console show several; default: from the git remote here)")
+    if all_repos:  # not where the command's own --all means something else (rollback: every target)
+        group.add_argument("--all", dest="all_repos", action="store_true", default=default if suppress else False,
+                           help='every [repos."OWNER/NAME"] section of the config file (with any --repo)')
     group.add_argument("--github-url", metavar="URL", default=default,
                        help="GitHub API base URL (default: GITHUB_API_URL or https://api.github.com; GHES: https://HOST/api/v3)")
     group.add_argument("--ecr-repo", metavar="NAME", default=default,

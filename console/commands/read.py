@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import functools
 import gc
 import json
@@ -11,7 +12,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from console.config import Settings
-from console.errors import ConfigError
+from console.errors import ConfigError, ConsoleError
 from console.model import PRODUCTION, STAGING
 from console.model.environments import staging_ahead, target_states
 from console.model.format import ago, human_size, since_label, via_label
@@ -26,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="What each environment runs per target, pending approvals and the latest runs.",
     )
     status.add_argument("--json", action="store_true", help="print JSON for scripts")
-    status.set_defaults(handler=status_command)
+    status.set_defaults(handler=status_command, several=status_several)
 
     images = subparsers.add_parser(
         "images", help="ECR images grouped by target (reads ECR only)",
@@ -56,19 +57,48 @@ def one_shot(handler):
     return paused
 
 
-@one_shot
-async def status_command(args: argparse.Namespace, backend, settings: Settings) -> int:
+async def _status_snapshot(backend, settings: Settings) -> Snapshot:
     # The pointer-tagged images are all that status shows (states, drift): no full listing.
     snapshot: Snapshot = await backend.snapshot(pointers_only=True)
     if settings.only_targets:  # --target: these targets' rows only (the tags were read against all)
         chosen = select_targets(snapshot.targets, settings.only_targets)
         snapshot = replace(snapshot, targets=chosen, states=tuple(s for s in snapshot.states if s.target in chosen),
                            behind=tuple((t, n) for t, n in snapshot.behind if t in chosen))
+    return snapshot
+
+
+@one_shot
+async def status_command(args: argparse.Namespace, backend, settings: Settings) -> int:
+    snapshot = await _status_snapshot(backend, settings)
     if args.json:
         _print_json(status_json(snapshot))
     else:
         _print_status(snapshot)
     return 0
+
+
+@one_shot
+async def status_several(args: argparse.Namespace, backends, every: list[Settings]) -> int:
+    """Several repositories read side by side: ``{"repositories": [<one repository's document>, ...]}``
+    (a repository that could not be read: ``{"repository": ..., "error": ...}``, and exit 1), or one
+    block per repository."""
+    results = await asyncio.gather(*(_status_snapshot(b, s) for b, s in zip(backends, every, strict=True)),
+                                   return_exceptions=True)
+    for result in results:  # anything but a ConsoleError is a bug: the usual crash path reports it
+        if isinstance(result, BaseException) and not isinstance(result, ConsoleError):
+            raise result
+    if args.json:
+        _print_json({"repositories": [
+            status_json(r) if isinstance(r, Snapshot) else {"repository": s.repo, "error": r.message}
+            for r, s in zip(results, every, strict=True)
+        ]})
+    else:
+        for result, settings in zip(results, every, strict=True):
+            if isinstance(result, Snapshot):
+                _print_status(result)
+            else:
+                _print_unreadable(settings.repo, result.message)
+    return 1 if any(isinstance(r, ConsoleError) for r in results) else 0
 
 
 @one_shot
@@ -139,6 +169,15 @@ def drift_label(snapshot: Snapshot, state, behind: dict[str, int]) -> str:
     if state.environment == STAGING and staging_ahead(snapshot.images, state.target):
         return "ahead of production"
     return "-"
+
+
+def _print_unreadable(repo: str, message: str) -> None:
+    from rich.text import Text
+
+    from console.actions.render import cell
+    from console.commands.output import show
+
+    show(Text.assemble(cell(repo, "bold"), "  ", ("could not be read: ", "red"), cell(message)))
 
 
 def _print_status(snapshot: Snapshot) -> None:

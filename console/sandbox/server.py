@@ -46,7 +46,7 @@ def _start_moto_server(port: int) -> ThreadedMotoServer:
     return server
 
 
-def _shared_moto_server() -> ThreadedMotoServer:
+def shared_moto_server() -> ThreadedMotoServer:
     """One moto server per process, reused by every Sandbox (its state is process-global anyway, and
     stopping werkzeug costs half a second per test)."""
     global _shared_moto
@@ -54,6 +54,15 @@ def _shared_moto_server() -> ThreadedMotoServer:
         if _shared_moto is None:
             _shared_moto = _start_moto_server(0)
         return _shared_moto
+
+
+def reset_moto(server: ThreadedMotoServer) -> str:
+    """Empty moto's state (process-global) and return the server's endpoint URL."""
+    host, port = server.get_host_and_port()
+    url = f"http://{host}:{port}"
+    request = urllib.request.Request(f"{url}/moto-api/reset", method="POST", data=b"")
+    urllib.request.urlopen(request, timeout=10).read()
+    return url
 
 
 class Sandbox:
@@ -64,7 +73,7 @@ class Sandbox:
                  now: datetime | None = None, port: int = 0, ecr_port: int = 0,
                  repo: str = "acme/shop", ecr_repository: str = "shop", region: str = "us-east-1",
                  production_repository: str | None = None,
-                 gate_dispatch: bool = False, activity_s: float | None = None) -> None:
+                 gate_dispatch: bool = False, activity_s: float | None = None, first_id: int = 0) -> None:
         self.seed, self.images, self.runs = seed, images, runs
         self.targets = tuple(targets)
         self.speed, self.anchor = speed, now
@@ -77,7 +86,9 @@ class Sandbox:
         self.user = "octo-operator"
         self.faults = Faults()
         owner, name = repo.split("/", 1)
-        self.state = GitHubState(owner=owner, repo=name, user=self.user, targets=self.targets)
+        # first_id: where this repository's run and job ids start (several repositories share one host,
+        # and GitHub's ids are unique across repositories).
+        self.state = GitHubState(owner=owner, repo=name, user=self.user, targets=self.targets, _next_id=first_id)
         self.github_url = ""
         self.ecr_endpoint_url = ""
         # Made by start(); read through the properties below.
@@ -85,6 +96,7 @@ class Sandbox:
         self._simulator: Simulator | None = None
         self._clock: SimClock | None = None
         self.pending_run_id: int | None = None
+        self._pending_version = ""
         self.timings: dict[str, float] = {}
         self._moto: ThreadedMotoServer | None = None
         self._http: LoopbackServer | None = None
@@ -105,8 +117,18 @@ class Sandbox:
 
     def start(self) -> Sandbox:
         t0 = time.perf_counter()
-        self._start_moto()
+        self.ecr_endpoint_url = reset_moto(self._start_moto())
         self.timings["moto"] = time.perf_counter() - t0
+        self.prepare(t0)
+        self._http = LoopbackServer(self.asgi_app, self.port)
+        self.simulator.loop = self._http.loop
+        self.github_url = self._http.start(timeout=START_TIMEOUT, on_exit=self.simulator.aclose)
+        self.settle(t0)
+        return self
+
+    def prepare(self, t0: float) -> None:
+        """Seed GitHub's history and ECR's images, build the simulator and the stand-in's app (not
+        served yet: the caller serves it, then calls settle()). ``ecr_endpoint_url`` must be set."""
         clock = self._clock = SimClock(self.anchor, self.speed)
         self.faults.clock = clock
         history = seed.build(self.state, seed=self.seed, targets=self.targets, images=self.images, runs=self.runs,
@@ -122,32 +144,24 @@ class Sandbox:
             repository=self.ecr_repository, endpoint_url=self.ecr_endpoint_url)
         simulator.gate_dispatch = self.gate_dispatch
         self._asgi_app = build_app(self.state, self.faults, simulator)
-        self._start_github(simulator)
-        version, _commit = history.pending_release
-        waiting_since = clock.anchor - timedelta(minutes=47)  # tagged a while ago, still waiting
-        run = simulator.call(simulator.start_waiting_release, version, waiting_since)
+        self._pending_version = history.pending_release[0]
+
+    def settle(self, t0: float) -> None:
+        """Once served: the release tagged a while ago, waiting for production's review; the demo's activity."""
+        simulator = self.simulator
+        waiting_since = self.clock.anchor - timedelta(minutes=47)  # tagged a while ago, still waiting
+        run = simulator.call(simulator.start_waiting_release, self._pending_version, waiting_since)
         self.pending_run_id = run.id
         self.wait_run(run.id, "waiting", timeout=START_TIMEOUT)
         if self.activity_s:
             simulator.start_activity(self.activity_s)
         self.timings["total"] = time.perf_counter() - t0
-        return self
 
-    def _start_moto(self) -> None:
+    def _start_moto(self) -> ThreadedMotoServer:
         if self.ecr_port:
             self._moto = _start_moto_server(self.ecr_port)  # a dedicated server on the asked port
-            server = self._moto
-        else:
-            server = _shared_moto_server()
-        host, port = server.get_host_and_port()
-        self.ecr_endpoint_url = f"http://{host}:{port}"
-        request = urllib.request.Request(f"{self.ecr_endpoint_url}/moto-api/reset", method="POST", data=b"")
-        urllib.request.urlopen(request, timeout=10).read()
-
-    def _start_github(self, simulator: Simulator) -> None:
-        self._http = LoopbackServer(self.asgi_app, self.port)
-        simulator.loop = self._http.loop
-        self.github_url = self._http.start(timeout=START_TIMEOUT, on_exit=simulator.aclose)
+            return self._moto
+        return shared_moto_server()
 
     def stop(self) -> None:
         if self._http is not None:
