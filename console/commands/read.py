@@ -82,11 +82,13 @@ async def status_several(args: argparse.Namespace, backends, every: list[Setting
     """Several repositories read side by side: ``{"repositories": [<one repository's document>, ...]}``
     (a repository that could not be read: ``{"repository": ..., "error": ...}``, and exit 1), or one
     block per repository."""
-    results = await asyncio.gather(*(_status_snapshot(b, s) for b, s in zip(backends, every, strict=True)),
-                                   return_exceptions=True)
-    for result in results:  # anything but a ConsoleError is a bug: the usual crash path reports it
+    gathered = await asyncio.gather(*(_status_snapshot(b, s) for b, s in zip(backends, every, strict=True)),
+                                    return_exceptions=True)
+    results: list[Snapshot | ConsoleError] = []
+    for result in gathered:  # anything but a ConsoleError is a bug: the usual crash path reports it
         if isinstance(result, BaseException) and not isinstance(result, ConsoleError):
             raise result
+        results.append(result)
     if args.json:
         _print_json({"repositories": [
             status_json(r) if isinstance(r, Snapshot) else {"repository": s.repo, "error": r.message}
