@@ -52,6 +52,20 @@ def api_url(host: str) -> str:
     return f"https://{host}/api/v3"
 
 
+def web_url(api: str) -> str:
+    """The web address that matches an API address: api.github.com -> https://github.com, a GitHub
+    Enterprise Server's ``https://HOST/api/v3`` -> ``https://HOST``, a stand-in's root as it is."""
+    url = api.rstrip("/")
+    if url == DEFAULT_API_URL:
+        return f"https://{GITHUB_COM}"
+    if url.endswith("/api/v3"):
+        return url[: -len("/api/v3")]
+    netloc = urlsplit(url).netloc.lower()
+    if netloc.startswith("api.") and netloc.endswith(".ghe.com"):
+        return url.replace(netloc, netloc.removeprefix("api."), 1)
+    return url
+
+
 def host_of(url: str) -> str:
     """The GitHub host an API URL belongs to (``api.github.com`` -> github.com)."""
     netloc = (urlsplit(url).netloc or url).lower()

@@ -16,6 +16,7 @@ from rich.text import Text
 from console.actions.audit import AuditRecord
 from console.model import PrunePlan, RollbackPlan
 from console.model.attestations import PROVENANCE_MARK, Provenance
+from console.model.compare import Unshipped
 from console.model.format import ago, human_size
 from console.model.images import short_digest
 from console.model.text import plain
@@ -55,6 +56,46 @@ def rollback_table(plan: RollbackPlan, now: datetime | None = None) -> Table:
             s.to_ref,
         ))
     return table
+
+
+UNSHIPPED_SHOWN = 10  # commits listed per comparison; the rest are counted
+
+
+def rollback_preview(plan: RollbackPlan, now: datetime | None = None) -> Group:
+    """The from/to table, then what the rollback takes out of production (unshipped_lines)."""
+    return Group(rollback_table(plan, now), *unshipped_lines(plan.unshipped))
+
+
+def unshipped_lines(unshipped: tuple[Unshipped, ...]) -> list[Text]:
+    """Per group of targets: the commits being un-shipped, newest first and capped, and the compare
+    link; or one line saying why they cannot be listed."""
+    lines: list[Text] = []
+    for u in unshipped:
+        who = ", ".join(u.targets)
+        c = u.comparison
+        if c is None:
+            lines.append(cell(f"un-ships ({who}): unknown, {u.note}", "dim"))
+            continue
+        span = f"{_ref(c.base)}...{_ref(c.head)}"
+        if not c.total:
+            lines.append(cell(f"un-ships ({who}): no commits ({span}: nothing in {_ref(c.head)} that "
+                              f"{_ref(c.base)} lacks)", "dim"))
+            continue
+        lines.append(cell(f"un-ships ({who}): {c.total} commit{'s' if c.total != 1 else ''} {span}", "bold"))
+        shown = list(reversed(c.commits))[:UNSHIPPED_SHOWN]
+        lines.extend(cell("  " + _commit(sha, message, author)) for sha, message, author in shown)
+        if c.total > len(shown):
+            lines.append(cell(f"  … and {c.total - len(shown)} more", "dim"))
+        lines.append(cell(f"  {c.html_url}", "cyan"))
+    return lines
+
+
+def _ref(ref: str) -> str:
+    return ref[:7] if len(ref) == 40 else ref
+
+
+def _commit(sha: str, message: str, author: str) -> str:
+    return f"{sha[:7]} {message}" + (f" ({author})" if author else "")
 
 
 def prune_delete_table(plan: PrunePlan, now: datetime | None = None) -> Table:

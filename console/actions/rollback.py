@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -17,8 +17,9 @@ from console.actions.context import ActionContext
 from console.actions.dispatch import cd_inputs
 from console.actions.follow import FollowResult
 from console.actions.progress import Progress, ProgressFn, silent
-from console.actions.render import rollback_table
+from console.actions.render import rollback_preview
 from console.actions.tag_states import states_line, target_states
+from console.actions.unshipped import unshipped
 from console.errors import ActionError, ConsoleError
 from console.model import PRODUCTION, Image, RollbackPlan
 from console.model.images import short_digest, tag_digest
@@ -59,11 +60,13 @@ class RollbackResult:
 async def plan(
     ctx: ActionContext, targets: Sequence[str] | None, to_version: str | None = None
 ) -> tuple[RollbackPlan, list[Image]]:
-    """Plan on a fresh listing; ``targets=None`` means every target. Raises PlanError."""
+    """Plan on a fresh listing (with the commits each target un-ships); ``targets=None`` means every
+    target. Raises PlanError."""
     images = await ctx.images()
     known = ctx.targets(images)
     chosen = tuple(known) if targets is None else tuple(targets)
-    return plan_rollback(images, known, chosen, to_version or None), images
+    planned = plan_rollback(images, known, chosen, to_version or None)
+    return replace(planned, unshipped=await unshipped(ctx, planned, images)), images
 
 
 class Rollback(PlannedOperation):
@@ -81,7 +84,7 @@ class Rollback(PlannedOperation):
         return self.plan.targets[0] if len(self.plan.targets) == 1 else PRODUCTION
 
     def preview(self, now: datetime | None = None) -> RenderableType:
-        return rollback_table(self.plan, now)
+        return rollback_preview(self.plan, now)
 
     def record_fields(self) -> dict[str, Any]:
         return {"environment": PRODUCTION, "targets": list(self.plan.targets), "changes": [

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from console.errors import PlanError
+from console.model.compare import Unshipped
 from console.model.images import (
     VERSION_RE,
     Image,
@@ -39,6 +40,7 @@ class RollbackStep:
 class RollbackPlan:
     steps: tuple[RollbackStep, ...]
     to_version: str | None  # None: previous-<target>
+    unshipped: tuple[Unshipped, ...] = ()  # the commits it takes out of production (actions/unshipped.py)
 
     @property
     def targets(self) -> tuple[str, ...]:

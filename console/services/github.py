@@ -25,9 +25,11 @@ from typing import Any, TypeVar
 import httpx
 
 from console.errors import GitHubError, NotFound
+from console.github_host import web_url
 from console.model import Deployment, DeploymentStatus, Environment, Job, PendingApproval, RateLimit, WorkflowRun
 from console.model.attestations import Attestation, parse_attestation
 from console.model.checks import RepositoryAccess
+from console.model.compare import Comparison
 from console.model.unique import newest_by_id
 from console.services import github_parse as gp
 from console.services.clock import REAL_CLOCK, Clock
@@ -395,6 +397,19 @@ class GitHubService:
             not_found=f"Cannot compare {base}...{head} in {self.repo}: one of them does not exist.",
         )
         return self._parse(body.get("commits") if isinstance(body, dict) else None, gp.parse_commit)
+
+    async def comparison(self, base: str, head: str) -> Comparison:
+        """``base...head`` with GitHub's count (it lists at most 250 commits) and the compare page on
+        this repository's GitHub (github.com, or the Enterprise host the API lives on)."""
+        body = await self._json(
+            f"{self._r}/compare/{base}...{head}", f"compare {base}...{head}",
+            not_found=f"Cannot compare {base}...{head} in {self.repo}: one of them does not exist.",
+        )
+        body = body if isinstance(body, dict) else {}
+        commits = tuple(self._parse(body.get("commits"), gp.parse_commit))
+        total = body.get("total_commits")
+        return Comparison(base, head, commits, total if isinstance(total, int) and total >= 0 else len(commits),
+                          f"{web_url(self.base_url)}/{self.repo}/compare/{base}...{head}")
 
     async def attestations(self, digest: str) -> list[Attestation]:
         """Artifact attestations stored in this repository for ``digest`` (GitHub answers 404 when

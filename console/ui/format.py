@@ -7,6 +7,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.content import Content
 
+from console.github_host import web_url
 from console.model import Deployment, WorkflowRun
 from console.model.text import plain
 
@@ -69,9 +70,4 @@ def deployment_run(deployment: Deployment, runs: tuple[WorkflowRun, ...]) -> Wor
 
 def web_base(github_url: str) -> str:
     """The web address that matches an API address (api.github.com, GHES /api/v3, or a stand-in)."""
-    url = github_url.rstrip("/")
-    if url == "https://api.github.com":
-        return "https://github.com"
-    if url.endswith("/api/v3"):
-        return url[: -len("/api/v3")]
-    return url
+    return web_url(github_url)

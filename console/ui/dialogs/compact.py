@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.console import Group, RenderableType
 from rich.table import Table
 from textual.screen import Screen
 
@@ -15,9 +16,11 @@ def compact_controls(screen: Screen) -> None:
         widget.compact = compact  # type: ignore[attr-defined]
 
 
-def fit_columns(table: Table) -> Table:
-    """Let every column wrap at word boundaries: on a narrow screen the from/to cells take an extra
-    line instead of one column being crushed to a letter per line."""
-    for column in table.columns:
-        column.no_wrap = False
-    return table
+def fit_columns(preview: RenderableType) -> RenderableType:
+    """Let every column of the preview's tables wrap at word boundaries: on a narrow screen the from/to
+    cells take an extra line instead of one column being crushed to a letter per line."""
+    for table in preview.renderables if isinstance(preview, Group) else [preview]:
+        if isinstance(table, Table):
+            for column in table.columns:
+                column.no_wrap = False
+    return preview

@@ -12,7 +12,7 @@ from textual.widgets import Label, Select, Static
 
 from console.actions import rollback as rollback_action
 from console.actions.guard import is_running
-from console.actions.render import rollback_table
+from console.actions.render import rollback_preview
 from console.model.images import image_version
 from console.model.plans import rollback_candidates
 from console.ui.dialogs.base import PlannedActionScreen
@@ -127,7 +127,7 @@ class RollbackScreen(PlannedActionScreen):
             self.query_one("#preview", Static).update("")
             return
         self.plan, self.images = result
-        self.query_one("#preview", Static).update(fit_columns(rollback_table(self.plan, self.now())))
+        self.query_one("#preview", Static).update(fit_columns(rollback_preview(self.plan, self.now())))
         if is_running(self.settings.repo, "rollback"):
             self.set_status("A rollback started earlier is still running; wait for it (the audit log, key A, "
                             "shows its outcome).", "error")
