@@ -195,7 +195,8 @@ async def compare(request: Request) -> Reply:
     between = st.commits[b + 1 : h + 1] if h > b else []
     status = "identical" if b == h else ("ahead" if h > b else "behind")
     ahead, behind = max(h - b, 0), max(b - h, 0)
-    body = ser.comparison(api_url(request), st, base, head, between[-250:], status, ahead, behind, st.commits[min(b, h)])
+    body = ser.comparison(api_url(request), st, base_ref, head_ref, base, head, between, status, ahead, behind,
+                          st.commits[min(b, h)])
     return Reply(200, body)
 
 

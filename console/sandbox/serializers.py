@@ -252,9 +252,9 @@ def commit(api: str, st: GitHubState, c: Commit) -> dict:
     }
 
 
-def comparison(api: str, st: GitHubState, base: Commit, head: Commit, between: list[Commit],
-               status: str, ahead: int, behind: int, merge_base: Commit) -> dict:
-    spec = f"{base.sha[:12]}...{head.sha[:12]}"
+def comparison(api: str, st: GitHubState, base_ref: str, head_ref: str, base: Commit, head: Commit,
+               between: list[Commit], status: str, ahead: int, behind: int, merge_base: Commit) -> dict:
+    spec = f"{base_ref}...{head_ref}"  # GitHub's links name the refs as they were asked for
     return {
         "url": f"{api}/repos/{st.full_name}/compare/{spec}",
         "html_url": f"{HTML}/{st.full_name}/compare/{spec}",
@@ -267,7 +267,7 @@ def comparison(api: str, st: GitHubState, base: Commit, head: Commit, between: l
         "ahead_by": ahead,
         "behind_by": behind,
         "total_commits": len(between),
-        "commits": [commit(api, st, c) for c in between],
+        "commits": [commit(api, st, c) for c in between[:250]],  # GitHub lists the oldest 250 (no paging asked)
         "files": [],
     }
 

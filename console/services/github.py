@@ -392,11 +392,7 @@ class GitHubService:
 
     async def compare(self, base: str, head: str) -> list[tuple[str, str, str]]:
         """Commits in ``base...head``, oldest first, as (sha, first message line, author)."""
-        body = await self._json(
-            f"{self._r}/compare/{base}...{head}", f"compare {base}...{head}",
-            not_found=f"Cannot compare {base}...{head} in {self.repo}: one of them does not exist.",
-        )
-        return self._parse(body.get("commits") if isinstance(body, dict) else None, gp.parse_commit)
+        return list((await self.comparison(base, head)).commits)
 
     async def comparison(self, base: str, head: str) -> Comparison:
         """``base...head`` with GitHub's count (it lists at most 250 commits) and the compare page on
@@ -408,8 +404,10 @@ class GitHubService:
         body = body if isinstance(body, dict) else {}
         commits = tuple(self._parse(body.get("commits"), gp.parse_commit))
         total = body.get("total_commits")
-        return Comparison(base, head, commits, total if isinstance(total, int) and total >= 0 else len(commits),
-                          f"{web_url(self.base_url)}/{self.repo}/compare/{base}...{head}")
+        html = body.get("html_url")  # GitHub's own link (its host: github.com or the Enterprise server)
+        if not (isinstance(html, str) and html.startswith(("https://", "http://"))):
+            html = f"{web_url(self.base_url)}/{self.repo}/compare/{base}...{head}"
+        return Comparison(base, head, commits, total if isinstance(total, int) and total >= 0 else len(commits), html)
 
     async def attestations(self, digest: str) -> list[Attestation]:
         """Artifact attestations stored in this repository for ``digest`` (GitHub answers 404 when

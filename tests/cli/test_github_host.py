@@ -10,7 +10,7 @@ import pytest
 
 from console.cli import build_parser, load_settings, main
 from console.errors import AuthError
-from console.github_host import api_url, host_of
+from console.github_host import api_url, host_of, web_url
 
 
 def settings_for(argv: list[str], env: dict[str, str]):
@@ -36,6 +36,7 @@ def no_gh(tmp_path, monkeypatch):
 def test_api_url_of_a_host_like_gh(host, url):
     assert api_url(host) == url
     assert host_of(url) == host
+    assert web_url(url) == f"https://{host}"  # where links (a compare page, a run) point
 
 
 def test_gh_host_and_enterprise_token(no_gh):

@@ -37,6 +37,7 @@ async def read_everything(world) -> dict:
             "environments": await service.environments(),
             "deployments": await service.deployments(),
             "compare": await service.compare("v1.0.0", "v1.1.0"),
+            "comparison": await service.comparison("v1.0.0", "v1.1.0"),
         }
         try:
             out["run"] = await service.get_run(7)
@@ -60,6 +61,8 @@ def test_every_read_survives_generated_bodies(loose):
         for name, kind in kinds.items():
             assert all(isinstance(item, kind) for item in out[name]), name
         assert all(isinstance(c, tuple) and len(c) == 3 for c in out["compare"])
+        comparison = out["comparison"]  # the rollback preview's count and link, whatever GitHub sent
+        assert comparison.total >= 0 and comparison.html_url.startswith(("https://", "http://"))
         assert out["run"] is None or isinstance(out["run"], WorkflowRun)
         if not loose:  # as documented: every item is complete, so none may be dropped
             assert len(out["runs"]) == len(world["runs"]["workflow_runs"])
