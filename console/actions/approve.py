@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from rich.console import RenderableType
 
@@ -22,6 +23,7 @@ from console.errors import ActionError, ConsoleError, PermissionDenied, PlanErro
 from console.model import PRODUCTION, Image, PendingApproval, WorkflowRun
 from console.model.attestations import Provenance
 from console.model.images import VERSION_RE, find_by_tag, image_version, short_digest
+from console.model.serialize import approval_json, run_json
 from console.services.provenance import ProvenanceReader
 
 
@@ -171,6 +173,17 @@ class Review(Operation):
         envs = self.environments
         return Confirmation(f"{self.action.capitalize()} {', '.join(envs)} for run {self.review.run.id}?",
                             self.action.capitalize(), require=PRODUCTION if PRODUCTION in envs else None)
+
+    def plan_details(self) -> dict[str, Any]:
+        preview = self.review
+        return {
+            "run": run_json(preview.run), "version": preview.version, "commit": preview.commit,
+            "pending": [approval_json(preview.run, p) for p in preview.pending], "why_not": preview.why_not,
+            "release": [{"target": r.target, "digest": r.digest, "current_digest": r.current_digest,
+                         "current_version": r.current_version} for r in preview.targets],
+            "commits": list(preview.commits) if preview.commits is not None else None,
+            "provenance": [{"target": target, "verdict": verdict.value, "line": line} for target, verdict, line in preview.provenance],
+        }
 
     def audit_record(self) -> AuditRecord:
         """The one approve/reject record. A rejection changes nothing, so it lists no changes."""

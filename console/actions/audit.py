@@ -107,6 +107,7 @@ class AuditLog:
     def __init__(self, path: Path, *, redact: tuple[str, ...] = ()) -> None:
         self.path = path
         self._redact = tuple(s for s in redact if s)
+        self.last: dict[str, Any] | None = None  # the last line this process wrote, as written (`--json` reports it)
 
     @classmethod
     def for_settings(cls, settings: Settings) -> AuditLog:
@@ -130,6 +131,7 @@ class AuditLog:
                 f"Could not write the audit log {self.path} ({exc.strerror or exc}); free space in it or fix its "
                 "permissions (or set GHAECR_CONSOLE_STATE_DIR)."
             ) from exc
+        self.last = json.loads(data)
         return record
 
     def ensure_writable(self, need: int = MIN_FREE_BYTES) -> None:

@@ -7,6 +7,7 @@ the operator's choices (direct mode, reason, comment). It gives:
 - ``preview(now)``: the plan, as shown before confirming (CLI printed, TUI modal body);
 - ``confirmation()``: the question, the word to type for production, the break-glass step;
 - ``audit_record()``: the record of this attempt (the same for a cancel, a refusal or a run);
+- ``plan_json()``: the plan as data (`--json`): the audit record's planned change and ``plan_details()``;
 - ``execute(report)``: carry it out once — write-ahead recorded, followed, verified;
 - ``summary(result)``: one line saying what happened;
 - ``reconcile(ctx, record)`` (class-level): what became of an attempt whose outcome was never
@@ -88,6 +89,17 @@ class Operation(ABC):
 
     @abstractmethod
     def audit_record(self) -> AuditRecord: ...
+
+    def plan_json(self) -> dict[str, Any]:
+        """The plan as data, for `--json`: the change the audit record plans (environment, targets,
+        changes, digests) and what the preview shows beyond it (``plan_details``)."""
+        record = self.audit_record()
+        return {"environment": record.environment, "targets": record.targets, "changes": record.changes,
+                "digests": record.digests, **self.plan_details()}
+
+    def plan_details(self) -> dict[str, Any]:
+        """What the preview shows beyond the audit record's fields, as data (subclasses add theirs)."""
+        return {}
 
     @abstractmethod
     async def execute(self, report: ProgressFn = silent) -> Any: ...

@@ -23,6 +23,7 @@ from console.model import Image, PrunePlan
 from console.model.environments import running_digests, target_states
 from console.model.format import human_size
 from console.model.images import select_targets
+from console.model.plan_json import prune_plan_json
 from console.model.plans import plan_prune, protection_reason
 
 OPERATION = "prune"
@@ -71,6 +72,9 @@ class Prune(PlannedOperation):
 
     def preview(self, now: datetime | None = None) -> RenderableType:
         return prune_tables(self.plan, now, protected=False)
+
+    def plan_details(self) -> dict[str, Any]:
+        return prune_plan_json(self.plan)
 
     def record_fields(self) -> dict[str, Any]:
         return {"targets": sorted({i.target for i in self.plan.delete}), "digests": list(self.plan.digests),

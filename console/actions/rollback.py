@@ -23,6 +23,7 @@ from console.actions.unshipped import unshipped
 from console.errors import ActionError, ConsoleError
 from console.model import PRODUCTION, Image, RollbackPlan
 from console.model.images import short_digest, tag_digest
+from console.model.plan_json import rollback_plan_json
 from console.model.plans import RollbackStep, plan_rollback
 
 OPERATION = "rollback"
@@ -85,6 +86,9 @@ class Rollback(PlannedOperation):
 
     def preview(self, now: datetime | None = None) -> RenderableType:
         return rollback_preview(self.plan, now)
+
+    def plan_details(self) -> dict[str, Any]:
+        return rollback_plan_json(self.plan)
 
     def record_fields(self) -> dict[str, Any]:
         return {"environment": PRODUCTION, "targets": list(self.plan.targets), "changes": [

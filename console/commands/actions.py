@@ -23,6 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--reject", action="store_true", help="reject instead of approve")
     p.add_argument("--no-follow", dest="follow", action="store_false",
                    help="return once the review is sent (do not follow the run or check ECR)")
+    _json_flag(p)
     _confirm_flags(p)
     p.set_defaults(handler=operate("approve_command"))
 
@@ -32,12 +33,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("names", nargs="*", metavar="TARGET", help="target(s) to roll back")
     p.add_argument("--all", action="store_true", help="every target")
     p.add_argument("--to", dest="to_version", metavar="VERSION", help="roll back to this release (e.g. v1.3.0)")
+    _json_flag(p)
     _planned_action_flags(p, operate("rollback_command"))
 
     p = subparsers.add_parser("prune", help="delete old images (keeps the newest N releases per target)",
                               description="Delete release and build images beyond the newest N per target; never a protected image.")
     p.add_argument("--keep", type=int, default=None, metavar="N", help="releases to keep per target (default: config prune_keep)")
     p.add_argument("--dry-run", action="store_true", help="print the plan and stop")
+    _json_flag(p)
     _planned_action_flags(p, operate("prune_command"))
 
     p = subparsers.add_parser("rerun", help="re-run a finished workflow run (all jobs, or --failed)",
@@ -59,6 +62,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print JSON (a list, newest first)")
     p.add_argument("--limit", type=int, default=20, metavar="N", help="records to show (default 20)")
     p.set_defaults(handler=operate("audit_command"), wiring="on-demand")
+
+
+def _json_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true",
+                   help="print the plan and the result as one JSON document (never asks: a write needs --yes)")
 
 
 def _confirm_flags(p: argparse.ArgumentParser) -> None:

@@ -32,6 +32,7 @@ from console.actions.progress import Progress
 from console.actions.reconcile import open_attempts, reconcile
 from console.actions.render import audit_table, cell, prune_kept_table, prune_tables
 from console.commands.output import say, show
+from console.commands.scripted import NOTHING_TO_DO, PLANNED, Script, scripted
 from console.config import Settings, state_dir
 from console.errors import ConfigError, ConsoleError, PlanError, ReadOnlyError
 from console.model import PRODUCTION
@@ -69,11 +70,19 @@ async def _ask(prompt: str) -> str:
     return await answer
 
 
+class NeedsYes(Refused):
+    """--json without --yes: a JSON stream is never interrupted by a question (a usage error)."""
+
+    exit_code = 2
+
+
 async def confirm(console: Console, args: argparse.Namespace, confirmation: Confirmation) -> None:
-    """Raise Cancelled unless the operator agrees (Refused without a terminal and --yes). Cancel is
-    the default: an empty answer says no."""
+    """Raise Cancelled unless the operator agrees (Refused without a terminal and --yes; NeedsYes
+    with --json). Cancel is the default: an empty answer says no."""
     if args.yes:
         return
+    if getattr(args, "json", False):
+        raise NeedsYes("--json never asks: pass --yes to carry out this write; nothing was changed.")
     if not _is_tty():
         raise Refused("Not a terminal: pass --yes to confirm; nothing was changed.")
     if (glass := confirmation.break_glass) is not None:
@@ -96,11 +105,20 @@ def _reporter(console: Console):
     return report
 
 
+def _console(args: argparse.Namespace) -> Console:
+    """Progress for a person: on stdout, or on stderr when stdout carries the --json document."""
+    return Console(stderr=bool(getattr(args, "json", False)))
+
+
 async def drive(ctx: ActionContext, console: Console, args: argparse.Namespace, operation: Operation, *,
-                extra: RenderableType | None = None, **options):
+                extra: RenderableType | None = None, script: Script | None = None, **options):
     """Show the plan, ask the operation's question, carry it out: every refusal or 'no' before it
-    starts is recorded through the same path as the run itself."""
-    show(operation.preview(), *([extra] if extra is not None else []))  # whole values through a pipe
+    starts is recorded through the same path as the run itself. With --json the plan and the result
+    go into ``script``'s document instead."""
+    if script is not None:
+        script.operation = operation
+    if not getattr(args, "json", False):
+        show(operation.preview(), *([extra] if extra is not None else []))  # whole values through a pipe
     try:
         if refusal := operation.refusal():
             raise PlanError(refusal)
@@ -113,14 +131,19 @@ async def drive(ctx: ActionContext, console: Console, args: argparse.Namespace, 
         await declined(ctx, operation.audit_record(), Cancelled(f"{why} at the confirmation; nothing was changed."))
         raise
     result = await operation.execute(_reporter(console), **options)
-    console.print(cell(operation.summary(result), "bold green"))
+    if script is not None:
+        script.result = result
+    if not getattr(args, "json", False):
+        console.print(cell(operation.summary(result), "bold green"))
     return result
 
 
-async def started(backend, settings: Settings) -> ActionContext:
+async def started(backend, settings: Settings, script: Script | None = None) -> ActionContext:
     """The action context, once earlier attempts left open are reconciled (the operator is told)."""
     ctx = ActionContext.from_backend(backend, settings)
     tell(await reconcile(ctx))
+    if script is not None:
+        script.started(ctx)
     return ctx
 
 
@@ -143,40 +166,53 @@ async def writable(ctx: ActionContext, action: str, **fields) -> None:
 # --- commands -----------------------------------------------------------------------------------
 
 async def approve_command(args: argparse.Namespace, backend, settings: Settings) -> int:
-    action = "reject" if args.reject else "approve"
-    ctx = await started(backend, settings)
-    await writable(ctx, action, mode="api", run_id=args.run_id)
-    preview = await approve_action.preview(ctx, args.run_id)
-    operation = approve_action.Review(ctx, preview, approve=not args.reject, comment=args.comment)
-    await drive(ctx, Console(), args, operation, follow=args.follow)
-    return 0
+    async def approve(script: Script) -> int:
+        ctx = await started(backend, settings, script)
+        await writable(ctx, script.action, mode="api", run_id=args.run_id)
+        preview = await approve_action.preview(ctx, args.run_id)
+        operation = approve_action.Review(ctx, preview, approve=not args.reject, comment=args.comment)
+        await drive(ctx, _console(args), args, operation, script=script, follow=args.follow)
+        return 0
+
+    return await scripted(args, settings, "reject" if args.reject else "approve", approve)
 
 
 async def rollback_command(args: argparse.Namespace, backend, settings: Settings) -> int:
-    chosen = rollback_choice(args.names, settings.only_targets, args.all)  # before any request
-    ctx = await started(backend, settings)
-    await writable(ctx, "rollback", mode="direct" if args.direct else "workflow", environment=PRODUCTION,
-                   targets=list(chosen or ()))
-    plan, _ = await rollback_action.plan(ctx, chosen, args.to_version)
-    await drive(ctx, Console(), args, rollback_action.Rollback(ctx, plan, direct=args.direct, reason=args.reason))
-    return 0
+    async def rollback(script: Script) -> int:
+        chosen = rollback_choice(args.names, settings.only_targets, args.all)  # before any request
+        ctx = await started(backend, settings, script)
+        await writable(ctx, "rollback", mode="direct" if args.direct else "workflow", environment=PRODUCTION,
+                       targets=list(chosen or ()))
+        plan, _ = await rollback_action.plan(ctx, chosen, args.to_version)
+        operation = rollback_action.Rollback(ctx, plan, direct=args.direct, reason=args.reason)
+        await drive(ctx, _console(args), args, operation, script=script)
+        return 0
+
+    return await scripted(args, settings, "rollback", rollback)
 
 
 async def prune_command(args: argparse.Namespace, backend, settings: Settings) -> int:
-    ctx = await started(backend, settings)
-    if not args.dry_run:
-        await writable(ctx, "prune", mode="direct" if args.direct else "workflow")
-    console = Console()
-    plan, _ = await prune_action.plan(ctx, args.keep)
-    if args.dry_run or not plan.delete:
-        show(prune_tables(plan))
-        console.print("Dry run: nothing was deleted." if plan.delete else "Nothing to prune.")
-        return 0
-    operation = prune_action.Prune(ctx, plan, direct=args.direct, reason=args.reason)
-    result = await drive(ctx, console, args, operation, extra=prune_kept_table(plan) if plan.protected else None)
-    for digest, why in result.refused:
-        console.print(Text.assemble(f"  refused {short_digest(digest)}: ", cell(why)))
-    return 0 if result.complete else 1
+    async def prune(script: Script) -> int:
+        ctx = await started(backend, settings, script)
+        if not args.dry_run:
+            await writable(ctx, "prune", mode="direct" if args.direct else "workflow")
+        console = _console(args)
+        plan, _ = await prune_action.plan(ctx, args.keep)
+        operation = prune_action.Prune(ctx, plan, direct=args.direct, reason=args.reason)
+        if args.dry_run or not plan.delete:
+            script.operation, script.outcome = operation, PLANNED if args.dry_run else NOTHING_TO_DO
+            if not args.json:
+                show(prune_tables(plan))
+                console.print("Dry run: nothing was deleted." if plan.delete else "Nothing to prune.")
+            return 0
+        result = await drive(ctx, console, args, operation, script=script,
+                             extra=prune_kept_table(plan) if plan.protected else None)
+        if not args.json:
+            for digest, why in result.refused:
+                console.print(Text.assemble(f"  refused {short_digest(digest)}: ", cell(why)))
+        return 0 if result.complete else 1
+
+    return await scripted(args, settings, "prune", prune)
 
 
 async def rerun_command(args: argparse.Namespace, backend, settings: Settings) -> int:
