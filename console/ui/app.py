@@ -1,7 +1,8 @@
 """GhaecrApp: the operator console. Views draw Snapshots; workers fetch them; one loop polls.
 
 The refresh loop (after dolphie): a one-shot timer is re-armed after each refresh ends, so polls never
-overlap; while a modal (dialog, help, palette) is open it waits; it polls faster while a run is active
+overlap; while a modal (dialog, help, palette) is open it waits (an action follows its own run), and an
+action's end polls at once, so the lists behind the dialog are fresh; it polls faster while a run is active
 or an approval waits; a failed poll keeps the last data, marks it stale with the error's sentence and
 retries with back-off. Between polls, approval_watch looks (free 304s) for runs that start waiting
 for a review and polls at once when one does. Every worker's failure goes through

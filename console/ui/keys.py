@@ -47,7 +47,7 @@ REGISTRY: tuple[Key, ...] = (
     *_views(),
     Key("view.next", "right_square_bracket", "app.next_view(1)", "Next view", "Next view (or click a tab)", VIEWS),
     Key("view.previous", "left_square_bracket", "app.next_view(-1)", "Previous view", "Previous view", VIEWS),
-    Key("help", "question_mark", "app.help", "Help", "Every key, where it works, and its id", EVERYWHERE,
+    Key("help", "question_mark", "app.help", "Help", "Every key, where it works, and its id", (*EVERYWHERE, DIALOG),
         footer=True, palette=True),
     Key("palette", "colon,ctrl+p", "app.command_palette", "Commands",
         "Command palette: every command, also 'Roll back TARGET' and 'Open run CD #42'", EVERYWHERE),
@@ -74,7 +74,8 @@ REGISTRY: tuple[Key, ...] = (
         palette=True),
     Key("audit", "A", "app.audit", "Audit log", "The audit log of actions taken from this console", EVERYWHERE,
         palette=True),
-    Key("quit", "q", "app.quit", "Quit", "Quit (asks first while an action runs)", EVERYWHERE, footer=True),
+    Key("quit", "q", "app.quit", "Quit", "Quit (asks first while an action runs)", (*EVERYWHERE, DIALOG),
+        footer=True),
     # Run detail
     Key("run.back", "escape,backspace", "back", "Back", "Back to the list", (RUN,), footer=True),
     Key("run.log", "l", "load_log", "Log", "Load the selected job's log (Enter too)", (RUN,), footer=True),
@@ -115,6 +116,11 @@ def _binding(key: Key) -> Binding:
 
 def bindings(*ids: str) -> list[BindingType]:
     return [_binding(BY_ID[i]) for i in ids]
+
+
+def app_bindings(*ids: str) -> list[BindingType]:
+    """App keys bound again on a modal screen: Textual looks no further than a modal for bindings."""
+    return [Binding(BY_ID[i].keys, BY_ID[i].action or "", BY_ID[i].label, id=i, show=BY_ID[i].footer) for i in ids]
 
 
 def bindings_for(place: str) -> list[BindingType]:

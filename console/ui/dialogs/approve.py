@@ -5,34 +5,33 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.widgets import Button, Input, Static
 
 from console.actions import approve as approve_action
 from console.actions.render import approval_panel
 from console.ui.dialogs.base import ActionScreen
+from console.ui.dialogs.fit import SCROLLS, SIZES_BOX
 
 
 class ApproveScreen(ActionScreen):
-    DEFAULT_CSS = """
-    ApproveScreen #preview-box { height: 1fr; min-height: 8; }
-    """
 
     def __init__(self, run_id: int | None) -> None:
         super().__init__()
         self.run_id = run_id
         self.preview = None
 
-    def compose(self) -> ComposeResult:
+    def compose_dialog(self) -> ComposeResult:
         yield from self.compose_head(f"Review deployment of run {self.run_id or '-'}", "approve/reject")
-        with VerticalScroll(id="preview-box"):
-            yield Static("", id="preview")
+        with VerticalScroll(id="preview-box", classes=SCROLLS):
+            yield Static("", id="preview", classes=SIZES_BOX)
         yield Input(placeholder="comment (required)", id="comment")
-        with Horizontal(classes="buttons"):
-            yield Button("Approve", id="approve", variant="success", disabled=True)
-            yield Button("Reject", id="reject", variant="error", disabled=True)
-            yield Button("Close", id="close")
         yield from self.compose_tail()
+
+    def compose_buttons(self) -> ComposeResult:
+        yield Button("Approve", id="approve", variant="success", disabled=True)
+        yield Button("Reject", id="reject", variant="error", disabled=True)
+        yield from super().compose_buttons()
 
     def on_mount(self) -> None:
         if self.run_id is None:
@@ -46,6 +45,7 @@ class ApproveScreen(ActionScreen):
         if preview is None:
             return
         self.query_one("#preview", Static).update(approval_panel(preview, self.now()))
+        self.fit()
         if preview.why_not:
             self.set_status(preview.why_not, "error")
         else:

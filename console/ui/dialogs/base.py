@@ -14,8 +14,8 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal
-from textual.screen import Screen
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RichLog, Static
 
 from console.actions import ActionContext
@@ -30,27 +30,36 @@ from console.errors import ConsoleError
 from console.model.format import span
 from console.ui.dialogs.compact import compact_controls
 from console.ui.dialogs.confirm import ConfirmModal
+from console.ui.dialogs.fit import SCROLLS, SIZES_BOX, fit_heights, fit_width
 from console.ui.format import run_label
-from console.ui.keys import bindings
+from console.ui.keys import app_bindings, bindings
 from console.ui.messages import ActionFinished
 from console.ui.typed import console_of
 from console.ui.widgets.footer import KeyFooter
 
 
-class ActionScreen(Screen):
+class ActionScreen(ModalScreen):
+    """A modal box sized to its content over the dimmed console: title, the plan or preview, the
+    operator's input, the progress log, the status line, the buttons; the key footer below."""
+
     DEFAULT_CSS = """
-    ActionScreen { padding: 0 1; }
+    ActionScreen { align: center middle; }
+    ActionScreen > #dialog { width: 64; height: auto; max-height: 100%; border: round $primary;
+        background: $surface; padding: 0 1; }
+    ActionScreen #dialog > * { width: 100%; }
     ActionScreen .title { text-style: bold; background: $primary; color: $text; padding: 0 1; }
     ActionScreen .banner { background: $error; color: $text; text-style: bold; padding: 0 1; }
+    ActionScreen #dialog > .scrolls { height: auto; }
     ActionScreen #status { height: auto; min-height: 1; padding: 0 1; }
     ActionScreen #status.error { color: $error; text-style: bold; }
     ActionScreen #status.ok { color: $success; text-style: bold; }
-    ActionScreen #progress { height: 8; min-height: 4; border: round $panel; display: none; }
+    ActionScreen #progress { height: auto; max-height: 10; border: round $panel; display: none; }
     ActionScreen #progress.shown { display: block; }
     ActionScreen .buttons { height: auto; margin-top: 1; }
     ActionScreen .buttons Button { margin-right: 2; }
     """
-    BINDINGS = bindings("dialog.close", "dialog.open")
+    MIN_WIDTH = 64  # the buttons' row and a readable status line
+    BINDINGS = [*bindings("dialog.close", "dialog.open"), *app_bindings("help", "quit")]
 
     running = False
     _leave_armed = False
@@ -74,20 +83,47 @@ class ActionScreen(Screen):
         clock = getattr(self.app, "now", None)
         return clock() if callable(clock) else datetime.now(UTC)
 
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield from self.compose_dialog()
+        yield KeyFooter()
+
+    def compose_dialog(self) -> ComposeResult:
+        """The box's content, top to bottom (each dialog's own)."""
+        raise NotImplementedError
+
     def on_resize(self) -> None:
         compact_controls(self)
+        self.fit()
+
+    def fit(self) -> None:
+        """Size the box to its content (call after the content changed): width now, heights once the
+        new width has been laid out (wrapping depends on it)."""
+        if not self.is_mounted:
+            return
+        fit_width(self.query_one("#dialog"), self.size.width, self.MIN_WIDTH)
+        self.call_after_refresh(self._fit_heights)
+
+    def _fit_heights(self) -> None:
+        footer = sum(f.outer_size.height for f in self.query(KeyFooter))
+        fit_heights(self.query_one("#dialog"), self.size.height - footer)
 
     def compose_head(self, title: str, action: str) -> ComposeResult:
         """Title bar, and in read-only mode a banner saying the action is off."""
-        yield Static(cell(title), classes="title")
+        yield Static(cell(title), classes=f"title {SIZES_BOX}")
         if reason := self.read_only_reason(action):
             yield Static(cell(reason), classes="banner", id="read-only")
 
     def compose_tail(self) -> ComposeResult:
-        """Status line, progress log and key footer: the bottom of every action screen."""
+        """Progress log, status line and buttons: the bottom of every action box."""
+        yield RichLog(id="progress", wrap=True, markup=False, classes=SCROLLS)
         yield Static("", id="status")
-        yield RichLog(id="progress", wrap=True, markup=False)
-        yield KeyFooter()
+        with Horizontal(classes=f"buttons {SIZES_BOX}"):
+            yield from self.compose_buttons()
+
+    def compose_buttons(self) -> ComposeResult:
+        """The row of buttons: the dialog's own, then Close."""
+        yield Button("Close", id="close")
 
     @on(Button.Pressed, "#close")
     def _close_pressed(self) -> None:
@@ -104,7 +140,9 @@ class ActionScreen(Screen):
     def report(self, progress: Progress) -> None:
         """Progress callback for the actions layer (runs on the event loop: safe to touch widgets)."""
         log = self.query_one("#progress", RichLog)
-        log.add_class("shown")  # hidden until there is progress: small terminals need the room
+        if not log.has_class("shown"):  # hidden until there is progress: small terminals need the room
+            log.add_class("shown")
+            self.fit()
         self.followed = progress.run or self.followed
         message = progress.message
         if self.followed is not None:  # runs named as GitHub names them: "CD #39", not a raw id
@@ -113,6 +151,7 @@ class ActionScreen(Screen):
         self._first_progress = self._first_progress or now
         log.write(cell(Text.assemble((f"{now:%H:%M:%S} +{span(now - self._first_progress):>6} ", "dim"),
                                      (f"{progress.stage:>8} ", "dim"), message)))
+        self.call_after_refresh(self._fit_heights)  # the log grows up to its max height
 
     def action_open_run(self) -> None:
         """o: the run this action follows, in the browser (or why not)."""
@@ -265,11 +304,12 @@ class PlannedActionScreen(ActionScreen):
 
     def compose_execute(self) -> ComposeResult:
         yield Input(placeholder="reason (optional, recorded in the run and the audit log)", id="reason")
-        with Horizontal(classes="buttons"):
-            yield Button(self.EXECUTE_LABEL, id="execute", variant="error", disabled=True)
-            yield Button("Break-glass (direct)", id="direct", disabled=True)
-            yield Button("Close", id="close")
         yield from self.compose_tail()
+
+    def compose_buttons(self) -> ComposeResult:
+        yield Button(self.EXECUTE_LABEL, id="execute", variant="error", disabled=True)
+        yield Button("Break-glass (direct)", id="direct", disabled=True)
+        yield from super().compose_buttons()
 
     def _sync_buttons(self) -> None:
         elsewhere = is_running(self.settings.repo, self.OPERATION) and not self.running  # another screen's run

@@ -20,13 +20,15 @@ from console.model import PrunePlan
 from console.model.format import ago, human_size
 from console.model.images import short_digest
 from console.ui.dialogs.base import PlannedActionScreen
+from console.ui.dialogs.fit import SCROLLS, SIZES_BOX
 
 
 class PruneScreen(PlannedActionScreen):
     DEFAULT_CSS = """
-    PruneScreen #items { height: 2fr; min-height: 5; border: round $panel; }
-    PruneScreen #protected-box { height: 1fr; min-height: 3; }
-    PruneScreen #keep { width: 12; }
+    PruneScreen #keep-row { height: auto; }
+    PruneScreen #items { border: round $panel; }
+    PruneScreen #keep-row #keep { width: 12; }
+    PruneScreen #keep-row Label { width: auto; }
     """
     OPERATION = "prune"
     ACTIONS = prune_action
@@ -38,16 +40,16 @@ class PruneScreen(PlannedActionScreen):
         self.result_note = ""
         self.unchecked: set[str] = set()  # digests the operator unchecked: they stay unchecked in later plans
 
-    def compose(self) -> ComposeResult:
+    def compose_dialog(self) -> ComposeResult:
         yield from self.compose_head("Prune old images", "prune")
-        with Horizontal(classes="buttons"):
+        with Horizontal(id="keep-row", classes=SIZES_BOX):
             yield Label("keep newest ")
             yield Input(str(self.settings.prune_keep), id="keep", type="integer")
             yield Label(" releases per target (Enter to re-plan)")
         yield Static("", id="summary")
-        yield SelectionList[str](id="items")
-        with VerticalScroll(id="protected-box"):
-            yield Static("", id="protected")
+        yield SelectionList[str](id="items", classes=f"{SCROLLS} {SIZES_BOX}")
+        with VerticalScroll(id="protected-box", classes=SCROLLS):
+            yield Static("", id="protected", classes=SIZES_BOX)
         yield from self.compose_execute()
 
     def on_mount(self) -> None:
@@ -85,6 +87,7 @@ class PruneScreen(PlannedActionScreen):
                            for item in self.plan.delete])
         self.query_one("#protected", Static).update(prune_kept_table(self.plan, now))
         self._summarize()
+        self.fit()
         hint = ("Uncheck anything you want to keep, then Prune checked (Escape closes)."
                 if self.plan.delete else "Nothing to prune with this keep count.")
         if self.result_note:  # the last prune's outcome stays visible above the fresh plan

@@ -17,6 +17,7 @@ from console.model.images import image_version
 from console.model.plans import rollback_candidates
 from console.ui.dialogs.base import PlannedActionScreen
 from console.ui.dialogs.compact import compact_controls, fit_columns
+from console.ui.dialogs.fit import SCROLLS, SIZES_BOX
 
 ALL = "__all__"
 PREVIOUS = "__previous__"
@@ -24,7 +25,7 @@ PREVIOUS = "__previous__"
 
 class RollbackScreen(PlannedActionScreen):
     DEFAULT_CSS = """
-    RollbackScreen #preview-box { height: 1fr; min-height: 4; }
+    RollbackScreen #choices { height: auto; }
     """
     OPERATION = "rollback"
     ACTIONS = rollback_action
@@ -39,17 +40,17 @@ class RollbackScreen(PlannedActionScreen):
         self.planned_for: tuple | None = None
         self.target_value: object = None  # the #target Select's value (it is mounted once ECR is read)
 
-    def compose(self) -> ComposeResult:
+    def compose_dialog(self) -> ComposeResult:
         yield from self.compose_head("Roll back production", "rollback")
-        with Horizontal(classes="buttons", id="choices"):
+        with Horizontal(id="choices"):
             yield Label("target ")
             # The target choice appears once ECR is read: a blank "loading…" option would stay choosable.
             yield Label("reading ECR… ", id="target-loading")
             yield Label(" to ")
             yield Select([("previous image", PREVIOUS)], id="version", allow_blank=False, value=PREVIOUS)
         # Not a Tab stop: Tab goes target -> version -> reason, and a typed r never lands here as re-plan.
-        with VerticalScroll(id="preview-box", can_focus=False):
-            yield Static("", id="preview")
+        with VerticalScroll(id="preview-box", can_focus=False, classes=SCROLLS):
+            yield Static("", id="preview", classes=SIZES_BOX)
         yield from self.compose_execute()
 
     def on_mount(self) -> None:
@@ -128,6 +129,7 @@ class RollbackScreen(PlannedActionScreen):
             return
         self.plan, self.images = result
         self.query_one("#preview", Static).update(fit_columns(rollback_preview(self.plan, self.now())))
+        self.fit()
         if is_running(self.settings.repo, "rollback"):
             self.set_status("A rollback started earlier is still running; wait for it (the audit log, key A, "
                             "shows its outcome).", "error")
@@ -152,6 +154,7 @@ class RollbackScreen(PlannedActionScreen):
         preview = self.query_one("#preview", Static)
         preview.update(Group(Text("Carried out: the plan below is what changed. Press r for a fresh plan.",
                                   style="italic"), preview.content))
+        self.fit()
         self._sync_buttons()
 
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.widgets import Button, Static
 
 from console.actions import run_control
 from console.actions.run_control import RunControl
 from console.ui.dialogs.base import ActionScreen
+from console.ui.dialogs.fit import SCROLLS, SIZES_BOX
 
 # kind -> (title verb, button label)
 KINDS = {
@@ -22,24 +23,22 @@ KINDS = {
 
 
 class RunControlScreen(ActionScreen):
-    DEFAULT_CSS = """
-    RunControlScreen #preview-box { height: auto; max-height: 1fr; min-height: 6; }
-    """
 
     def __init__(self, run_id: int | None, kind: str) -> None:
         super().__init__()
         self.run_id, self.kind = run_id, kind
         self.operation: RunControl | None = None
 
-    def compose(self) -> ComposeResult:
-        verb, label = KINDS[self.kind]
+    def compose_dialog(self) -> ComposeResult:
+        verb, _ = KINDS[self.kind]
         yield from self.compose_head(f"{verb} run {self.run_id or '-'}", "re-run/cancel")
-        with VerticalScroll(id="preview-box"):
-            yield Static("", id="preview")
-        with Horizontal(classes="buttons"):
-            yield Button(label, id="execute", variant="error", disabled=True)
-            yield Button("Close", id="close")
+        with VerticalScroll(id="preview-box", classes=SCROLLS):
+            yield Static("", id="preview", classes=SIZES_BOX)
         yield from self.compose_tail()
+
+    def compose_buttons(self) -> ComposeResult:
+        yield Button(KINDS[self.kind][1], id="execute", variant="error", disabled=True)
+        yield from super().compose_buttons()
 
     def on_mount(self) -> None:
         if self.run_id is None:
@@ -58,6 +57,7 @@ class RunControlScreen(ActionScreen):
         if self.operation is None:
             return
         self.query_one("#preview", Static).update(self.operation.preview(self.now()))
+        self.fit()
         refusal = self.operation.refusal()
         self.set_status(refusal or f"Press '{KINDS[self.kind][1]}' to continue (Escape closes).", "error" if refusal else "")
         self._sync_buttons()
