@@ -32,6 +32,8 @@ ROUTE_PERMISSIONS = {
     "compare": "contents=read",
     "contents": "contents=read",
     "attestations": "attestations=read",
+    "variables": "actions_variables=read",
+    "secrets": "secrets=read",
 }
 WRITE_KINDS = frozenset({"dispatch", "review", "cancel", "rerun"})
 

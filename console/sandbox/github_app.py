@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
 
-from console.sandbox import attestations, contents
+from console.sandbox import actions_settings, attestations, contents
 from console.sandbox import serializers as ser
 from console.sandbox.faults import Faults
 from console.sandbox.github_routes import Simulator, api_url, by_id, gh_state, repo_route, run_route, workflow_file
@@ -245,6 +245,7 @@ def build_app(state: GitHubState, faults: Faults, simulator: Simulator | None) -
         Route(R + "/compare/{basehead:path}", endpoint(compare, kind="compare")),
         Route(R + "/contents/{path:path}", endpoint(get_contents, kind="contents")),
         Route(R + "/attestations/{subject_digest}", endpoint(list_attestations, kind="attestations")),
+        *actions_settings.routes(R),
         Route("/_blobs/job-logs/{job_id:int}", log_blob),
     ]
     anything = Route("/{path:path}", fallback, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])

@@ -13,7 +13,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from console.config import Settings
-from console.sandbox import ecr_seed, seed
+from console.sandbox import actions_settings, ecr_seed, seed
 from console.sandbox.clock import SimClock
 from console.sandbox.faults import Faults
 from console.sandbox.github_app import build_app
@@ -135,6 +135,8 @@ class Sandbox:
                              anchor=clock.anchor,
                              image_url=partial(ecr_seed.image_url, self.region, self.ecr_repository))
         self.timings["history"] = time.perf_counter() - t0
+        actions_settings.seed(self.state, region=self.region, ecr_repository=self.ecr_repository,
+                              production_repository=self.production_repository)
         for name in filter(None, (self.ecr_repository, self.production_repository)):
             ecr_seed.create_repository(self.ecr_endpoint_url, self.region, name)
         ecr_seed.install(self.region, self.ecr_repository, history.images, self.production_repository)

@@ -100,6 +100,8 @@ class EnvironmentRec:
     wait_timer: int = 0  # minutes
     protected_branches: bool = False
     custom_branch_policies: bool = False  # deployment refs limited by name patterns (main, v*)
+    variables: dict[str, str] = field(default_factory=dict)  # Actions variables of this environment
+    secrets: set[str] = field(default_factory=set)  # names only: GitHub never returns a secret's value
 
 
 @dataclass
@@ -175,6 +177,8 @@ class GitHubState:
     commits: list[Commit] = field(default_factory=list)  # main history, oldest first
     tags: dict[str, str] = field(default_factory=dict)  # git tag -> sha
     files: dict[str, str] = field(default_factory=dict)  # default branch: path -> text (the bundled workflows)
+    variables: dict[str, str] = field(default_factory=dict)  # the repository's Actions variables
+    secrets: set[str] = field(default_factory=set)  # the repository's Actions secrets (names)
     requests: list[Request] = field(default_factory=list)
     # subject digest -> attestations made for it (actions/attest-build-provenance in CD staging)
     attestations: dict[str, list[AttestationRec]] = field(default_factory=dict)

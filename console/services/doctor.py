@@ -1,5 +1,6 @@
 """`doctor`: read what the console and the bundled workflows need — GitHub token, repository, workflows,
-environments; AWS identity, region, the ECR repository's settings — and judge each with
+the environments and the variables and secrets the workflows read (console/model/workflow_needs.py);
+AWS identity, region, the ECR repository's settings — and judge each with
 console/model/checks.py. Every failure becomes a ✗ line with its fix, never an exception, so one run
 shows every problem at once instead of one at a time."""
 
@@ -13,10 +14,11 @@ from typing import Any
 import yaml
 
 from console.config import Settings
-from console.errors import ConsoleError
+from console.errors import ConsoleError, NotFound
 from console.model import PRODUCTION
 from console.model import checks as c
 from console.model.checks import Check
+from console.model.workflow_needs import Listed, Use, judge, workflow_needs
 from console.services.ecr import EcrService
 from console.services.github import GitHubService
 from console.services.registry import Registry
@@ -24,7 +26,7 @@ from console.services.registry import Registry
 
 async def run_checks(settings: Settings, github: GitHubService | None, ecr: Registry, *, token_source: str) -> list[Check]:
     """Every check, GitHub's and AWS's concurrently; the order of the result is stable (GitHub first)."""
-    github_part = _github_checks(settings, github, token_source) if github else _no_token()
+    github_part = _github_checks(settings, github, token_source, ecr.region) if github else _no_token()
     found = await asyncio.gather(github_part, _aws_checks(settings, ecr))
     return [check for group in found for check in group]
 
@@ -42,7 +44,7 @@ async def _attempt(area: str, name: str, read: Callable[[], Awaitable[Any]]) -> 
         return None, Check(area, name, c.FAIL, exc.message)
 
 
-async def _github_checks(settings: Settings, github: GitHubService, token_source: str) -> list[Check]:
+async def _github_checks(settings: Settings, github: GitHubService, token_source: str, region: str | None) -> list[Check]:
     host = github.base_url
     login, failed = await _attempt("github", "GitHub token", github.current_user)
     if failed:
@@ -52,8 +54,14 @@ async def _github_checks(settings: Settings, github: GitHubService, token_source
     if failed:
         return [*found, failed]
     found.append(_access_check(settings.repo, access))
-    found += await _workflow_checks(settings, github, access.default_branch)
-    found += await _environment_checks(settings, github, access.private)
+    workflow_lines, documents = await _workflow_checks(settings, github, access.default_branch)
+    environments, uses = workflow_needs(documents)
+    found += workflow_lines
+    found += await _environment_checks(settings, github, access.private, environments)
+    # What the console uses itself: a workflow variable naming something else is worth a warning.
+    expected = {"ECR_REPOSITORY": settings.ecr_repository, "AWS_REGION": region,
+                "PRODUCTION_REPOSITORY": settings.production_repository}
+    found += await _settings_checks(github, environments, uses, expected)
     return found
 
 
@@ -69,12 +77,15 @@ def _access_check(repo: str, access: c.RepositoryAccess) -> Check:
     return Check("github", f"repository {repo}", c.OK, f"{visibility}, default branch {access.default_branch}, write access")
 
 
-async def _workflow_checks(settings: Settings, github: GitHubService, branch: str) -> list[Check]:
+async def _workflow_checks(settings: Settings, github: GitHubService, branch: str) -> tuple[list[Check], dict[str, Any]]:
+    """A line per workflow file, and the files that were there (parsed)."""
     names = settings.workflows.all()
     texts = await asyncio.gather(*(_attempt("workflows", n, partial(github.file_text, f".github/workflows/{n}", branch))
                                    for n in names))
-    found = []
+    found, documents = [], {}
     for name, (text, failed) in zip(names, texts):
+        if text is not None:
+            documents[name] = _yaml(text)
         if failed:
             found.append(failed)
         elif text is None:
@@ -84,7 +95,7 @@ async def _workflow_checks(settings: Settings, github: GitHubService, branch: st
             found.append(c.dispatch_inputs(name, _yaml(text)))
         else:
             found.append(Check("workflows", name, c.OK, f"present on {branch}"))
-    return found
+    return found, documents
 
 
 def _yaml(text: str) -> dict[str, Any] | None:
@@ -95,9 +106,11 @@ def _yaml(text: str) -> dict[str, Any] | None:
     return document if isinstance(document, dict) else {}
 
 
-async def _environment_checks(settings: Settings, github: GitHubService, private: bool) -> list[Check]:
+async def _environment_checks(settings: Settings, github: GitHubService, private: bool,
+                              deployed: tuple[str, ...]) -> list[Check]:
+    """The console's environments and every one a workflow job deploys to (cd.yml's cleanup)."""
     found = []
-    for name in settings.environments:
+    for name in dict.fromkeys([*settings.environments, *deployed]):
         protection, failed = await _attempt("environments", f"environment {name}", partial(github.environment_protection, name))
         if failed:
             found.append(failed)
@@ -110,6 +123,28 @@ async def _environment_checks(settings: Settings, github: GitHubService, private
         else:
             found.append(Check("environments", f"environment {name}", c.OK, "exists"))
     return found
+
+
+async def _settings_checks(github: GitHubService, environments: tuple[str, ...], uses: tuple[Use, ...],
+                           expected: dict[str, str | None]) -> list[Check]:
+    """A line per variable and secret the workflows read: set where each job that reads it can see it."""
+    listed = {kind: await _listed(github, kind, environments) for kind in sorted({u.kind for u in uses})}
+    return [judge(use, listed[use.kind], expected) for use in uses]
+
+
+async def _listed(github: GitHubService, kind: str, environments: tuple[str, ...]) -> Listed:
+    """What GitHub lists of one kind for the repository, its organization and each environment."""
+    async def read(**where: Any) -> dict[str, str] | None:
+        try:
+            return await github.actions_settings(f"{kind}s", **where)
+        except NotFound:  # a repository of a user (no organization), an environment that is not there
+            return {}
+        except ConsoleError:  # the token may not list them: the line says so
+            return None
+
+    repository, organization, *per_environment = await asyncio.gather(
+        read(), read(organization=True), *(read(environment=e) for e in environments))
+    return Listed(repository, organization, dict(zip(environments, per_environment)))
 
 
 async def _aws_checks(settings: Settings, registry: Registry) -> list[Check]:

@@ -206,6 +206,23 @@ class GitHubService:
             return None
         return gp.parse_environment(body), gp.deployment_policy(body)
 
+    async def actions_settings(self, kind: str, environment: str | None = None, *, organization: bool = False) -> dict[str, str]:
+        """Actions ``variables`` (name -> value) or ``secrets`` (name -> "": GitHub never returns a secret's
+        value) of the repository, those its organization shares with it, or one environment's; every page."""
+        path = (f"{self._r}/environments/{environment}/{kind}" if environment
+                else f"{self._r}/actions/organization-{kind}" if organization else f"{self._r}/actions/{kind}")
+        found: dict[str, str] = {}
+        for page in range(1, 11):  # 30 a page (GitHub's maximum for variables); 300 is far beyond any setup
+            body = await self._json(path, f"list the {kind}", per_page=30, page=page)
+            items = body.get(kind) if isinstance(body, dict) else None
+            for item in items if isinstance(items, list) else []:
+                if isinstance(item, dict) and isinstance(item.get("name"), str):
+                    found[item["name"]] = str(item.get("value") or "")
+            total = body.get("total_count") if isinstance(body, dict) else None
+            if not items or not isinstance(total, int) or page * 30 >= total:
+                break
+        return found
+
     # --- runs, jobs, logs -----------------------------------------------------------------------
 
     async def list_runs(

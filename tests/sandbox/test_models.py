@@ -171,3 +171,20 @@ def test_rerun_answers_and_the_new_attempt_validate(sandbox, gh):
     assert (body.id, body.run_attempt, body.conclusion) == (run.id, 2, "success")
     jobs = type_validate_python(m.ReposOwnerRepoActionsRunsRunIdJobsGetResponse200, _get(gh, f"{repo}/actions/runs/{run.id}/jobs"))
     assert {j.run_attempt for j in jobs.jobs} == {2} and all(j.conclusion == "success" for j in jobs.jobs)
+
+
+def test_actions_variables_and_secrets(sandbox, gh):
+    repo = f"/repos/{sandbox.repo}"
+    listed = {
+        f"{repo}/actions/variables": m.ReposOwnerRepoActionsVariablesGetResponse200,
+        f"{repo}/actions/organization-variables": m.ReposOwnerRepoActionsOrganizationVariablesGetResponse200,
+        f"{repo}/environments/production/variables": m.ReposOwnerRepoEnvironmentsEnvironmentNameVariablesGetResponse200,
+        f"{repo}/actions/secrets": m.ReposOwnerRepoActionsSecretsGetResponse200,
+        f"{repo}/actions/organization-secrets": m.ReposOwnerRepoActionsOrganizationSecretsGetResponse200,
+        f"{repo}/environments/production/secrets": m.ReposOwnerRepoEnvironmentsEnvironmentNameSecretsGetResponse200,
+    }
+    bodies = {path: type_validate_python(model, _get(gh, path)) for path, model in listed.items()}
+    assert {v.name for v in bodies[f"{repo}/actions/variables"].variables} >= {"ECR_REPOSITORY", "AWS_REGION", "AWS_READ_ROLE_ARN"}
+    assert [v.name for v in bodies[f"{repo}/environments/production/variables"].variables] == ["AWS_ROLE_ARN"]
+    assert "value" not in _get(gh, f"{repo}/actions/secrets")["secrets"][0]  # GitHub never returns a secret's value
+    assert gh.get(f"{repo}/environments/nowhere/variables").status_code == 404
