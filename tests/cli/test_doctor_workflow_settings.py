@@ -71,7 +71,8 @@ def test_a_malformed_role_and_another_ecr_repository_are_named(sandbox, capsys):
     code, lines = doctor(capsys, sandbox)
     assert code == 1
     assert line_of(lines, "variable AWS_ROLE_ARN").startswith("✗ variable AWS_ROLE_ARN: 'shop-production' is not an IAM role ARN")
-    assert line_of(lines, "variable ECR_REPOSITORY").startswith("⚠ variable ECR_REPOSITORY: shop-old (repository), but the console uses shop")
+    ecr_repository = line_of(lines, "variable ECR_REPOSITORY")
+    assert ecr_repository.startswith("⚠ variable ECR_REPOSITORY: shop-old (repository), but the console uses shop")
 
 
 def test_a_token_that_may_not_list_variables_gets_a_warning_not_a_failure(sandbox, capsys):
