@@ -4,6 +4,12 @@ in docs/schemas, the same outcome the audit log records, the documented exit cod
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -12,6 +18,7 @@ from referencing import Registry, Resource
 
 from console.cli import main
 from tests.actions.helpers import dispatched_runs, ecr_digests, ecr_tags
+from tests.cli.test_bad_input_catalogue import expired_profile
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "docs" / "schemas"
 
@@ -132,3 +139,38 @@ def test_a_bad_token_exits_4_and_never_shows_it(sandbox, capsys, monkeypatch):
     code, document, err = scripted(["rollback", "minimal", "--yes"], capsys, "rollback")
     assert code == 4 and document["exit_code"] == 4 and document["outcome"] == "failed"
     assert "ghp_not_the_sandbox_token_123" not in json.dumps(document) + err
+
+
+def test_an_expired_aws_session_exits_4_with_the_document(sandbox, capsys, monkeypatch, tmp_path):
+    expired_profile(tmp_path, monkeypatch)
+    code, document, err = scripted(["prune", "--keep", "2", "--dry-run"], capsys, "prune")
+    assert code == 4 and document["plan"] is None and "expired" in document["error"]
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_a_rollback_stopped_while_following_prints_its_document_and_exits_143(sandbox_factory):
+    sb = sandbox_factory(speed=30.0)  # a run lasts seconds: long enough to stop it while it is followed
+    proc = subprocess.Popen([sys.executable, "-m", "console", "rollback", "runtime", "--yes", "--json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ))
+    following = threading.Event()
+    progress: list[str] = []
+
+    def read_progress() -> None:  # with --json the progress lines are on stderr
+        for line in proc.stderr:
+            progress.append(line)
+            if "follow" in line:
+                following.set()
+
+    threading.Thread(target=read_progress, daemon=True).start()
+    assert following.wait(60), "".join(progress)
+    proc.send_signal(signal.SIGTERM)
+    out, _ = proc.communicate(timeout=60)
+    time.sleep(0.1)  # the reader thread takes the last lines
+    document = json.loads(out)
+    errors = [e.message for e in _validator("rollback").iter_errors(document)]
+    assert not errors, errors
+    assert proc.returncode == 143 and document["exit_code"] == 143
+    assert document["outcome"] == "interrupted" and "SIGTERM" in document["error"]
+    assert document["run"]["id"] and document["plan"]["steps"][0]["target"] == "runtime"
+    assert not any("Traceback" in line for line in progress)
+    sb.wait_idle(timeout=60)
