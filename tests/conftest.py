@@ -9,6 +9,9 @@ the CLI find it without flags; ``monkeypatch.delenv`` what a test wants absent.
 ``sandbox_factory``: ``sandbox_factory(images=..., runs=..., targets=..., speed=..., seed=...)`` for
 another shape (same clean-up and environment).
 
+``read_only_sandbox``: the module's shared frozen sandbox (seed 7, history anchored at FIXED_NOW,
+paused), for tests that only read; a write through it fails the test (tests/shared_sandbox.py).
+
 Only one sandbox runs at a time in a process: moto's state is process-global and is reset on start.
 
 Hypothesis profiles: ``ci`` (the default) is deterministic (``derandomize``: the same examples on every
@@ -25,6 +28,8 @@ import os
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+from tests.shared_sandbox import SharedSandbox, frozen_sandbox, lend, retire_shared
 
 settings.register_profile(
     "ci", derandomize=True, database=None, max_examples=40, deadline=None, print_blob=True,
@@ -58,6 +63,7 @@ def sandbox_factory(monkeypatch):
 
     def make(**kwargs):
         kwargs.setdefault("speed", FAST)
+        retire_shared()  # moto's state is reset on start: a shared sandbox would be emptied under its tests
         sb = Sandbox(**kwargs).start()
         started.append(sb)
         for name, value in sb.env().items():
@@ -84,6 +90,7 @@ def sandboxes_factory(monkeypatch):
 
     def make(repos=("acme/shop", "acme/cart", "acme/search"), **kwargs):
         kwargs.setdefault("speed", FAST)
+        retire_shared()
         sbs = Sandboxes(list(repos), **kwargs).start()
         started.append(sbs)
         monkeypatch.delenv("GHAECR_REPO", raising=False)
@@ -95,6 +102,21 @@ def sandboxes_factory(monkeypatch):
     yield make
     for sbs in reversed(started):
         sbs.stop()
+
+
+@pytest.fixture(scope="module")
+def shared_frozen_sandbox():
+    """The module's one frozen sandbox (started on first use); tests take it through ``read_only_sandbox``."""
+    shared = SharedSandbox(frozen_sandbox)
+    yield shared
+    shared.retire()
+
+
+@pytest.fixture
+def read_only_sandbox(shared_frozen_sandbox, monkeypatch):
+    """The module's shared frozen sandbox, for a test that only reads (a write fails the test)."""
+    with lend(shared_frozen_sandbox, monkeypatch) as sb:
+        yield sb
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,8 @@ import pytest
 
 from console.services.backend import Backend
 from console.ui.app import GhaecrApp
+from console.ui.scenarios import console_for, stage, stage_audit
+from tests.shared_sandbox import SharedSandbox, frozen_sandbox, lend
 from tests.ui.helpers import FIXED_NOW, FROZEN
 
 
@@ -29,3 +31,34 @@ def console_app(sandbox_factory):
 
     yield make
 
+
+
+@pytest.fixture
+def read_only_console_app(read_only_sandbox):
+    """``console_app(frozen=True)`` on the module's shared frozen sandbox, for a test that only reads
+    (a write fails the test: tests/shared_sandbox.py). ``read_only_console_app(**settings_overrides)``
+    -> (app, sandbox)."""
+    sb = read_only_sandbox
+
+    def make(**overrides):
+        settings = sb.settings(**overrides)
+        return GhaecrApp(Backend.from_settings(settings), settings, now=sb.clock.now, polls=False), sb
+
+    return make
+
+
+@pytest.fixture(scope="module")
+def shared_scenario_sandbox():
+    """The scenarios' world (console/ui/scenarios.py: frozen, staged mid-release), one per module."""
+    shared = SharedSandbox(frozen_sandbox, stage=stage)
+    yield shared
+    shared.retire()
+
+
+@pytest.fixture
+def read_only_scenario_console(shared_scenario_sandbox, monkeypatch):
+    """``read_only_scenario_console()`` -> a console in the scenarios' world (with their sample audit
+    records in this test's state dir), on the module's shared sandbox: for scenarios, which only read."""
+    with lend(shared_scenario_sandbox, monkeypatch) as sb:
+        stage_audit(sb.settings())
+        yield lambda: console_for(sb)

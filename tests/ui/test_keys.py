@@ -122,8 +122,8 @@ async def press_and_see(pilot, place: str, key, name: str) -> bool:
 
 
 @pytest.mark.parametrize("place", [*VIEWS, RUN, DIALOG])
-async def test_every_documented_key_does_something_or_says_why(console_app, place):
-    app, sb = console_app(frozen=True)
+async def test_every_documented_key_does_something_or_says_why(read_only_console_app, place):
+    app, sb = read_only_console_app()
     app.browser_available = lambda: False  # o then says so (no browser may open from a test)
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
@@ -144,8 +144,8 @@ async def test_every_documented_key_does_something_or_says_why(console_app, plac
 
 
 @pytest.mark.parametrize("key", ["ctrl+p", "colon"])
-async def test_ctrl_p_and_colon_open_the_palette(console_app, key):
-    app, _ = console_app(frozen=True)
+async def test_ctrl_p_and_colon_open_the_palette(read_only_console_app, key):
+    app, _ = read_only_console_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
         await pilot.press(key)
@@ -178,8 +178,8 @@ async def test_j_and_k_move_in_every_view(console_app):
         assert app.selected_target == "runtime"
 
 
-async def test_enter_leaves_the_log_search_so_n_goes_to_the_next_match(console_app):
-    app, sb = console_app(frozen=True)
+async def test_enter_leaves_the_log_search_so_n_goes_to_the_next_match(read_only_console_app):
+    app, sb = read_only_console_app()
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         failed_ci = failed_ci_run(app)
@@ -203,8 +203,8 @@ async def test_enter_leaves_the_log_search_so_n_goes_to_the_next_match(console_a
         assert not any(line.startswith("##[endgroup]") for line in log.lines)  # hidden like GitHub does
 
 
-async def test_a_on_a_run_that_is_not_waiting_says_why_and_opens_nothing(console_app):
-    app, _ = console_app(frozen=True)
+async def test_a_on_a_run_that_is_not_waiting_says_why_and_opens_nothing(read_only_console_app):
+    app, _ = read_only_console_app()
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         await pilot.press("2", "j", "a")  # the second run: CD #37, a success
@@ -238,8 +238,8 @@ async def test_q_while_a_rollback_runs_asks_first_and_says_the_run_goes_on(conso
         await until(pilot, lambda: app.return_code is not None)
 
 
-async def test_tab_in_the_rollback_dialog_goes_target_version_reason_with_no_hidden_stop(console_app):
-    app, _ = console_app(frozen=True)
+async def test_tab_in_the_rollback_dialog_goes_target_version_reason_with_no_hidden_stop(read_only_console_app):
+    app, _ = read_only_console_app()
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         app.rollback_target("runtime")
