@@ -11,6 +11,7 @@ import sys
 
 from console.config import Settings
 from console.model import checks as c
+from console.model.text import plain
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -47,7 +48,7 @@ async def doctor_command(args: argparse.Namespace, _backend: object, settings: S
         print(json.dumps({"ok": code == 0, "repository": settings.repo, "checks": [x.as_json() for x in found]}, indent=2))
     else:
         for check in found:
-            print(check.line())
+            print(plain(check.line()))  # names and values from GitHub and AWS are data, never escapes
         failed = sum(x.status == c.FAIL for x in found)
         print(f"{failed} check(s) failed." if failed else "Everything the console and the workflows need is in place.",
               file=sys.stderr)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from console.model.checks import FAIL, OK, WARN, Check
+from console.model.text import one_line
 
 VARIABLE, SECRET = "variable", "secret"
 _REFERENCE = {VARIABLE: re.compile(r"(?<![\w.-])vars\.([A-Za-z_][A-Za-z0-9_]*)"),
@@ -121,7 +122,7 @@ def _values(use: Use, seen: Mapping[str | None, list[tuple[str, str]]], expected
         return Check("settings", label, OK, f"set ({where})")
     bad = sorted({value for _, value in chosen.values() if name.endswith("ROLE_ARN") and not ROLE_ARN_RE.match(value)})
     if bad:
-        return Check("settings", label, FAIL, f"{', '.join(map(repr, bad))} is not an IAM role ARN ({where})",
+        return Check("settings", label, FAIL, f"{', '.join(repr(one_line(v, 100)) for v in bad)} is not an IAM role ARN ({where})",
                      f"set {name} to arn:aws:iam::<account>:role/<name>")
     deployed = sorted(e for e in chosen if e)
     if name.endswith("ROLE_ARN") and len(deployed) > 1:
@@ -133,7 +134,7 @@ def _values(use: Use, seen: Mapping[str | None, list[tuple[str, str]]], expected
         return Check("settings", label, WARN, f"true ({where}): a release older than production's is let through",
                      "remove it once the deliberate older release is out (README, A release)")
     want = expected.get(name)
-    values = sorted({value for _, value in chosen.values()})
+    values = sorted({one_line(value, 100) for _, value in chosen.values()})
     if want and values != [want]:
         return Check("settings", label, WARN, f"{', '.join(values)} ({where}), but the console uses {want}",
                      f"make {name} and the console's setting name the same thing (`ghaecr-console config show`)")

@@ -26,14 +26,17 @@ from console.services.registry import Registry
 
 async def run_checks(settings: Settings, github: GitHubService | None, ecr: Registry, *, token_source: str) -> list[Check]:
     """Every check, GitHub's and AWS's concurrently; the order of the result is stable (GitHub first)."""
-    github_part = _github_checks(settings, github, token_source, ecr.region) if github else _no_token()
-    found = await asyncio.gather(github_part, _aws_checks(settings, ecr))
-    return [check for group in found for check in group]
+    github_part = _github_checks(settings, github, token_source) if github else _no_token()
+    (github_found, settings_read), aws_found = await asyncio.gather(github_part, _aws_checks(settings, ecr))
+    # The workflows' variables are judged once AWS was asked: the region boto3 chose is known only then.
+    expected = {"ECR_REPOSITORY": settings.ecr_repository, "AWS_REGION": ecr.region,
+                "PRODUCTION_REPOSITORY": settings.production_repository}
+    return [*github_found, *(judge(use, listed, expected) for use, listed in settings_read), *aws_found]
 
 
-async def _no_token() -> list[Check]:
+async def _no_token() -> tuple[list[Check], list[tuple[Use, Listed]]]:
     return [Check("github", "GitHub token", c.FAIL, "none found",
-                  "set GH_TOKEN (or GH_ENTERPRISE_TOKEN for an Enterprise host), or run `gh auth login`")]
+                  "set GH_TOKEN (or GH_ENTERPRISE_TOKEN for an Enterprise host), or run `gh auth login`")], []
 
 
 async def _attempt(area: str, name: str, read: Callable[[], Awaitable[Any]]) -> tuple[Any, Check | None]:
@@ -44,25 +47,24 @@ async def _attempt(area: str, name: str, read: Callable[[], Awaitable[Any]]) -> 
         return None, Check(area, name, c.FAIL, exc.message)
 
 
-async def _github_checks(settings: Settings, github: GitHubService, token_source: str, region: str | None) -> list[Check]:
+async def _github_checks(settings: Settings, github: GitHubService,
+                         token_source: str) -> tuple[list[Check], list[tuple[Use, Listed]]]:
+    """GitHub's lines, and each variable or secret the workflows read with what GitHub lists of its kind."""
     host = github.base_url
     login, failed = await _attempt("github", "GitHub token", github.current_user)
     if failed:
-        return [failed]
+        return [failed], []
     found = [Check("github", "GitHub token", c.OK, f"{login} on {host} (from {token_source})")]
     access, failed = await _attempt("github", f"repository {settings.repo}", github.repository_access)
     if failed:
-        return [*found, failed]
+        return [*found, failed], []
     found.append(_access_check(settings.repo, access))
     workflow_lines, documents = await _workflow_checks(settings, github, access.default_branch)
     environments, uses = workflow_needs(documents)
     found += workflow_lines
     found += await _environment_checks(settings, github, access.private, environments)
-    # What the console uses itself: a workflow variable naming something else is worth a warning.
-    expected = {"ECR_REPOSITORY": settings.ecr_repository, "AWS_REGION": region,
-                "PRODUCTION_REPOSITORY": settings.production_repository}
-    found += await _settings_checks(github, environments, uses, expected)
-    return found
+    listed = {kind: await _listed(github, kind, environments) for kind in sorted({u.kind for u in uses})}
+    return found, [(use, listed[use.kind]) for use in uses]
 
 
 def _access_check(repo: str, access: c.RepositoryAccess) -> Check:
@@ -123,13 +125,6 @@ async def _environment_checks(settings: Settings, github: GitHubService, private
         else:
             found.append(Check("environments", f"environment {name}", c.OK, "exists"))
     return found
-
-
-async def _settings_checks(github: GitHubService, environments: tuple[str, ...], uses: tuple[Use, ...],
-                           expected: dict[str, str | None]) -> list[Check]:
-    """A line per variable and secret the workflows read: set where each job that reads it can see it."""
-    listed = {kind: await _listed(github, kind, environments) for kind in sorted({u.kind for u in uses})}
-    return [judge(use, listed[use.kind], expected) for use in uses]
 
 
 async def _listed(github: GitHubService, kind: str, environments: tuple[str, ...]) -> Listed:

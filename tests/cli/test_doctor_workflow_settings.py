@@ -75,6 +75,13 @@ def test_a_malformed_role_and_another_ecr_repository_are_named(sandbox, capsys):
     assert ecr_repository.startswith("⚠ variable ECR_REPOSITORY: shop-old (repository), but the console uses shop")
 
 
+def test_a_value_with_terminal_escapes_is_shown_not_obeyed(sandbox, capsys):
+    sandbox.state.variables["AWS_REGION"] = "us-east-1\x1b[2J\x1b]8;;https://evil.example\x07"
+    code, lines = doctor(capsys, sandbox)
+    region = line_of(lines, "variable AWS_REGION")
+    assert "\x1b" not in "\n".join(lines) and "␛[2J" in region and region.startswith("⚠")  # not the console's region
+
+
 def test_a_token_that_may_not_list_variables_gets_a_warning_not_a_failure(sandbox, capsys):
     del sandbox.state.variables["AWS_REGION"]
     sandbox.faults.forbidden = {"variables"}
