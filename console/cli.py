@@ -139,16 +139,20 @@ def load_all_settings(args: argparse.Namespace, env: dict[str, str] | None = Non
     env = dict(os.environ if env is None else env)
     flags = {k: v for k, v in vars(args).items() if v is not None}
     file_data = read_config_file()
-    repos = chosen_repos(flags.pop("repo", None), flags.pop("all_repos", False), file_data, str(config_path()))
-    return [_settings_for(repo, flags, env, file_data, needs_token) for repo in repos]
+    named = flags.pop("repo", None) or []
+    repos = chosen_repos(named, flags.pop("all_repos", False), file_data, str(config_path()))
+    return [_settings_for(repo, flags, env, file_data, needs_token, from_all=bool(repo) and repo not in named)
+            for repo in repos]
 
 
 def _settings_for(repo: str | None, flags: dict[str, Any], env: dict[str, str], file_data: dict[str, Any],
-                  needs_token: bool) -> Settings:
+                  needs_token: bool, *, from_all: bool = False) -> Settings:
     flags = {**flags, "repo": repo} if repo else flags
     repo = repo or env.get("GHAECR_REPO") or detect_repo_from_git()
     explicit = flags.get("github_url") or env.get("GITHUB_API_URL") or env.get("GH_HOST")
     settings = build_settings(flags, env, file_data, git_repo=repo, git_host=None if explicit else remote_host())
+    if from_all:  # `config show` says where the repository came from: a section --all loaded, not a --repo
+        settings = replace(settings, sources={**settings.sources, "repo": f'flag --all (config [repos."{repo}"])'})
     # The token is chosen for the host the settings point at: a github.com token never goes elsewhere.
     token = find_token(env, host_of(settings.github_url)) if needs_token else None
     return replace(settings, token=token.value, token_source=token.source) if token else settings
@@ -165,7 +169,10 @@ async def _run_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _run_several(args: argparse.Namespace, every: list[Settings]) -> int:
-    """A command that reads several repositories (``status``): one back end per repository."""
+    """A command that reads several repositories (``status``): one back end per repository; a
+    command wired to settings only (``config show``) gets none."""
+    if getattr(args, "wiring", "backend") == "settings":
+        return int(await args.several(args, None, every))
     backends = [_build_backend(settings) for settings in every]
     try:
         return await _stoppable(args.several(args, backends, every))

@@ -13,7 +13,7 @@ from typing import Any
 from console.errors import ConfigError
 
 # The commands that read several repositories at once (None: the console itself).
-SEVERAL_OK = frozenset({None, "status"})
+SEVERAL_OK = frozenset({None, "status", "config"})  # config: `config show` (path and state-dir name no repository)
 
 
 def chosen_repos(flag_repos: Sequence[str] | None, all_sections: bool, file_data: Mapping[str, Any],

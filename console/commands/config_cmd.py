@@ -29,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show.add_argument("--json", action="store_true", help="print JSON for scripts")
     add_backend_flags(show, suppress=True)
     # Settings without the token: show looks for it itself, so a refused token is a line, not an error.
-    show.set_defaults(handler=_show, wiring="settings", needs_token=False)
+    show.set_defaults(handler=_show, several=_show_several, wiring="settings", needs_token=False)
     state = sub.add_parser("state-dir", help="print where the audit log is kept")
     state.set_defaults(handler=_state, wiring="none")
 
@@ -45,16 +45,33 @@ def _state(args: argparse.Namespace) -> int:
 
 
 async def _show(args: argparse.Namespace, _backend: object, settings: Settings) -> int:
+    return await _show_several(args, None, [settings])
+
+
+async def _show_several(args: argparse.Namespace, _backends: object, every: list[Settings]) -> int:
+    """One document (or table) per repository; several (--repo twice, --all): ``{"repositories": [...]}``."""
+    config_file = {"path": str(config_path()), "exists": config_path().exists(),
+                   "from": "env GHAECR_CONSOLE_CONFIG" if os.environ.get("GHAECR_CONSOLE_CONFIG") else "default location"}
+    shown = [effective(settings) for settings in every]
+    documents = [{"config_file": config_file, "settings": settings} for settings in shown]
+    if args.json:
+        print(json.dumps(documents[0] if len(documents) == 1 else {"repositories": documents}, indent=2))
+        return 0
+    from console.commands.output import say
+
+    state = "exists" if config_file["exists"] else "does not exist"
+    say(f"config file: {config_file['path']} ({config_file['from']}; {state})")
+    for settings, entries in zip(every, shown):
+        _print_table(settings.repo if len(every) > 1 else "", entries)
+    return 0
+
+
+def effective(settings: Settings) -> dict[str, dict[str, object]]:
+    """Every shown setting: its value and where it came from; the token only by its source."""
     shown = {name: {"value": _plain(getattr(settings, name)), "source": settings.sources.get(name, "default")} for name in SHOWN}
     source, found = token_source(settings)
     shown["token"] = {"value": None, "redacted": found, "source": source}  # never the value, not even part of it
-    config_file = {"path": str(config_path()), "exists": config_path().exists(),
-                   "from": "env GHAECR_CONSOLE_CONFIG" if os.environ.get("GHAECR_CONSOLE_CONFIG") else "default location"}
-    if args.json:
-        print(json.dumps({"config_file": config_file, "settings": shown}, indent=2))
-        return 0
-    _print_table(config_file, shown)
-    return 0
+    return shown
 
 
 def token_source(settings: Settings) -> tuple[str, bool]:
@@ -78,15 +95,13 @@ def _plain(value: object) -> object:
     return value
 
 
-def _print_table(config_file: dict, shown: dict[str, dict[str, object]]) -> None:
+def _print_table(repo: str, shown: dict[str, dict[str, object]]) -> None:
     from rich.table import Table
 
     from console.actions.render import cell, cells
-    from console.commands.output import say, show
+    from console.commands.output import show
 
-    state = "exists" if config_file["exists"] else "does not exist"
-    say(f"config file: {config_file['path']} ({config_file['from']}; {state})")
-    table = Table(title="Effective settings", title_justify="left")
+    table = Table(title=cell(f"Effective settings of {repo}" if repo else "Effective settings"), title_justify="left")
     for header in ("setting", "value", "source"):
         table.add_column(header)
     for name, entry in shown.items():

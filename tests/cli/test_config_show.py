@@ -114,3 +114,23 @@ def test_no_repository_is_one_line_and_exit_2(env, capsys, monkeypatch, tmp_path
     code, out, err = show(["config", "show"], capsys)
     assert code == 2 and out == ""
     assert err.startswith("error: No repository") and len(err.splitlines()) == 1
+
+
+def test_every_repository_of_the_config_with_all(env, capsys):
+    (env / "config.toml").write_text(CONFIG + '\n[repos."acme/api"]\nregion = "ap-south-1"\n')
+    code, out, _ = show(["config", "show", "--all", "--json"], capsys)
+    assert code == 0
+    documents = json.loads(out)["repositories"]
+    settings = {d["settings"]["repo"]["value"]: d["settings"] for d in documents}
+    assert list(settings) == ["acme/shop", "acme/api"]  # the file's order
+    assert settings["acme/api"]["repo"]["source"] == 'flag --all (config [repos."acme/api"])'
+    assert (settings["acme/api"]["region"]["value"], settings["acme/api"]["region"]["source"]) == (
+        "ap-south-1", 'config [repos."acme/api"]')
+    assert settings["acme/shop"]["region"]["value"] == "eu-west-1"
+    assert all(s["token"] == {"value": None, "redacted": True, "source": "env GH_TOKEN"} for s in settings.values())
+
+
+def test_two_repositories_named_are_two_tables(env, capsys):
+    code, out, _ = show(["config", "show", "--repo", "acme/shop", "--repo", "acme/other"], capsys)
+    titles = [line for line in out.splitlines() if line.startswith("Effective settings")]
+    assert code == 0 and titles == ["Effective settings of acme/shop", "Effective settings of acme/other"]
