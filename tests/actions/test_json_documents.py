@@ -85,6 +85,22 @@ def test_rollback_prints_the_plan_the_run_and_the_check_of_ecr(sandbox, capsys):
     assert (audited["outcome"], audited["request_id"]) == ("succeeded", document["request_id"])
 
 
+def test_a_rejection_plans_no_change_and_moves_nothing(sandbox, capsys):
+    before = ecr_tags(sandbox)
+    code, document, _ = scripted(["approve", str(sandbox.pending_run_id), "--reject", "--comment", "not today", "--yes"],
+                                 capsys, "approve")
+    assert code == 0 and (document["action"], document["outcome"]) == ("reject", "succeeded")
+    assert document["plan"]["changes"] == [] and document["plan"]["version"] == "v1.5.0"
+    assert all(line.startswith("latest-") and "unchanged" in line for line in document["result"]["checks"])
+    assert ecr_tags(sandbox) == before
+
+
+def test_a_direct_rollback_names_no_run(sandbox, capsys):
+    code, document, _ = scripted(["rollback", "minimal", "--direct", "--yes"], capsys, "rollback")
+    assert code == 0 and (document["mode"], document["run"], document["outcome"]) == ("direct", None, "succeeded")
+    assert dispatched_runs(sandbox) == []
+
+
 def test_prune_dry_run_prints_the_plan_and_deletes_nothing(sandbox, capsys):
     present = ecr_digests(sandbox)
     code, document, _ = scripted(["prune", "--keep", "2", "--dry-run"], capsys, "prune")
