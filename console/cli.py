@@ -228,9 +228,12 @@ def _build_backend(settings: Settings):
 def _run_tui(every: list[Settings]) -> int:
     from console.ui.app import GhaecrApp
 
-    if len(every) > 1:
-        raise ConfigError("The console opens one repository at a time for now; "
-                          "use `status` for several, or pick one with --repo OWNER/NAME.")
+    if len(every) > 1:  # the Repositories view first
+        from console.ui.repositories import open_repositories
+
+        several = open_repositories(every, _build_backend)
+        several.run()
+        return tui_exit_code(several)
     settings = every[0]
     backend = _build_backend(settings)
     app = GhaecrApp(backend, settings)

@@ -330,6 +330,9 @@ class GhaecrApp(FailureRouting):
             current = VIEWS.index(main.active_name)
             main.switch_to(VIEWS[(current + step) % len(VIEWS)])
 
+    def action_repositories(self) -> None:
+        self.say("One repository is loaded: start with --repo repeated or --all for the Repositories view.")
+
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
 

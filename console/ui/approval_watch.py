@@ -44,6 +44,10 @@ class ApprovalWatch:
         self.triggered = 0  # refreshes it started
         self._seen: frozenset[int] | None = None
 
+    def forget(self) -> None:
+        """Another repository is on screen (the Repositories view): its first look starts afresh."""
+        self._seen = None
+
     def start(self) -> None:
         self.app.set_timer(watch_delay(), self._due)
 

@@ -18,12 +18,13 @@ from textual.keys import format_key
 VIEWS = ("overview", "runs", "images", "environments", "approvals")
 RUN = "run"  # the run detail screen (jobs, steps, log)
 DIALOG = "dialog"  # the action dialogs (approve, rollback, prune)
+REPOS = "repositories"  # the Repositories view (several repositories loaded)
 LISTS = "lists"  # every list and log: the movement keys
 EVERYWHERE = (*VIEWS, RUN)
 
 # Where each place is described in the help screen and the README.
 PLACES = {**{name: name.capitalize() for name in VIEWS}, RUN: "run detail", DIALOG: "action dialogs",
-          LISTS: "every list and log"}
+          LISTS: "every list and log", REPOS: "Repositories"}
 
 
 @dataclass(frozen=True)
@@ -40,21 +41,25 @@ class Key:
 
 def _views() -> list[Key]:
     return [Key(f"view.{name}", str(n), f"app.view('{name}')", name.capitalize(), f"Show the {name.capitalize()} view",
-                EVERYWHERE, palette=True) for n, name in enumerate(VIEWS, start=1)]
+                (*EVERYWHERE, REPOS), palette=True) for n, name in enumerate(VIEWS, start=1)]
 
 
 REGISTRY: tuple[Key, ...] = (
     *_views(),
+    Key("view.repositories", "0", "app.repositories", "Repositories",
+        "Show the Repositories view (several repositories loaded: --repo repeated or --all)", (*EVERYWHERE, REPOS),
+        palette=True),
     Key("view.next", "right_square_bracket", "app.next_view(1)", "Next view", "Next view (or click a tab)", VIEWS),
     Key("view.previous", "left_square_bracket", "app.next_view(-1)", "Previous view", "Previous view", VIEWS),
-    Key("help", "question_mark", "app.help", "Help", "Every key, where it works, and its id", (*EVERYWHERE, DIALOG),
+    Key("help", "question_mark", "app.help", "Help", "Every key, where it works, and its id", (*EVERYWHERE, DIALOG, REPOS),
         footer=True, palette=True),
     Key("palette", "colon,ctrl+p", "app.command_palette", "Commands",
-        "Command palette: every command, also 'Roll back TARGET' and 'Open run CD #42'", EVERYWHERE),
+        "Command palette: every command, also 'Roll back TARGET' and 'Open run CD #42'", (*EVERYWHERE, REPOS)),
     Key("filter", "slash", "app.filter", "Filter",
         "Filter the list (Enter or Esc back to it; the filter stays); elsewhere: the Images filter", VIEWS,
         footer=True),
-    Key("refresh", "r", "app.refresh", "Refresh", "Refresh now (run detail: its jobs too)", EVERYWHERE,
+    Key("refresh", "r", "app.refresh", "Refresh", "Refresh now (run detail: its jobs too; Repositories: every repository)",
+        (*EVERYWHERE, REPOS),
         footer=True, palette=True),
     Key("open", "o", "app.open", "Open", "Open the selected run, image commit or environment in the browser",
         EVERYWHERE, palette=True),
@@ -74,7 +79,7 @@ REGISTRY: tuple[Key, ...] = (
         palette=True),
     Key("audit", "A", "app.audit", "Audit log", "The audit log of actions taken from this console", EVERYWHERE,
         palette=True),
-    Key("quit", "q", "app.quit", "Quit", "Quit (asks first while an action runs)", (*EVERYWHERE, DIALOG),
+    Key("quit", "q", "app.quit", "Quit", "Quit (asks first while an action runs)", (*EVERYWHERE, DIALOG, REPOS),
         footer=True),
     # Run detail
     Key("run.back", "escape,backspace", "back", "Back", "Back to the list", (RUN,), footer=True),
@@ -91,8 +96,8 @@ REGISTRY: tuple[Key, ...] = (
     Key("list.page_down", "pagedown", "page_down", "Page down", "Page down", (LISTS,)),
     Key("list.top", "home,g", "scroll_top", "Top", "First row", (LISTS,)),
     Key("list.bottom", "end,G", "scroll_bottom", "Bottom", "Last row", (LISTS,)),
-    Key("list.select", "enter", None, "Open", "Open the selected run (run detail: the job's log)",
-        ("overview", "runs", "approvals", RUN)),
+    Key("list.select", "enter", None, "Open", "Open the selected run (run detail: the job's log; Repositories: "
+        "that repository's views, an approval waiting on you: its Approvals view)", ("overview", "runs", "approvals", RUN, REPOS)),
     Key("focus.next", "tab,shift+tab", None, "Next panel", "Next / previous panel or field", (*EVERYWHERE, DIALOG)),
     # Action dialogs
     Key("dialog.close", "escape", "close", "Close", "Close (while an action runs: press twice)", (DIALOG,),

@@ -16,7 +16,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from console.ui.scenarios import FIXED_NOW, FROZEN_SPEED, SCENARIOS, SEED, console_for, stage, stage_audit
+from console.ui.pilot_waits import loaded, until
+from console.ui.scenarios import FIXED_NOW, FROZEN_SPEED, LARGE, SCENARIOS, SEED, console_for, stage, stage_audit
 
 
 async def render(sandbox: Any, out: Path, only: set[str] | None = None) -> list[Path]:
@@ -34,6 +35,28 @@ async def render(sandbox: Any, out: Path, only: set[str] | None = None) -> list[
     return written
 
 
+REPOSITORIES = ("acme/shop", "acme/cart", "acme/search")
+
+
+async def render_repositories(sandboxes, out: Path) -> Path:
+    """The Repositories view over three sandbox repositories, each read once."""
+    from console.services.backend import Backend
+    from console.services.fleet import Fleet
+    from console.ui.repositories import RepositoriesApp
+
+    fleet = Fleet.from_settings(sandboxes.settings(), Backend.from_settings)
+    app = RepositoriesApp(fleet, now=sandboxes.members[0].clock.now, polls=False)
+    async with app.run_test(size=LARGE) as pilot:
+        await loaded(pilot)
+        await until(pilot, lambda: all(m.summary for m in fleet.members) and not any(w.is_running for w in app.workers))
+        app.screen.draw()  # type: ignore[attr-defined]
+        await pilot.pause()
+        path = out / "repositories.svg"
+        path.write_text(app.export_screenshot(title="ghaecr-console — repositories"))
+    await fleet.aclose()
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("screenshots"))
@@ -49,6 +72,15 @@ def main(argv: list[str] | None = None) -> int:
         stage_audit(sandbox.settings())
         for path in asyncio.run(render(sandbox, args.out, set(args.only or ()))):
             print(path)
+    if not args.only or "repositories" in args.only:
+        from console.sandbox.several import Sandboxes
+
+        with Sandboxes(REPOSITORIES, seed=SEED, speed=FROZEN_SPEED, now=FIXED_NOW) as sandboxes:  # after: one at a time
+            os.environ.update(sandboxes.env())
+            for name in ("GHAECR_REPO", "GHAECR_ECR_REPOSITORY"):
+                os.environ.pop(name, None)
+            sandboxes.pause()
+            print(asyncio.run(render_repositories(sandboxes, args.out)))
     return 0
 
 

@@ -62,3 +62,17 @@ def read_only_scenario_console(shared_scenario_sandbox, monkeypatch):
     with lend(shared_scenario_sandbox, monkeypatch) as sb:
         stage_audit(sb.settings())
         yield lambda: console_for(sb)
+
+
+@pytest.fixture
+def repositories_app(sandboxes_factory):
+    """``repositories_app(repos=...)`` -> (app, sandboxes): the console over several sandbox
+    repositories (one GitHub stand-in, one ECR), opening on the Repositories view."""
+    from console.services.fleet import Fleet
+    from console.ui.repositories import RepositoriesApp
+
+    def make(repos=("acme/shop", "acme/cart", "acme/search"), **sandbox_kwargs):
+        sbs = sandboxes_factory(list(repos), **sandbox_kwargs)
+        return RepositoriesApp(Fleet.from_settings(sbs.settings(), Backend.from_settings)), sbs
+
+    yield make
