@@ -47,7 +47,7 @@ def _views() -> list[Key]:
 REGISTRY: tuple[Key, ...] = (
     *_views(),
     Key("view.repositories", "0", "app.repositories", "Repositories",
-        "Show the Repositories view (several repositories loaded: --repo repeated or --all)", (*EVERYWHERE, REPOS),
+        "Show the Repositories view (several repositories loaded)", (*EVERYWHERE, REPOS),
         palette=True),
     Key("view.next", "right_square_bracket", "app.next_view(1)", "Next view", "Next view (or click a tab)", VIEWS),
     Key("view.previous", "left_square_bracket", "app.next_view(-1)", "Previous view", "Previous view", VIEWS),
