@@ -171,7 +171,9 @@ class Review(Operation):
 
     def confirmation(self) -> Confirmation:
         envs = self.environments
-        return Confirmation(f"{self.action.capitalize()} {', '.join(envs)} for run {self.review.run.id}?",
+        run = self.review.run
+        return Confirmation(f"{self.action.capitalize()} {', '.join(envs)} for {run.name or run.workflow} "
+                            f"#{run.run_number} (run {run.id})?",
                             self.action.capitalize(), require=PRODUCTION if PRODUCTION in envs else None)
 
     def plan_details(self) -> dict[str, Any]:

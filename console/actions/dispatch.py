@@ -129,7 +129,10 @@ async def _listed_with(github: GitHubPort, workflow: str, dispatched: Dispatched
     told = False
     while True:
         recent = await patience.read(f"list the runs of {workflow}", lambda: github.recent_dispatches(workflow), lost=lost)
-        if any(r.id == dispatched.run_id for r in recent):
+        ours = next((r for r in recent if r.id == dispatched.run_id), None)
+        if ours is not None:  # its name and number from now on ("CD #39"), as GitHub shows it
+            report(Progress("dispatch", f"GitHub lists run {ours.id} as {ours.name or workflow} #{ours.run_number}",
+                            run=ours))
             return recent
         waited = clock.monotonic() - dispatched.at
         if waited >= FIND_RUN_TIMEOUT:

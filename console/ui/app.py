@@ -88,6 +88,8 @@ class GhaecrApp(FailureRouting):
         self._listed_at: float | None = None  # monotonic time of the last ECR listing
         self._init_failures()
         self._hint_timer: Timer | None = None
+        # What dialogs keep between openings (prune: the digests the operator unchecked).
+        self.remembered: dict[str, Any] = {}
         self.approval_watch = ApprovalWatch(self)  # between polls: a new pending approval in seconds
         self.sub_title = plain(f"{settings.repo} → ECR {settings.ecr_repository}")
 

@@ -46,6 +46,10 @@ async def confirm_typing(pilot, text: str) -> None:
     await pilot.pause()
 
 
+def shown_buttons(screen) -> list[str]:
+    return [b.id for b in screen.query(".buttons Button") if b.display]
+
+
 async def open_rollback(pilot, target: str | None) -> RollbackScreen:
     """Once the console has loaded, the rollback screen for ``target`` with its plan on screen."""
     await loaded(pilot)
@@ -70,9 +74,16 @@ async def test_rollback_then_again_to_a_chosen_version(console_app, audit_log):
         assert "previous-runtime" in screen_text(app)
         await click(pilot, "#execute")
         await confirm_typing(pilot, "runtime")
-        await until(pilot, lambda: "Rolled back" in status(app))
+        await until(pilot, lambda: "Rolled back" in status(app) and not screen.running)
         assert ecr_tags(sb)["latest-runtime"] == before["previous-runtime"]
+        assert shown_buttons(screen) == ["close"] and app.focused is screen.query_one("#close")
+        await pilot.press("r", "ctrl+d")  # done: no re-plan, no break-glass in this dialog
+        assert screen.plan is None and app.screen is screen
 
+        await pilot.press("escape")  # the next rollback: b again, a fresh plan (previous-runtime is production now)
+        app.rollback_target("runtime")
+        await until(pilot, lambda: isinstance(app.screen, RollbackScreen) and app.screen.images)
+        screen = app.screen
         screen.query_one("#version").value = "v1.2.0"
         await until(pilot, lambda: screen.plan is not None and screen.plan.to_version == "v1.2.0")
         await click(pilot, "#execute")
@@ -140,9 +151,16 @@ async def test_prune_deletes_exactly_the_checked_images(console_app, audit_log):
         present = ecr_digests(sb)
         await click(pilot, "#execute")
         await confirm_typing(pilot, sb.ecr_repository)
-        await until(pilot, lambda: "Pruned" in status(app))
+        await until(pilot, lambda: "Pruned" in status(app) and not screen.running)
+        assert shown_buttons(screen) == ["close"] and not screen.query_one("#items").display
+        await pilot.press("escape")
+        screen = await open_prune(pilot)  # the next prune plans afresh
+        keep = screen.query_one("#keep", Input)
+        keep.value = "3"
+        keep.focus()
+        await pilot.press("enter")
         await until(pilot, lambda: screen.plan is not None and first in {i.image.digest for i in screen.plan.delete})
-        assert first not in items.selected  # the fresh plan keeps the operator's uncheck
+        assert first not in screen.query_one("#items", SelectionList).selected  # still unchecked
     assert ecr_digests(sb) == present - chosen
     assert set(audit_log.read()[0].digests) == chosen
 

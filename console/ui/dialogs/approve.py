@@ -10,7 +10,7 @@ from textual.widgets import Button, Input, Static
 
 from console.actions import approve as approve_action
 from console.actions.render import approval_panel
-from console.ui.dialogs.base import ActionScreen
+from console.ui.dialogs.base import ACTS, ActionScreen
 from console.ui.dialogs.fit import SCROLLS, SIZES_BOX
 
 
@@ -22,15 +22,15 @@ class ApproveScreen(ActionScreen):
         self.preview = None
 
     def compose_dialog(self) -> ComposeResult:
-        yield from self.compose_head(f"Review deployment of run {self.run_id or '-'}", "approve/reject")
+        yield from self.compose_head(f"Review deployment of {self.names.label(self.run_id)}", "approve/reject")
         with VerticalScroll(id="preview-box", classes=SCROLLS):
             yield Static("", id="preview", classes=SIZES_BOX)
-        yield Input(placeholder="comment (required)", id="comment")
+        yield Input(placeholder="comment (required)", id="comment", classes=ACTS)
         yield from self.compose_tail()
 
     def compose_buttons(self) -> ComposeResult:
-        yield Button("Approve", id="approve", variant="success", disabled=True)
-        yield Button("Reject", id="reject", variant="error", disabled=True)
+        yield Button("Approve", id="approve", variant="success", disabled=True, classes=ACTS)
+        yield Button("Reject", id="reject", variant="error", disabled=True, classes=ACTS)
         yield from super().compose_buttons()
 
     def on_mount(self) -> None:
@@ -68,7 +68,7 @@ class ApproveScreen(ActionScreen):
 
     def _confirm(self, approve: bool) -> None:
         preview = self.preview
-        if preview is None or preview.why_not or self.running or self.settings.read_only:
+        if preview is None or preview.why_not or self.running or self.finished or self.settings.read_only:
             return
         comment = self.query_one("#comment", Input).value.strip()
         verb = "approve" if approve else "reject"
@@ -83,8 +83,3 @@ class ApproveScreen(ActionScreen):
     def _done(self, operation, result) -> None:
         self.set_status(operation.summary(result), "ok")
         self.preview = None
-        self._sync_buttons()
-        # Done: the result and Close, nothing that could act again.
-        for widget in self.query("#approve, #reject, #comment"):
-            widget.display = False
-        self.query_one("#close", Button).focus()

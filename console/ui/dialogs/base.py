@@ -11,6 +11,7 @@ from types import ModuleType
 from typing import Any
 
 from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -31,11 +32,14 @@ from console.model.format import span
 from console.ui.dialogs.compact import compact_controls
 from console.ui.dialogs.confirm import ConfirmModal
 from console.ui.dialogs.fit import SCROLLS, SIZES_BOX, fit_heights, fit_width
+from console.ui.dialogs.naming import RunNames
 from console.ui.format import run_label
 from console.ui.keys import app_bindings, bindings
 from console.ui.messages import ActionFinished
 from console.ui.typed import console_of
 from console.ui.widgets.footer import KeyFooter
+
+ACTS = "acts"  # class of the controls that act (inputs, choices, action buttons): gone once done
 
 
 class ActionScreen(ModalScreen):
@@ -59,13 +63,23 @@ class ActionScreen(ModalScreen):
     ActionScreen .buttons Button { margin-right: 2; }
     """
     MIN_WIDTH = 64  # the buttons' row and a readable status line
+    ACTING: frozenset[str] = frozenset()  # the dialog's key actions that act (gone once it has acted)
     BINDINGS = [*bindings("dialog.close", "dialog.open"), *app_bindings("help", "quit")]
 
     running = False
+    finished = False  # an action ran here: the result and Close, nothing that could act again
     _leave_armed = False
     status_text = ""  # the status line as plain text (tests and screen readers)
     followed = None  # the run this action follows (a WorkflowRun), once GitHub lists it
     _first_progress: datetime | None = None
+
+    @property
+    def names(self) -> RunNames:
+        """Runs by name ("CD #39") in titles, progress and status: the console's list, then the action's."""
+        if not hasattr(self, "_names"):
+            snapshot = console_of(self).snapshot
+            self._names = RunNames(snapshot.runs if snapshot else ())
+        return self._names
 
     @property
     def settings(self) -> Settings:
@@ -132,6 +146,7 @@ class ActionScreen(ModalScreen):
     # --- status and progress -------------------------------------------------------------------
 
     def set_status(self, message: str, kind: str = "") -> None:
+        message = self.names(message)
         self.status_text = message
         status = self.query_one("#status", Static)
         status.set_classes(kind)
@@ -143,14 +158,17 @@ class ActionScreen(ModalScreen):
         if not log.has_class("shown"):  # hidden until there is progress: small terminals need the room
             log.add_class("shown")
             self.fit()
+        message = self.names(progress.message)  # before learning its run: "lists run 110… as CD #39"
         self.followed = progress.run or self.followed
-        message = progress.message
-        if self.followed is not None:  # runs named as GitHub names them: "CD #39", not a raw id
-            message = message.replace(f"run {self.followed.id}", run_label(self.followed))
+        self.names.learn(progress.run)
         now = self.now()
         self._first_progress = self._first_progress or now
-        log.write(cell(Text.assemble((f"{now:%H:%M:%S} +{span(now - self._first_progress):>6} ", "dim"),
-                                     (f"{progress.stage:>8} ", "dim"), message)))
+        # Time, elapsed and stage in a column of their own: a long message wraps under itself.
+        line = Table.grid(padding=(0, 1))
+        line.add_column(style="dim", no_wrap=True)
+        line.add_column(overflow="fold")
+        line.add_row(f"{now:%H:%M:%S} +{span(now - self._first_progress):>6} {progress.stage:>8}", cell(message))
+        log.write(line)
         self.call_after_refresh(self._fit_heights)  # the log grows up to its max height
 
     def action_open_run(self) -> None:
@@ -198,7 +216,7 @@ class ActionScreen(ModalScreen):
             finally:
                 self.app.post_message(ActionFinished(name, outcome))  # bell / desktop notification
                 self.running = False
-                self._sync_buttons()
+                self.finish()
                 refresh = getattr(self.app, "refresh_now", None)
                 if callable(refresh):
                     refresh()
@@ -240,6 +258,19 @@ class ActionScreen(ModalScreen):
 
     def _sync_buttons(self) -> None:
         """Subclasses disable their write buttons while running."""
+
+    def finish(self) -> None:
+        """The action has ended (done or failed; the audit log has its outcome): keep the plan, the
+        progress log and the result, take away every control that could act again, leave Close."""
+        self.finished = True
+        for widget in self.query(f".{ACTS}"):
+            widget.display = False
+        self.query_one("#close", Button).focus()
+        self.refresh_bindings()
+        self.fit()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (self.finished and action in self.ACTING)
 
     def load(self, work: Callable[[], Awaitable[Any]], done: Callable[[Any], None]) -> None:
         """Read-only loading (plans, previews): the newest load wins, errors go to the status line."""
@@ -286,6 +317,7 @@ class PlannedActionScreen(ActionScreen):
     """
 
     BINDINGS = bindings("dialog.replan", "dialog.direct")
+    ACTING = frozenset({"replan", "direct"})
     OPERATION = ""
     ACTIONS: ModuleType
     EXECUTE_LABEL = ""
@@ -303,12 +335,12 @@ class PlannedActionScreen(ActionScreen):
         raise NotImplementedError
 
     def compose_execute(self) -> ComposeResult:
-        yield Input(placeholder="reason (optional, recorded in the run and the audit log)", id="reason")
+        yield Input(placeholder="reason (optional, recorded in the run and the audit log)", id="reason", classes=ACTS)
         yield from self.compose_tail()
 
     def compose_buttons(self) -> ComposeResult:
-        yield Button(self.EXECUTE_LABEL, id="execute", variant="error", disabled=True)
-        yield Button("Break-glass (direct)", id="direct", disabled=True)
+        yield Button(self.EXECUTE_LABEL, id="execute", variant="error", disabled=True, classes=ACTS)
+        yield Button("Break-glass (direct)", id="direct", disabled=True, classes=ACTS)
         yield from super().compose_buttons()
 
     def _sync_buttons(self) -> None:
@@ -327,7 +359,7 @@ class PlannedActionScreen(ActionScreen):
 
     def _confirm(self, direct: bool) -> None:
         plan = self.ready_plan()
-        if plan is None or self.running or self.settings.read_only:
+        if plan is None or self.running or self.finished or self.settings.read_only:
             return
         operation = self.operation(plan, direct=direct, reason=self.query_one("#reason", Input).value)
         self.ask(operation, self.confirm_body(operation), lambda: operation.execute(self.report),

@@ -19,8 +19,9 @@ from console.actions.render import prune_kept_table
 from console.model import PrunePlan
 from console.model.format import ago, human_size
 from console.model.images import short_digest
-from console.ui.dialogs.base import PlannedActionScreen
+from console.ui.dialogs.base import ACTS, PlannedActionScreen
 from console.ui.dialogs.fit import SCROLLS, SIZES_BOX
+from console.ui.typed import console_of
 
 
 class PruneScreen(PlannedActionScreen):
@@ -37,12 +38,10 @@ class PruneScreen(PlannedActionScreen):
     def __init__(self) -> None:
         super().__init__()
         self.plan: PrunePlan | None = None
-        self.result_note = ""
-        self.unchecked: set[str] = set()  # digests the operator unchecked: they stay unchecked in later plans
 
     def compose_dialog(self) -> ComposeResult:
         yield from self.compose_head("Prune old images", "prune")
-        with Horizontal(id="keep-row", classes=SIZES_BOX):
+        with Horizontal(id="keep-row", classes=f"{SIZES_BOX} {ACTS}"):
             yield Label("keep newest ")
             yield Input(str(self.settings.prune_keep), id="keep", type="integer")
             yield Label(" releases per target (Enter to re-plan)")
@@ -54,6 +53,12 @@ class PruneScreen(PlannedActionScreen):
 
     def on_mount(self) -> None:
         self.action_replan()
+
+    @property
+    def unchecked(self) -> set[str]:
+        """Digests the operator unchecked: unchecked in every later plan of this console, also after a
+        prune (the dialog is opened again for the next one)."""
+        return console_of(self).remembered.setdefault("prune.unchecked", set())
 
     # --- planning ------------------------------------------------------------------------------
 
@@ -90,10 +95,7 @@ class PruneScreen(PlannedActionScreen):
         self.fit()
         hint = ("Uncheck anything you want to keep, then Prune checked (Escape closes)."
                 if self.plan.delete else "Nothing to prune with this keep count.")
-        if self.result_note:  # the last prune's outcome stays visible above the fresh plan
-            self.set_status(f"{self.result_note} Fresh plan below.", "ok")
-            self.result_note = ""
-        elif is_running(self.settings.repo, "prune"):
+        if is_running(self.settings.repo, "prune"):
             self.set_status("A prune started earlier is still running; wait for it (key A shows the audit log).", "error")
         else:
             self.set_status(hint)
@@ -111,7 +113,9 @@ class PruneScreen(PlannedActionScreen):
             return
         items = self.query_one("#items", SelectionList)
         planned = {item.image.digest for item in self.plan.delete}
-        self.unchecked = (self.unchecked - planned) | (planned - set(items.selected))
+        unchecked = self.unchecked
+        unchecked -= planned
+        unchecked |= planned - set(items.selected)
         items.display = bool(self.plan.delete)  # an empty list box reads like a failed load
         if self.plan.delete:
             summary = (f"{len(chosen.delete)} of {len(self.plan.delete)} images checked for deletion, "
@@ -134,9 +138,12 @@ class PruneScreen(PlannedActionScreen):
     def _done(self, operation, result) -> None:
         for digest, why in result.refused:
             self.report(Progress("refused", f"{short_digest(digest)}: {why}"))
-        self.result_note = operation.summary(result)
-        self.set_status(self.result_note, "ok" if result.complete else "error")
-        self.action_replan()
+        self.set_status(operation.summary(result), "ok" if result.complete else "error")
+        self.query_one("#summary", Static).update(
+            f"Deleted {len(result.deleted)} of the {len(operation.plan.delete)} images checked; P plans the next prune.")
+        for part in self.query("#items, #protected-box"):  # the plan is carried out: what is left is the result
+            part.display = False
+        self.plan = None
 
 
 def _row(item, now: datetime) -> Text:

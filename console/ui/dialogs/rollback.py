@@ -15,7 +15,7 @@ from console.actions.guard import is_running
 from console.actions.render import rollback_preview
 from console.model.images import image_version
 from console.model.plans import rollback_candidates
-from console.ui.dialogs.base import PlannedActionScreen
+from console.ui.dialogs.base import ACTS, PlannedActionScreen
 from console.ui.dialogs.compact import compact_controls, fit_columns
 from console.ui.dialogs.fit import SCROLLS, SIZES_BOX
 
@@ -42,7 +42,7 @@ class RollbackScreen(PlannedActionScreen):
 
     def compose_dialog(self) -> ComposeResult:
         yield from self.compose_head("Roll back production", "rollback")
-        with Horizontal(id="choices"):
+        with Horizontal(id="choices", classes=ACTS):
             yield Label("target ")
             # The target choice appears once ECR is read: a blank "loading…" option would stay choosable.
             yield Label("reading ECR… ", id="target-loading")
@@ -150,10 +150,9 @@ class RollbackScreen(PlannedActionScreen):
 
     def _done(self, operation, result) -> None:
         self.set_status(operation.summary(result), "ok")
-        self.plan = None  # stale now: change the selection or press r to plan again
+        self.plan = None  # carried out: a new rollback starts from a fresh plan (b again)
         preview = self.query_one("#preview", Static)
-        preview.update(Group(Text("Carried out: the plan below is what changed. Press r for a fresh plan.",
-                                  style="italic"), preview.content))
+        preview.update(Group(Text("Carried out: the plan below is what changed.", style="italic"), preview.content))
         self.fit()
         self._sync_buttons()
 

@@ -11,7 +11,7 @@ from textual.widgets import Button, Static
 
 from console.actions import run_control
 from console.actions.run_control import RunControl
-from console.ui.dialogs.base import ActionScreen
+from console.ui.dialogs.base import ACTS, ActionScreen
 from console.ui.dialogs.fit import SCROLLS, SIZES_BOX
 
 # kind -> (title verb, button label)
@@ -31,13 +31,13 @@ class RunControlScreen(ActionScreen):
 
     def compose_dialog(self) -> ComposeResult:
         verb, _ = KINDS[self.kind]
-        yield from self.compose_head(f"{verb} run {self.run_id or '-'}", "re-run/cancel")
+        yield from self.compose_head(f"{verb} {self.names.label(self.run_id)}", "re-run/cancel")
         with VerticalScroll(id="preview-box", classes=SCROLLS):
             yield Static("", id="preview", classes=SIZES_BOX)
         yield from self.compose_tail()
 
     def compose_buttons(self) -> ComposeResult:
-        yield Button(KINDS[self.kind][1], id="execute", variant="error", disabled=True)
+        yield Button(KINDS[self.kind][1], id="execute", variant="error", disabled=True, classes=ACTS)
         yield from super().compose_buttons()
 
     def on_mount(self) -> None:
@@ -70,7 +70,7 @@ class RunControlScreen(ActionScreen):
     @on(Button.Pressed, "#execute")
     def _execute(self) -> None:
         operation = self.operation
-        if operation is None or operation.refusal() or self.running or self.settings.read_only:
+        if operation is None or operation.refusal() or self.running or self.finished or self.settings.read_only:
             return
         self.ask(operation, operation.preview(self.now()), lambda: operation.execute(self.report), self._done)
 
