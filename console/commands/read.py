@@ -200,6 +200,8 @@ def _print_status(snapshot: Snapshot) -> None:
         parts.append(Text.assemble((" WAITING ", "reverse yellow"), cell(
             f" {approval.environment} for {run.head_branch} ({run.name} #{run.run_number}, run {run.id}); "
             f"reviewers: {', '.join(approval.reviewers) or '-'}; {can}")))
+    for rolled in snapshot.rolled_back:
+        parts.append(Text.assemble((" ROLLED BACK ", "reverse red"), cell(f" {rolled.target}: {rolled.line(now)}")))
     behind = snapshot.releases_behind()
     table = Table(title="Environments", title_justify="left")
     for column in ("environment", "target", "version", "digest", "since", "via", "drift"):

@@ -6,9 +6,10 @@ from datetime import datetime
 from typing import Any
 
 from console.model.deployments import Deployment
-from console.model.environments import PendingApproval, RateLimit, TargetState, staging_ahead
+from console.model.environments import PRODUCTION, PendingApproval, RateLimit, TargetState, staging_ahead
 from console.model.format import run_of
 from console.model.images import Image, image_version, partition_by_target
+from console.model.rollbacks import RolledBack
 from console.model.runs import WorkflowRun
 from console.model.snapshot import Snapshot
 
@@ -50,9 +51,17 @@ def deployment_json(deployment: Deployment | None) -> dict[str, Any] | None:
     }
 
 
-def state_json(state: TargetState, runs: tuple[WorkflowRun, ...] = ()) -> dict[str, Any]:
+def rolled_back_json(rolled: RolledBack | None) -> dict[str, Any] | None:
+    if rolled is None:
+        return None
+    return {"from_version": rolled.from_version, "at": iso(rolled.at), "by": rolled.by, "reason": rolled.reason,
+            "run_id": rolled.run_id, "automatic": rolled.automatic}
+
+
+def state_json(state: TargetState, runs: tuple[WorkflowRun, ...] = (), rolled: RolledBack | None = None) -> dict[str, Any]:
     """What runs, since when and via which deployment and run; ``unknown`` says why not, when the
-    console cannot tell (``since``, ``deployment`` and ``run`` are then null)."""
+    console cannot tell (``since``, ``deployment`` and ``run`` are then null); ``rolled_back`` when
+    production runs a rolled-back image (null otherwise, and always for staging)."""
     run = run_of(state, runs)
     return {
         "digest": state.digest,
@@ -64,6 +73,7 @@ def state_json(state: TargetState, runs: tuple[WorkflowRun, ...] = ()) -> dict[s
         "run": {"id": run.id, "workflow": run.workflow, "name": run.name, "run_number": run.run_number,
                 "event": run.event, "html_url": run.html_url} if run else None,
         "unknown": state.attribution.unknown or None,
+        "rolled_back": rolled_back_json(rolled),
     }
 
 
@@ -112,7 +122,8 @@ def status_json(snapshot: Snapshot) -> dict[str, Any]:
     environments: dict[str, dict[str, Any]] = {}
     behind = snapshot.releases_behind()
     for state in snapshot.states:
-        environments.setdefault(state.environment, {})[state.target] = state_json(state, snapshot.runs)
+        rolled = snapshot.rolled_back_of(state.target) if state.environment == PRODUCTION else None
+        environments.setdefault(state.environment, {})[state.target] = state_json(state, snapshot.runs, rolled)
     return {
         "repository": snapshot.repo,
         "ecr_repository": snapshot.ecr_repository,

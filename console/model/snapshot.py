@@ -15,6 +15,7 @@ from console.model.environments import (
     tag_digests,
 )
 from console.model.images import Image
+from console.model.rollbacks import RolledBack
 from console.model.runs import WorkflowRun
 
 SINGLE_REPOSITORY, TWO_REPOSITORIES = "single-repository", "two-repository"  # the ECR layouts
@@ -42,6 +43,8 @@ class Snapshot:
     production_repository: str | None = None
     # (digest, Provenance, line) for the images checked for a build-provenance attestation
     provenance: tuple[tuple[str, Provenance, str], ...] = ()
+    # Production targets running a rolled-back image, until a later release ships them (rollbacks.py)
+    rolled_back: tuple[RolledBack, ...] = ()
 
     @property
     def layout(self) -> dict[str, str]:
@@ -58,6 +61,9 @@ class Snapshot:
 
     def runs_of(self, workflow: str) -> tuple[WorkflowRun, ...]:
         return tuple(r for r in self.runs if r.workflow == workflow)
+
+    def rolled_back_of(self, target: str) -> RolledBack | None:
+        return next((r for r in self.rolled_back if r.target == target), None)
 
     def state(self, environment: str, target: str) -> TargetState | None:
         return next((s for s in self.states if s.environment == environment and s.target == target), None)

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from console.sandbox.expressions import interpolate
+from console.sandbox.workflow_graph import load
+
 # Conditions, for jobs and steps: "success" (nothing failed before), "failure" (something did),
 # "failure:<name>" (that job/step failed), "always".
 
@@ -181,10 +184,11 @@ def release_title(version: str) -> str:
 
 
 def dispatch_title(inputs: dict[str, str]) -> str:
-    """``{operation} {targets|images} [{request_id}]``: the console finds its run by ``[request_id]``."""
-    op = inputs.get("operation", "")
-    what = inputs.get("targets", "") if op == "rollback" else "images"
-    return f"{op} {what} [{inputs.get('request_id', '')}]"
+    """cd.yml's own `run-name` for a dispatch with ``inputs`` (``rollback api [req-1]: 5xx``): the
+    console finds its run by ``[request_id]`` and reads a rollback's reason from it."""
+    cd = load("cd.yml")
+    declared = {name: "" for name in cd.inputs}  # GitHub gives every declared input, empty by default
+    return str(interpolate(cd.run_name, {"github": {"event_name": "workflow_dispatch"}, "inputs": declared | inputs}))
 
 
 def split_list(value: str | None) -> list[str]:

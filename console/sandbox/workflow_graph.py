@@ -48,6 +48,8 @@ class Workflow:
     file: str
     concurrency: str | None
     jobs: dict[str, GraphJob]
+    run_name: str = ""  # the `run-name:` template (expressions in ${{ }})
+    inputs: tuple[str, ...] = ()  # the workflow_dispatch inputs it declares
 
     def environments(self) -> set[str]:
         return {j.environment for j in self.jobs.values() if j.environment and "${{" not in j.environment}
@@ -57,7 +59,9 @@ class Workflow:
 def load(file: str = "cd.yml") -> Workflow:
     doc = _read(file)
     jobs = {key: _job(key, body) for key, body in (doc.get("jobs") or {}).items()}
-    return Workflow(file, _group(doc.get("concurrency")), jobs)
+    dispatch = ((doc.get("on") or doc.get(True) or {}) or {}).get("workflow_dispatch") or {}
+    return Workflow(file, _group(doc.get("concurrency")), jobs, str(doc.get("run-name") or ""),
+                    tuple((dispatch.get("inputs") or {}).keys()))
 
 
 def _read(file: str) -> dict[str, Any]:

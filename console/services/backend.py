@@ -26,6 +26,7 @@ from console.model import Deployment, Image, PendingApproval, Snapshot, Workflow
 from console.model.attestations import Provenance
 from console.model.environments import releases_behind_by_tags, tag_digests, target_states
 from console.model.images import ambiguous_tags, known_targets
+from console.model.rollbacks import rolled_back
 from console.model.unique import newest_by_id
 from console.services.clock import Clock
 from console.services.github import GitHubService
@@ -103,6 +104,7 @@ class Backend:
         deployments: list[Deployment] = [] if isinstance(deployments_part, BaseException) else deployments_part
         (approvals, approval_errors), provenance = await asyncio.gather(self._approvals(runs), self._provenance(images))
         targets = known_targets(self.settings.targets, set(tags))
+        states = target_states(images, targets, deployments, self.settings.environments, tags)
         self.snapshots += 1
         return Snapshot(
             repo=self.settings.repo,
@@ -111,7 +113,7 @@ class Backend:
             targets=targets,
             runs=tuple(runs),
             images=tuple(images),
-            states=target_states(images, targets, deployments, self.settings.environments, tags),
+            states=states,
             approvals=approvals,
             deployments=tuple(deployments),
             rate_limit=self.github.rate_limit,
@@ -122,6 +124,7 @@ class Backend:
             behind=tuple(releases_behind_by_tags(tags, targets).items()),
             production_repository=self.settings.production_repository,
             provenance=provenance,
+            rolled_back=rolled_back(states, deployments, runs, tags, targets),
         )
 
     async def with_all_images(self, snapshot: Snapshot) -> Snapshot:
@@ -129,11 +132,13 @@ class Backend:
         images = await self.ecr.list_images()
         tags = tag_digests(images)
         targets = known_targets(self.settings.targets, set(tags))
+        states = target_states(images, targets, snapshot.deployments, self.settings.environments, tags)
         return replace(
             snapshot,
             targets=targets,
             images=tuple(images),
-            states=target_states(images, targets, snapshot.deployments, self.settings.environments, tags),
+            states=states,
+            rolled_back=rolled_back(states, snapshot.deployments, snapshot.runs, tags, targets),
             images_complete=True,
             behind=tuple(releases_behind_by_tags(tags, targets).items()),
             provenance=self._known_provenance(images),  # no GitHub read here: the next snapshot asks

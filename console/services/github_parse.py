@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from console.model import Deployment, DeploymentStatus, Environment, Job, PendingApproval, Step, WorkflowRun
 from console.model.deployments import run_in_url
+from console.model.rollbacks import parse_dispatch_title
 
 T = TypeVar("T")
 PARSE_ERRORS = (KeyError, TypeError, ValueError, AttributeError)
@@ -256,5 +257,5 @@ def parse_commit(d: dict[str, Any]) -> tuple[str, str, str]:
 
 def dispatched_run(runs: Iterable[WorkflowRun], request_id: str) -> WorkflowRun | None:
     """The run whose title carries ``[request_id]`` (cd.yml's run-name), if listed."""
-    marker = f"[{request_id}]"
-    return next((run for run in runs if marker in (run.display_title or "")), None)
+    return next((run for run in runs if (title := parse_dispatch_title(run.display_title)) and title.request_id == request_id),
+                None)

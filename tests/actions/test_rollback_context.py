@@ -3,6 +3,8 @@ seeded history), and that production is rolled back (`status`, `status --json`) 
 
 from __future__ import annotations
 
+import json
+
 from console.cli import main
 
 
@@ -26,3 +28,47 @@ def test_versions_github_cannot_compare_are_one_line_and_the_preview_goes_on(san
     [line] = [line for line in out.splitlines() if line.startswith("un-ships")]
     assert line.startswith("un-ships (runtime): unknown, GitHub could not compare v1.3.0...v1.4.0: ")
     assert "Rolled back" in out
+
+
+def status(capsys) -> dict:
+    capsys.readouterr()
+    assert main(["status", "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_status_says_which_target_is_rolled_back_until_the_next_release(sandbox, capsys):
+    """Approve v1.5.0, roll runtime back (another operator could have: it is read from GitHub), then
+    release v1.6.0: rolled_back names runtime only, and only until the release."""
+    assert main(["approve", str(sandbox.pending_run_id), "--comment", "ship", "--yes"]) == 0
+    assert all(s["rolled_back"] is None for env in status(capsys)["environments"].values() for s in env.values())
+
+    assert main(["rollback", "runtime", "--yes", "--reason", "5xx after v1.5.0"]) == 0
+    production = status(capsys)["environments"]["production"]
+    rolled = production["runtime"]["rolled_back"]
+    assert (rolled["from_version"], rolled["by"], rolled["reason"]) == ("v1.5.0", sandbox.user, "5xx after v1.5.0")
+    assert rolled["run_id"] and rolled["at"] and rolled["automatic"] is False
+    assert production["minimal"]["rolled_back"] is None
+    capsys.readouterr()
+    assert main(["status"]) == 0
+    assert f"runtime: rolled back from v1.5.0 at " in capsys.readouterr().out
+
+    sandbox.push_main("Fix the 5xx")
+    sandbox.wait_idle()
+    release = sandbox.push_tag("v1.6.0")
+    sandbox.wait_run(release, "waiting")
+    assert main(["approve", str(release), "--comment", "fixed", "--yes"]) == 0
+    assert all(s["rolled_back"] is None for s in status(capsys)["environments"]["production"].values())
+
+
+def test_a_release_whose_smoke_test_failed_shows_as_rolled_back_automatically(sandbox, capsys):
+    assert main(["approve", str(sandbox.pending_run_id), "--comment", "ship", "--yes"]) == 0
+    sandbox.push_main("Risky change")
+    sandbox.wait_idle()
+    release = sandbox.push_tag("v1.6.0", smoke_fails=True)
+    sandbox.wait_run(release, "waiting")
+    assert main(["approve", str(release), "--comment", "go", "--yes"]) == 1  # the run fails: rolled back
+    production = status(capsys)["environments"]["production"]
+    for target in ("minimal", "runtime"):
+        rolled = production[target]["rolled_back"]
+        assert (rolled["from_version"], rolled["automatic"], rolled["run_id"]) == ("v1.6.0", True, release)
+        assert "smoke test failed" in rolled["reason"]
