@@ -17,12 +17,14 @@ from console.actions.guard import NotPermitted, ensure_writable, single_flight
 from console.actions.operation import Confirmation, Operation
 from console.actions.progress import Progress, ProgressFn, silent
 from console.actions.render import approval_panel
+from console.actions.resync import moved_forward
 from console.actions.review_once import review_once
 from console.actions.tag_states import target_states
 from console.errors import ActionError, ConsoleError, PermissionDenied, PlanError
 from console.model import PRODUCTION, Image, PendingApproval, WorkflowRun
 from console.model.attestations import Provenance
 from console.model.images import VERSION_RE, find_by_tag, image_version, short_digest
+from console.model.rollbacks import RolledBack
 from console.model.serialize import approval_json, run_json
 from console.services.provenance import ProvenanceReader
 
@@ -49,6 +51,9 @@ class ApprovalPreview:
     commits_note: str = ""
     fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     provenance: tuple[tuple[str, Provenance, str], ...] = ()  # (target, verdict, line) of the release digests
+    # Rolled-back targets this release moves forward again (actions/resync.py), or why unknown
+    moves_forward: tuple[RolledBack, ...] = ()
+    moves_forward_note: str = ""
 
     @property
     def approvable(self) -> tuple[PendingApproval, ...]:
@@ -89,7 +94,10 @@ async def preview(ctx: ActionContext, run_id: int) -> ApprovalPreview:
     version = run.head_branch if run.head_branch and VERSION_RE.match(run.head_branch) else None
     commits, note = await _commits_since(ctx, release, run.head_sha)
     provenance = await _provenance(ctx, release)
-    return ApprovalPreview(run, pending, user, version, run.head_sha, release, commits, note, provenance=provenance)
+    going = {r.target for r in release if r.digest and r.digest != r.current_digest}
+    forward, forward_note = await moved_forward(ctx, images, targets, going)
+    return ApprovalPreview(run, pending, user, version, run.head_sha, release, commits, note, provenance=provenance,
+                           moves_forward=forward, moves_forward_note=forward_note)
 
 
 async def _provenance(ctx: ActionContext, release: tuple[ReleaseTarget, ...]) -> tuple[tuple[str, Provenance, str], ...]:

@@ -158,6 +158,7 @@ def approval_panel(preview: ApprovalPreview, now: datetime | None = None) -> Gro
             line.append(("; " if i else "") + f"{target} ")
             line.append(f"{PROVENANCE_MARK[verdict]} {why}", style=styles.get(verdict, "dim"))
         lines.append(line)
+    lines.extend(moves_forward_lines(preview, now))
     if preview.commits is None:
         lines.append(Text(f"commits: unknown ({preview.commits_note})", style="dim"))
     else:
@@ -168,6 +169,13 @@ def approval_panel(preview: ApprovalPreview, now: datetime | None = None) -> Gro
     if preview.why_not:
         lines.append(Text(preview.why_not, style="bold red"))
     return Group(*(cell(line) if isinstance(line, Text) else line for line in lines))
+
+
+def moves_forward_lines(preview: ApprovalPreview, now: datetime) -> list[Text]:
+    """The re-sync hazard: the rolled-back targets this release moves forward again (one line each)."""
+    if preview.moves_forward_note:
+        return [cell(f"rolled back targets: unknown ({preview.moves_forward_note})", "dim")]
+    return [cell(f"⚠ moves {r.target} forward again: {r.line(now)}", "bold yellow") for r in preview.moves_forward]
 
 
 def audit_table(records: list[AuditRecord]) -> Table:

@@ -72,3 +72,18 @@ def test_a_release_whose_smoke_test_failed_shows_as_rolled_back_automatically(sa
         rolled = production[target]["rolled_back"]
         assert (rolled["from_version"], rolled["automatic"], rolled["run_id"]) == ("v1.6.0", True, release)
         assert "smoke test failed" in rolled["reason"]
+
+
+def test_the_approve_preview_names_the_rolled_back_targets_it_moves_forward(sandbox, capsys):
+    assert main(["approve", str(sandbox.pending_run_id), "--comment", "ship", "--yes"]) == 0
+    assert main(["rollback", "minimal", "--yes", "--reason", "memory leak"]) == 0
+    sandbox.push_main("Fix the leak")
+    sandbox.wait_idle()
+    release = sandbox.push_tag("v1.6.0")
+    sandbox.wait_run(release, "waiting")
+    capsys.readouterr()
+    assert main(["approve", str(release), "--comment", "leak fixed", "--yes", "--no-follow"]) == 0
+    out = capsys.readouterr().out
+    [line] = [line for line in out.splitlines() if "forward again" in line]
+    assert line.startswith("⚠ moves minimal forward again: rolled back from v1.5.0 at ")
+    assert line.endswith(f"by {sandbox.user}: memory leak")

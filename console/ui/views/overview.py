@@ -7,6 +7,7 @@ from datetime import datetime
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.widgets import DataTable, Static
 
 from console.model import PRODUCTION, STAGING, Snapshot, TargetState, WorkflowRun
@@ -91,6 +92,8 @@ class OverviewView(View):
         approvals = row_table(*APPROVAL_COLUMNS, id="pending")
         approvals.border_title = "⚠ PENDING APPROVAL"
         yield approvals
+        # Production targets running a rolled-back image, one line each, until the next release ships them.
+        yield Static("", id="rolled-back")
         targets = row_table(Col("Target", 7, 9), Col("Staging", 14, 6), Col("Production", 14, 8, grow=True),
                             Col("Prod drift", 10, 7), id="targets")
         targets.border_title = "Environments"
@@ -116,6 +119,7 @@ class OverviewView(View):
         replace_rows(approvals, approvals_rows(snapshot, now))
         approvals.border_title = f"⚠ PENDING APPROVAL ({len(snapshot.approvals)})"
         self.set_class(bool(snapshot.approvals), "-approvals")
+        self._show_rolled_back(snapshot, now)
         rows = []
         for target in snapshot.targets:
             rows.append((target, (Text(target, "bold"), state_cell(snapshot.state(STAGING, target), snapshot, now),
@@ -126,6 +130,11 @@ class OverviewView(View):
         latest = {w: next(iter(snapshot.runs_of(w)), None) for w in workflows.all()}
         replace_rows(self.query_one("#latest", DataTable), (run_row(w, r, now) for w, r in latest.items()))
         replace_rows(self.query_one("#changes", DataTable), change_rows(snapshot, now))
+
+    def _show_rolled_back(self, snapshot: Snapshot, now: datetime) -> None:
+        lines = [with_data("[b]↩ $target[/b] $line", target=r.target, line=r.line(now)) for r in snapshot.rolled_back]
+        self.set_class(bool(lines), "-rolled-back")
+        self.query_one("#rolled-back", Static).update(Content("\n").join(lines))
 
     def show_problem(self, reason: str) -> None:
         self.set_class(True, "-empty")
