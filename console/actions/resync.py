@@ -5,7 +5,6 @@ from the same GitHub data as the Overview (model/rollbacks.py), for the approve 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
 
 from console.actions.context import ActionContext
 from console.errors import ConsoleError
@@ -16,7 +15,7 @@ from console.model.rollbacks import RolledBack, rolled_back
 DEPLOYMENTS = 20  # as many as the Overview reads per environment (services/backend.py)
 
 
-async def moved_forward(ctx: ActionContext, images: Sequence[Image], targets: tuple[str, ...],
+async def moved_forward(ctx: ActionContext, images: list[Image], targets: tuple[str, ...],
                         going: set[str]) -> tuple[tuple[RolledBack, ...], str]:
     """(the rolled-back targets among ``going`` — those the release changes —, or a note why the
     console cannot tell). Never raises: the preview goes on without it."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from console.model.compare import Unshipped
 from console.model.plans import PruneItem, PrunePlan, RollbackPlan
 from console.model.serialize import iso
 
@@ -17,7 +18,17 @@ def rollback_plan_json(plan: RollbackPlan) -> dict[str, Any]:
             "from": {"digest": s.from_digest, "version": s.from_version, "pushed_at": iso(s.from_pushed_at)},
             "to": {"digest": s.to_digest, "version": s.to_version, "pushed_at": iso(s.to_pushed_at), "ref": s.to_ref},
         } for s in plan.steps],
+        "unshipped": [_unshipped(u) for u in plan.unshipped],
     }
+
+
+def _unshipped(u: Unshipped) -> dict[str, Any]:
+    """What one group of targets un-ships: GitHub's compare (commits oldest first, as listed), or why unknown."""
+    c = u.comparison
+    return {"targets": list(u.targets), "base": u.base, "head": u.head,
+            "total_commits": c.total if c else None,
+            "commits": [{"sha": sha, "message": message, "author": author} for sha, message, author in (c.commits if c else ())],
+            "html_url": c.html_url if c else None, "note": u.note or None}
 
 
 def prune_plan_json(plan: PrunePlan) -> dict[str, Any]:

@@ -187,7 +187,7 @@ def dispatch_title(inputs: dict[str, str]) -> str:
     """cd.yml's own `run-name` for a dispatch with ``inputs`` (``rollback api [req-1]: 5xx``): the
     console finds its run by ``[request_id]`` and reads a rollback's reason from it."""
     cd = load("cd.yml")
-    declared = {name: "" for name in cd.inputs}  # GitHub gives every declared input, empty by default
+    declared = dict.fromkeys(cd.inputs, "")  # GitHub gives every declared input, empty by default
     return str(interpolate(cd.run_name, {"github": {"event_name": "workflow_dispatch"}, "inputs": declared | inputs}))
 
 

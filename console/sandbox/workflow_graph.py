@@ -59,7 +59,9 @@ class Workflow:
 def load(file: str = "cd.yml") -> Workflow:
     doc = _read(file)
     jobs = {key: _job(key, body) for key, body in (doc.get("jobs") or {}).items()}
-    dispatch = ((doc.get("on") or doc.get(True) or {}) or {}).get("workflow_dispatch") or {}
+    # YAML 1.1 (PyYAML) reads the key `on` as True
+    triggers = next((value for key, value in doc.items() if key in ("on", True)), None) or {}
+    dispatch = triggers.get("workflow_dispatch") or {} if isinstance(triggers, dict) else {}
     return Workflow(file, _group(doc.get("concurrency")), jobs, str(doc.get("run-name") or ""),
                     tuple((dispatch.get("inputs") or {}).keys()))
 

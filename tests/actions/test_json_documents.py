@@ -77,6 +77,10 @@ def test_rollback_prints_the_plan_the_run_and_the_check_of_ecr(sandbox, capsys):
     assert (step["target"], step["from"]["digest"], step["to"]["digest"]) == (
         "minimal", before["latest-minimal"], before["previous-minimal"])
     assert step["to"]["ref"] == "previous-minimal"
+    [unshipped] = document["plan"]["unshipped"]  # what goes out of production: v1.3.0...v1.4.0 of the seed
+    assert (unshipped["targets"], unshipped["base"], unshipped["head"]) == (["minimal"], "v1.3.0", "v1.4.0")
+    assert unshipped["total_commits"] == len(unshipped["commits"]) > 0 and unshipped["note"] is None
+    assert unshipped["html_url"].endswith(f"/{sandbox.repo}/compare/v1.3.0...v1.4.0")
     assert document["result"]["checks"] == [{"target": "minimal", "expected": before["previous-minimal"],
                                              "actual": before["previous-minimal"]}]
     assert document["run"]["id"] == dispatched_runs(sandbox)[0].id

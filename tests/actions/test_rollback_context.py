@@ -4,8 +4,13 @@ seeded history), and that production is rolled back (`status`, `status --json`) 
 from __future__ import annotations
 
 import json
+from pathlib import Path
+
+import jsonschema
 
 from console.cli import main
+
+STATUS_SCHEMA = json.loads((Path(__file__).parents[2] / "docs" / "status.schema.json").read_text())
 
 
 def test_rollback_preview_lists_the_unshipped_commits_and_the_compare_link(sandbox, capsys):
@@ -33,7 +38,9 @@ def test_versions_github_cannot_compare_are_one_line_and_the_preview_goes_on(san
 def status(capsys) -> dict:
     capsys.readouterr()
     assert main(["status", "--json"]) == 0
-    return json.loads(capsys.readouterr().out)
+    document = json.loads(capsys.readouterr().out)
+    jsonschema.validate(document, STATUS_SCHEMA)  # the documented shape, rolled_back included
+    return document
 
 
 def test_status_says_which_target_is_rolled_back_until_the_next_release(sandbox, capsys):
@@ -50,7 +57,7 @@ def test_status_says_which_target_is_rolled_back_until_the_next_release(sandbox,
     assert production["minimal"]["rolled_back"] is None
     capsys.readouterr()
     assert main(["status"]) == 0
-    assert f"runtime: rolled back from v1.5.0 at " in capsys.readouterr().out
+    assert "runtime: rolled back from v1.5.0 at " in capsys.readouterr().out
 
     sandbox.push_main("Fix the 5xx")
     sandbox.wait_idle()
