@@ -7,9 +7,9 @@ from datetime import datetime
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.content import Content
 from textual.widgets import DataTable, Static
 
+from console.actions.render import cell
 from console.model import PRODUCTION, STAGING, Snapshot, TargetState, WorkflowRun
 from console.model.format import ago, run_of, since_label, span, via_parts
 from console.model.images import short_digest
@@ -132,9 +132,9 @@ class OverviewView(View):
         replace_rows(self.query_one("#changes", DataTable), change_rows(snapshot, now))
 
     def _show_rolled_back(self, snapshot: Snapshot, now: datetime) -> None:
-        lines = [with_data("[b]↩ $target[/b] $line", target=r.target, line=r.line(now)) for r in snapshot.rolled_back]
+        lines = [Text.assemble(("↩ ", "bold"), cell(r.target, "bold"), " ", cell(r.line(now))) for r in snapshot.rolled_back]
         self.set_class(bool(lines), "-rolled-back")
-        self.query_one("#rolled-back", Static).update(Content("\n").join(lines))
+        self.query_one("#rolled-back", Static).update(Text("\n").join(lines))
 
     def show_problem(self, reason: str) -> None:
         self.set_class(True, "-empty")
