@@ -8,6 +8,7 @@ import pytest
 from console.actions import rollback as rollback_action
 from console.actions.audit import AuditLog
 from console.actions.context import ActionContext
+from console.errors import NetworkError
 from console.services import ecr_ops
 from console.services.ecr import EcrService
 
@@ -32,8 +33,13 @@ async def test_rolling_back_every_target_costs_at_most_four_ecr_calls_each(sandb
 
 
 class _Operator:
+    """GitHub as break-glass meets it: the login is known, everything else is down."""
+
     async def current_user(self) -> str:
         return "perf-guard"
+
+    async def comparison(self, base: str, head: str):
+        raise NetworkError("Cannot reach GitHub.")  # the preview says so in one line and goes on
 
 
 @pytest.mark.parametrize("targets", [("minimal",), None], ids=["one-target", "all-targets"])
@@ -41,6 +47,7 @@ async def test_a_direct_rollback_moves_no_layers_and_lists_ecr_only_to_plan_and_
     ecr = _ecr(sandbox)
     ctx = ActionContext(sandbox.settings(), _Operator(), ecr, AuditLog(tmp_path / "audit.jsonl"))
     plan, _ = await rollback_action.plan(ctx, targets)
+    assert all("Cannot reach GitHub" in u.note for u in plan.unshipped)
     planned = ecr.stats.total
     result = await rollback_action.execute(ctx, plan, direct=True, reason="perf guard")
 
