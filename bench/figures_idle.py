@@ -81,7 +81,8 @@ async def app_loop(benv: BenchEnv, simulated: float) -> dict:
         with accelerated_refresh(SPEEDUP) as clock:
             async with app.run_test(size=(120, 40)) as pilot:
                 deadline = time.monotonic() + 240
-                while app.snapshot is None and time.monotonic() < deadline:
+                # Idle starts after the first load and the approval watch's first look (a 200: no ETag yet).
+                while (app.snapshot is None or not app.approval_watch.looks) and time.monotonic() < deadline:
                     await pilot.pause(0.01)
                 loaded = backend.snapshots
                 mark, ecr_before = len(requests), dict(backend.ecr.stats.by_operation)

@@ -40,10 +40,11 @@ class JobsLoaded(Message):
 
 
 class LogLoaded(Message):
-    def __init__(self, job_id: int, text: str) -> None:
+    def __init__(self, job_id: int, text: str, focus: bool = True) -> None:
         super().__init__()
         self.job_id = job_id
         self.text = text
+        self.focus = focus  # asked for (l, Enter): the log takes the focus; loaded by itself: it does not
 
 
 class ActionFinished(Message):

@@ -33,7 +33,9 @@ async def test_an_idle_console_polling_fast_lists_ecr_once_per_interval_and_spen
                 assert app.snapshot.approvals, "the seeded release should be waiting (the loop polls fast)"
                 # The first load ends with the first snapshot of the complete listing: it reads each
                 # image's attestations once (kept per digest). Idle starts after that.
-                while not (app.snapshot.images_complete and app.snapshot.provenance and backend.snapshots >= 2):
+                # ... and the approval watch's first look (a 200: no ETag yet) is behind it too.
+                while not (app.snapshot.images_complete and app.snapshot.provenance and backend.snapshots >= 2
+                           and app.approval_watch.looks >= 1):
                     assert time.monotonic() < deadline
                     await pilot.pause(0.02)
                 mark = len(sandbox.state.requests)

@@ -6,7 +6,7 @@ from textual.widgets import DataTable, Input
 
 from console.ui.widgets.log_view import LogView
 from console.ui.widgets.virtual_table import VirtualTable
-from tests.ui.helpers import cells, loaded, refreshed, reject_seeded_release, screen_text
+from tests.ui.helpers import cells, loaded, refreshed, reject_seeded_release, screen_text, until
 
 
 async def test_overview_lists_environments_targets_and_the_pending_approval(console_app):
@@ -148,6 +148,8 @@ async def test_a_waiting_approval_polls_github_fast_but_lists_ecr_once_per_inter
         sb.wait_idle()
         sb.pause()  # only the approval is left waiting: the loop stays fast
         await refreshed(pilot)
+        # The approval watch's first look is a 200 (no ETag yet), the one request of it that counts.
+        await until(pilot, lambda: app.approval_watch.looks >= 1)
         assert not any(r.is_active and not r.is_waiting for r in app.snapshot.runs) and app.snapshot.approvals
         listings = app.backend.ecr.stats.total
         counted = sb.state.ratelimit_used

@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from rich.text import Text
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
 
@@ -101,3 +102,20 @@ def replace_rows(table: DataTable, rows: Iterable[tuple[str, Sequence[Any]]], he
         table.measure(added)
     if table.row_count:
         table.move_cursor(row=index, animate=False)
+
+
+def update_rows(table: DataTable, rows: Iterable[tuple[str, Sequence[Any]]]) -> None:
+    """Live data: when the same row keys come back in the same order, only the cells that changed are
+    rewritten (cursor, scroll and the rest of the table stay as they are); else ``replace_rows``."""
+    rows = list(rows)
+    if [row.key.value for row in table.ordered_rows] != [key for key, _ in rows]:
+        replace_rows(table, rows)
+        return
+    for index, (_, cells) in enumerate(rows):
+        shown = table.get_row_at(index)
+        for column, value in enumerate(cells):
+            value = cell(value) if isinstance(value, (str, Text)) else value
+            if shown[column] != value:
+                table.update_cell_at(Coordinate(index, column), value)
+    if isinstance(table, RowTable):
+        table.measure([cells for _, cells in rows])
