@@ -99,6 +99,9 @@ class FakeGitHub:
     async def job_log(self, job_id: int) -> str:
         return LOG
 
+    async def waiting_runs(self) -> list[WorkflowRun]:  # the approval watch: nothing new starts waiting
+        return []
+
 
 @dataclass
 class FakeBackend:
