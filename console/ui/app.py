@@ -12,28 +12,30 @@ for a review and polls at once when one does. Every worker's failure goes throug
 from __future__ import annotations
 
 import asyncio
-import importlib
 import time
 import webbrowser
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from textual import on
 from textual.app import App
 from textual.binding import Binding
 from textual.events import Resize
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.worker import Worker
 
 from console.config import Settings
 from console.model import Snapshot, WorkflowRun
 from console.model.text import plain
+from console.services.ports import BackendPort
 from console.ui import stopping
 from console.ui.alerts import Alerts
 from console.ui.approval_watch import ApprovalWatch
 from console.ui.commands import ConsoleCommands
+from console.ui.dialogs.base import ActionScreen  # (loaded anyway: stopping.py stops a running one)
 from console.ui.failures import FailureRouting
 from console.ui.format import run_label
 from console.ui.keys import BY_ID, VIEWS, bindings_for, key_display
@@ -44,11 +46,11 @@ from console.ui.screens.help import HelpScreen
 from console.ui.screens.main import MainScreen
 from console.ui.screens.run_detail import RunDetailScreen
 from console.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
+from console.ui.views.base import View
 from console.ui.widgets.status_bar import DataState, StatusBar
 
 Clock = Callable[[], datetime]
 HINT_SECONDS = 8.0  # how long a "why not" stays on the status line
-DIALOGS = "console.ui.dialogs"
 
 
 def _clock(now: Clock | datetime | None) -> Clock:
@@ -65,7 +67,7 @@ class GhaecrApp(FailureRouting):
     BINDINGS = bindings_for("app")
     COMMANDS = App.COMMANDS | {ConsoleCommands}
 
-    def __init__(self, backend: Any, settings: Settings, *, now: Clock | datetime | None = None,
+    def __init__(self, backend: BackendPort, settings: Settings, *, now: Clock | datetime | None = None,
                  polls: bool = True) -> None:
         super().__init__()
         # False holds the poll timer (r still refreshes): a screen captured from a frozen sandbox
@@ -200,8 +202,8 @@ class GhaecrApp(FailureRouting):
         self._set_data(refreshing=False, stale_reason=message.reason)
         main = self._main()
         if self.snapshot is None and main is not None:
-            for view in main.query("View").results():
-                view.show_problem(message.reason)  # type: ignore[attr-defined]
+            for view in main.query(View):
+                view.show_problem(message.reason)
         self._schedule(next_delay(self.snapshot, self.settings.refresh_seconds, self._failures,
                                   message.retry_after))
 
@@ -392,26 +394,24 @@ class GhaecrApp(FailureRouting):
 
     async def action_quit(self) -> None:
         """Quit, but ask first while an action runs: leaving stops following it, not the run itself."""
-        screen = next((s for s in self.screen_stack if getattr(s, "running", False)), None)
+        screen = next((s for s in self.screen_stack if isinstance(s, ActionScreen) and s.running), None)
         if screen is None:
             self.exit()
             return
         from console.ui.dialogs.confirm import ConfirmModal  # loaded: an action is running
 
-        what = getattr(screen, "OPERATION", "") or "action"
+        what = screen.OPERATION or "action"
         body = (f"Quitting stops following the {what} here; a run already dispatched goes on on GitHub. "
                 "The Runs view, GitHub and `ghaecr-console audit` show how it ends.")
         self.push_screen(ConfirmModal(f"Quit while the {what} runs?", body, confirm_label="Quit"),
                          lambda ok: self.exit() if ok else None)
 
-    def _dialog(self, factory: str, *args: Any, writes: str | None = None) -> None:
+    def _dialog(self, open_dialog: Callable[[], Screen[None]], *, writes: str | None = None) -> None:
         if writes and self.settings.read_only:
             self.say(f"Read-only mode: {writes} is disabled (started with --read-only or read_only = true "
                      "in the config file).")
             return
-        # Imported on first use: the dialogs pull in the actions layer, which a read-only look never needs.
-        make = getattr(importlib.import_module(DIALOGS), factory)
-        self.push_screen(make(self, *args))
+        self.push_screen(open_dialog())
 
     def action_approve(self) -> None:
         run_id = self.selected_run_id
@@ -424,7 +424,9 @@ class GhaecrApp(FailureRouting):
                 self.say(f"a approves a waiting deployment; {run_label(run)} is not waiting "
                          f"({run.outcome.replace('_', ' ')}). {run_label(waiting[0])} is: press 5 for Approvals.")
             return
-        self._dialog("approve_screen", run_id, writes="approving deployments")
+        from console.ui import dialogs  # imported on first use: the dialogs pull in the actions layer
+
+        self._dialog(partial(dialogs.ApproveScreen, run_id), writes="approving deployments")
 
     def action_rollback(self) -> None:
         target = self.selected_target
@@ -435,10 +437,14 @@ class GhaecrApp(FailureRouting):
         self.rollback_target(target)
 
     def rollback_target(self, target: str | None) -> None:
-        self._dialog("rollback_screen", target, writes="rolling back")
+        from console.ui import dialogs
+
+        self._dialog(partial(dialogs.RollbackScreen, target), writes="rolling back")
 
     def action_prune(self) -> None:
-        self._dialog("prune_screen", writes="pruning images")
+        from console.ui import dialogs
+
+        self._dialog(dialogs.PruneScreen, writes="pruning images")
 
     def action_run_control(self, kind: str) -> None:
         """Re-run (failed / all) or cancel the run on screen: run detail's, or the Runs view's row."""
@@ -450,7 +456,11 @@ class GhaecrApp(FailureRouting):
         if run_id is None:
             self.notify("Select a run in the Runs view (or open one) first.", severity="warning")
             return
-        self._dialog("run_control_screen", run_id, kind, writes="re-running and cancelling runs")
+        from console.ui import dialogs
+
+        self._dialog(partial(dialogs.RunControlScreen, run_id, kind), writes="re-running and cancelling runs")
 
     def action_audit(self) -> None:
-        self._dialog("audit_screen")
+        from console.ui import dialogs
+
+        self._dialog(dialogs.AuditScreen)

@@ -5,28 +5,42 @@ an exception nothing could contain ends the app, with status 1 (see cli.tui_exit
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 from textual.app import App
 from textual.worker import Worker, WorkerState
 
 from console import crash
+from console.config import Settings
 from console.errors import ConsoleError, RateLimited
 from console.ui.messages import SnapshotFailed
 from console.ui.views.base import View
 
 
+@runtime_checkable
+class ShowsWorkerFailure(Protocol):
+    """A screen that shows its own workers' failures (the run detail screen)."""
+
+    def on_worker_failed(self, reason: str) -> None: ...
+
+
 class FailureRouting(App):
-    """The app's error routing; GhaecrApp sets ``settings`` and calls ``_init_failures``."""
+    """The app's error routing; GhaecrApp sets ``settings`` and ``now`` and calls ``_init_failures``."""
+
+    settings: Settings
+    now: Callable[[], datetime]
 
     def _init_failures(self) -> None:
         self._crash_reports: dict[tuple[str, str, str], Path | None] = {}
         self.fatal: tuple[BaseException, Path | None] | None = None  # what ended the app, and its report
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state != WorkerState.ERROR:
-            return
         error = event.worker.error
+        if event.state != WorkerState.ERROR or error is None:
+            return
         if isinstance(error, ConsoleError):
             reason = str(error)
         else:  # a bug: the report has the traceback, the screen one line
@@ -41,7 +55,7 @@ class FailureRouting(App):
         node = event.worker.node
         if isinstance(node, View):
             node.show_failure(reason)
-        elif hasattr(node, "on_worker_failed"):
+        elif isinstance(node, ShowsWorkerFailure):
             node.on_worker_failed(reason)
         self.notify(reason, title="Could not load", severity="error", timeout=10, markup=False)
 

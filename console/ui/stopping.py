@@ -11,18 +11,24 @@ from textual.app import App
 
 from console.actions.context import ActionContext
 from console.actions.reconcile import reconcile
+from console.config import Settings
 from console.errors import ConsoleError
+from console.services.ports import BackendPort
 from console.ui.dialogs.base import ActionScreen
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)  # ctrl+c is a key in the TUI, not SIGINT
 
 
-def start(app: App, backend, settings) -> None:
+def start(app: App, backend: BackendPort, settings: Settings) -> None:
     """Install the signal handlers and reconcile in the background (called from on_mount)."""
     loop = asyncio.get_running_loop()
+
+    def on_signal(sig: signal.Signals) -> None:
+        app.run_worker(stop(app, sig), group="stop")
+
     for sig in STOP_SIGNALS:
         try:
-            loop.add_signal_handler(sig, lambda s=sig: app.run_worker(stop(app, s), group="stop"))
+            loop.add_signal_handler(sig, on_signal, sig)
         except (ValueError, RuntimeError, NotImplementedError):  # not the main thread (some test runners)
             pass
     app.run_worker(_reconcile(app, ActionContext.from_backend(backend, settings)), group="reconcile", exit_on_error=False)

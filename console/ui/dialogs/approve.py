@@ -9,6 +9,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Button, Input, Static
 
 from console.actions import approve as approve_action
+from console.actions.approve import ApprovalPreview
 from console.actions.render import approval_panel
 from console.ui.dialogs.base import ACTS, ActionScreen
 from console.ui.dialogs.fit import SCROLLS, SIZES_BOX
@@ -19,7 +20,7 @@ class ApproveScreen(ActionScreen):
     def __init__(self, run_id: int | None) -> None:
         super().__init__()
         self.run_id = run_id
-        self.preview = None
+        self.preview: ApprovalPreview | None = None
 
     def compose_dialog(self) -> ComposeResult:
         yield from self.compose_head(f"Review deployment of {self.names.label(self.run_id)}", "approve/reject")
@@ -34,13 +35,14 @@ class ApproveScreen(ActionScreen):
         yield from super().compose_buttons()
 
     def on_mount(self) -> None:
-        if self.run_id is None:
+        run_id = self.run_id
+        if run_id is None:
             self.set_status("Select a run waiting for approval first.", "error")
             return
         self.set_status("Loading what this run would deploy…")
-        self.load(lambda: approve_action.preview(self.ctx, self.run_id), self._loaded)
+        self.load(lambda: approve_action.preview(self.ctx, run_id), self._loaded)
 
-    def _loaded(self, preview) -> None:
+    def _loaded(self, preview: ApprovalPreview | None) -> None:
         self.preview = preview
         if preview is None:
             return
@@ -80,6 +82,6 @@ class ApproveScreen(ActionScreen):
         self.ask(operation, operation.preview(self.now()), lambda: operation.execute(self.report),
                  lambda result: self._done(operation, result))
 
-    def _done(self, operation, result) -> None:
+    def _done(self, operation: approve_action.Review, result: approve_action.ReviewResult) -> None:
         self.set_status(operation.summary(result), "ok")
         self.preview = None

@@ -6,9 +6,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from types import ModuleType
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -18,16 +18,19 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RichLog, Static
+from textual.worker import Worker
 
 from console.actions import ActionContext
+from console.actions.approve import Review
 from console.actions.attempt import declined
-from console.actions.audit import AuditLog
+from console.actions.carry_out import PlannedOperation
 from console.actions.guard import Cancelled, is_running
 from console.actions.operation import Operation
 from console.actions.progress import Progress
 from console.actions.render import cell
 from console.config import Settings
 from console.errors import ConsoleError
+from console.model import WorkflowRun
 from console.model.format import span
 from console.ui.dialogs.compact import compact_controls
 from console.ui.dialogs.confirm import ConfirmModal
@@ -40,6 +43,9 @@ from console.ui.typed import console_of
 from console.ui.widgets.footer import KeyFooter
 
 ACTS = "acts"  # class of the controls that act (inputs, choices, action buttons): gone once done
+R = TypeVar("R")  # what an action's or a load's work returns
+PlanT = TypeVar("PlanT")  # a planned action's plan (RollbackPlan, PrunePlan)
+OpT = TypeVar("OpT", bound=Operation)  # and its operation (Rollback, Prune)
 
 
 class ActionScreen(ModalScreen):
@@ -65,13 +71,17 @@ class ActionScreen(ModalScreen):
     MIN_WIDTH = 64  # the buttons' row and a readable status line
     ACTING: frozenset[str] = frozenset()  # the dialog's key actions that act (gone once it has acted)
     BINDINGS = [*bindings("dialog.close", "dialog.open"), *app_bindings("help", "quit")]
+    OPERATION = ""  # what the action is called where it is said ("rollback"); blank: "action"
 
     running = False
     finished = False  # an action ran here: the result and Close, nothing that could act again
     _leave_armed = False
     status_text = ""  # the status line as plain text (tests and screen readers)
-    followed = None  # the run this action follows (a WorkflowRun), once GitHub lists it
+    followed: WorkflowRun | None = None  # the run this action follows, once GitHub lists it
     _first_progress: datetime | None = None
+    _ctx: ActionContext | None = None
+    _action_task: asyncio.Task[Any] | None = None  # the action (or load) running now: a signal stops it
+    _action: Worker[None] | None = None
 
     @property
     def names(self) -> RunNames:
@@ -87,15 +97,13 @@ class ActionScreen(ModalScreen):
 
     @property
     def ctx(self) -> ActionContext:
-        if not hasattr(self, "_ctx"):
-            backend = console_of(self).backend
-            self._ctx = ActionContext(self.settings, backend.github, backend.ecr, AuditLog.for_settings(self.settings))
+        if self._ctx is None:
+            self._ctx = ActionContext.from_backend(console_of(self).backend, self.settings)
         return self._ctx
 
     def now(self) -> datetime:
         """The app's clock (fixed in snapshots and screenshots), so ages match the main views."""
-        clock = getattr(self.app, "now", None)
-        return clock() if callable(clock) else datetime.now(UTC)
+        return console_of(self).now()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -189,7 +197,7 @@ class ActionScreen(ModalScreen):
 
     # --- running one action --------------------------------------------------------------------
 
-    def start(self, name: str, work: Callable[[], Awaitable[Any]], done: Callable[[Any], None]) -> bool:
+    def start(self, name: str, work: Callable[[], Awaitable[R]], done: Callable[[R], None]) -> bool:
         """Run ``work`` in a worker unless an action already runs here (a double press does nothing)."""
         if self.running:
             self.notify(f"{name} is already running.", severity="warning")
@@ -217,23 +225,22 @@ class ActionScreen(ModalScreen):
                 self.app.post_message(ActionFinished(name, outcome))  # bell / desktop notification
                 self.running = False
                 self.finish()
-                refresh = getattr(self.app, "refresh_now", None)
-                if callable(refresh):
-                    refresh()
+                console_of(self).refresh_now()
 
         self._action = self.run_worker(job(), group="action", exit_on_error=False)
         return True
 
     async def stop_action(self, reason: str) -> None:
         """Stop the action under way (a signal): it records ``interrupted`` with ``reason`` and its run."""
-        task = getattr(self, "_action_task", None)
+        task, action = self._action_task, self._action
         if self.running and task is not None and not task.done():
             task.cancel(reason)
-            with contextlib.suppress(Exception):  # WorkerCancelled: what we asked for
-                await self._action.wait()
+            if action is not None:
+                with contextlib.suppress(Exception):  # WorkerCancelled: what we asked for
+                    await action.wait()
 
-    def ask(self, operation: Operation, body: RenderableType, work: Callable[[], Awaitable[Any]],
-            done: Callable[[Any], None]) -> None:
+    def ask(self, operation: Operation, body: RenderableType, work: Callable[[], Awaitable[R]],
+            done: Callable[[R], None]) -> None:
         """The operation's confirmation (its break-glass step first), then ``work`` in a worker; a
         'no' at either step is recorded through the operation's audit record."""
         confirmation = operation.confirmation()
@@ -254,7 +261,14 @@ class ActionScreen(ModalScreen):
             return
         first = ConfirmModal(glass.question, glass.note, confirm_label=glass.confirm_label, require=glass.require,
                              banner=glass.banner)
-        self.app.push_screen(first, lambda ok: self.app.push_screen(modal, confirmed) if ok else confirmed(False))
+
+        def glass_confirmed(ok: bool | None) -> None:
+            if ok:
+                self.app.push_screen(modal, confirmed)
+            else:
+                confirmed(False)
+
+        self.app.push_screen(first, glass_confirmed)
 
     def _sync_buttons(self) -> None:
         """Subclasses disable their write buttons while running."""
@@ -272,7 +286,7 @@ class ActionScreen(ModalScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not (self.finished and action in self.ACTING)
 
-    def load(self, work: Callable[[], Awaitable[Any]], done: Callable[[Any], None]) -> None:
+    def load(self, work: Callable[[], Awaitable[R]], done: Callable[[R | None], None]) -> None:
         """Read-only loading (plans, previews): the newest load wins, errors go to the status line."""
 
         async def job() -> None:
@@ -301,14 +315,18 @@ class ActionScreen(ModalScreen):
 
 def echo_words(operation: Operation, body: RenderableType) -> RenderableType:
     """The plan, then the operator's own comment or reason, as it will be recorded (data, not markup)."""
-    for name in ("comment", "reason"):
-        said = getattr(operation, name, None)
-        if isinstance(said, str) and said.strip():
-            return Group(body, Text.assemble((f"\nYour {name}: ", "bold"), said.strip()))
+    if isinstance(operation, Review):
+        name, said = "comment", operation.comment
+    elif isinstance(operation, PlannedOperation):
+        name, said = "reason", operation.reason
+    else:
+        return body
+    if said.strip():
+        return Group(body, Text.assemble((f"\nYour {name}: ", "bold"), said.strip()))
     return body
 
 
-class PlannedActionScreen(ActionScreen):
+class PlannedActionScreen(ActionScreen, Generic[PlanT, OpT]):
     """Rollback and prune: a plan, a reason, Execute or Break-glass, the operation's confirmation.
 
     Subclasses set ``OPERATION`` and ``ACTIONS`` (the ``console.actions`` module with the operation
@@ -318,17 +336,16 @@ class PlannedActionScreen(ActionScreen):
 
     BINDINGS = bindings("dialog.replan", "dialog.direct")
     ACTING = frozenset({"replan", "direct"})
-    OPERATION = ""
     ACTIONS: ModuleType
     EXECUTE_LABEL = ""
 
-    def ready_plan(self) -> Any | None:
+    def ready_plan(self) -> PlanT | None:
         raise NotImplementedError
 
-    def operation(self, plan: Any, *, direct: bool, reason: str) -> Operation:
+    def operation(self, plan: PlanT, *, direct: bool, reason: str) -> OpT:
         raise NotImplementedError
 
-    def confirm_body(self, operation: Operation) -> RenderableType:
+    def confirm_body(self, operation: OpT) -> RenderableType:
         return operation.preview(self.now())
 
     def action_replan(self) -> None:
@@ -365,5 +382,5 @@ class PlannedActionScreen(ActionScreen):
         self.ask(operation, self.confirm_body(operation), lambda: operation.execute(self.report),
                  lambda result: self._done(operation, result))
 
-    def _done(self, operation: Operation, result: Any) -> None:
+    def _done(self, operation: OpT, result: Any) -> None:  # result: what operation.execute returned
         raise NotImplementedError

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Group, RenderableType
 from rich.table import Table
 from textual.screen import Screen
+from textual.widgets import Button, Input, Select
 
 COMPACT_BELOW = 32  # terminal rows; a bordered Input, Select or Button takes three
 
@@ -12,8 +13,9 @@ COMPACT_BELOW = 32  # terminal rows; a bordered Input, Select or Button takes th
 def compact_controls(screen: Screen) -> None:
     """Call from a screen's on_resize: compact below COMPACT_BELOW rows, bordered above."""
     compact = screen.app.size.height < COMPACT_BELOW
-    for widget in screen.query("Button, Input, Select"):
-        widget.compact = compact  # type: ignore[attr-defined]
+    controls: list[Button | Input | Select[object]] = [*screen.query(Button), *screen.query(Input), *screen.query(Select)]
+    for widget in controls:
+        widget.compact = compact
 
 
 def fit_columns(preview: RenderableType) -> RenderableType:

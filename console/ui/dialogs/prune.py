@@ -16,7 +16,7 @@ from console.actions import prune as prune_action
 from console.actions.guard import is_running
 from console.actions.progress import Progress
 from console.actions.render import prune_kept_table
-from console.model import PrunePlan
+from console.model import Image, PruneItem, PrunePlan
 from console.model.format import ago, human_size
 from console.model.images import short_digest
 from console.ui.dialogs.base import ACTS, PlannedActionScreen
@@ -24,7 +24,7 @@ from console.ui.dialogs.fit import SCROLLS, SIZES_BOX
 from console.ui.typed import console_of
 
 
-class PruneScreen(PlannedActionScreen):
+class PruneScreen(PlannedActionScreen[PrunePlan, prune_action.Prune]):
     DEFAULT_CSS = """
     PruneScreen #keep-row { height: auto; }
     PruneScreen #items { border: round $panel; }
@@ -79,7 +79,7 @@ class PruneScreen(PlannedActionScreen):
         self.set_status("Planning on a fresh ECR listing…")
         self.load(lambda: prune_action.plan(self.ctx, keep), self._planned)
 
-    def _planned(self, result) -> None:
+    def _planned(self, result: tuple[PrunePlan, list[Image]] | None) -> None:
         items = self.query_one("#items", SelectionList)
         items.clear_options()
         if result is None:
@@ -108,21 +108,21 @@ class PruneScreen(PlannedActionScreen):
 
     @on(SelectionList.SelectedChanged, "#items")
     def _summarize(self) -> None:
-        chosen = self.chosen()
-        if chosen is None:
+        plan, chosen = self.plan, self.chosen()
+        if plan is None or chosen is None:
             return
         items = self.query_one("#items", SelectionList)
-        planned = {item.image.digest for item in self.plan.delete}
+        planned = {item.image.digest for item in plan.delete}
         unchecked = self.unchecked
         unchecked -= planned
         unchecked |= planned - set(items.selected)
-        items.display = bool(self.plan.delete)  # an empty list box reads like a failed load
-        if self.plan.delete:
-            summary = (f"{len(chosen.delete)} of {len(self.plan.delete)} images checked for deletion, "
-                       f"reclaiming {human_size(chosen.bytes_reclaimed)}; {len(self.plan.protected)} kept (below).")
+        items.display = bool(plan.delete)  # an empty list box reads like a failed load
+        if plan.delete:
+            summary = (f"{len(chosen.delete)} of {len(plan.delete)} images checked for deletion, "
+                       f"reclaiming {human_size(chosen.bytes_reclaimed)}; {len(plan.protected)} kept (below).")
         else:
-            summary = (f"Nothing to delete: keeping {self.plan.keep} releases per target keeps all "
-                       f"{len(self.plan.protected)} images (below). Lower the count and press Enter.")
+            summary = (f"Nothing to delete: keeping {plan.keep} releases per target keeps all "
+                       f"{len(plan.protected)} images (below). Lower the count and press Enter.")
         self.query_one("#summary", Static).update(summary)
         self._sync_buttons()
 
@@ -135,7 +135,7 @@ class PruneScreen(PlannedActionScreen):
     def operation(self, plan: PrunePlan, *, direct: bool, reason: str) -> prune_action.Prune:
         return prune_action.Prune(self.ctx, plan, direct=direct, reason=reason)
 
-    def _done(self, operation, result) -> None:
+    def _done(self, operation: prune_action.Prune, result: prune_action.PruneResult) -> None:
         for digest, why in result.refused:
             self.report(Progress("refused", f"{short_digest(digest)}: {why}"))
         self.set_status(operation.summary(result), "ok" if result.complete else "error")
@@ -146,7 +146,7 @@ class PruneScreen(PlannedActionScreen):
         self.plan = None
 
 
-def _row(item, now: datetime) -> Text:
+def _row(item: PruneItem, now: datetime) -> Text:
     """One image that would go: age and size before the tags, so 80 columns still show them."""
     image = item.image
     tags = ", ".join(sorted(image.tags)) or "(untagged)"

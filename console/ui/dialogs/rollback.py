@@ -3,7 +3,7 @@ confirm by typing the target (or "production" for all), follow the run, show ECR
 
 from __future__ import annotations
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -13,6 +13,7 @@ from textual.widgets import Label, Select, Static
 from console.actions import rollback as rollback_action
 from console.actions.guard import is_running
 from console.actions.render import rollback_preview
+from console.model import Image, RollbackPlan
 from console.model.images import image_version
 from console.model.plans import rollback_candidates
 from console.ui.dialogs.base import ACTS, PlannedActionScreen
@@ -21,9 +22,10 @@ from console.ui.dialogs.fit import SCROLLS, SIZES_BOX
 
 ALL = "__all__"
 PREVIOUS = "__previous__"
+Choice = tuple[tuple[str, ...] | None, str | None]  # (targets, None for all; version, None for previous)
 
 
-class RollbackScreen(PlannedActionScreen):
+class RollbackScreen(PlannedActionScreen[RollbackPlan, rollback_action.Rollback]):
     DEFAULT_CSS = """
     RollbackScreen #choices { height: auto; }
     """
@@ -34,10 +36,11 @@ class RollbackScreen(PlannedActionScreen):
     def __init__(self, target: str | None = None) -> None:
         super().__init__()
         self.initial_target = target
-        self.images: list = []
+        self.images: list[Image] = []
         self.targets: tuple[str, ...] = ()
-        self.plan = None
-        self.planned_for: tuple | None = None
+        self.plan: RollbackPlan | None = None
+        self.plan_shown: RenderableType | None = None  # the plan as the preview shows it
+        self.planned_for: Choice | None = None
         self.target_value: object = None  # the #target Select's value (it is mounted once ECR is read)
 
     def compose_dialog(self) -> ComposeResult:
@@ -57,7 +60,7 @@ class RollbackScreen(PlannedActionScreen):
         self.set_status("Reading ECR…")
         self.load(self.ctx.images, self._images_loaded)
 
-    def _images_loaded(self, images) -> None:
+    def _images_loaded(self, images: list[Image] | None) -> None:
         if images is None:
             return
         self.images = images
@@ -89,10 +92,10 @@ class RollbackScreen(PlannedActionScreen):
         chosen = self.chosen_targets()
         names = self.targets if chosen is None else chosen
         per_target = [
-            {image_version(i, self.targets) for i in rollback_candidates(self.images, self.targets, t)} - {None}
+            {v for i in rollback_candidates(self.images, self.targets, t) if (v := image_version(i, self.targets))}
             for t in names
         ]
-        common = set.intersection(*per_target) if per_target else set()
+        common: set[str] = set.intersection(*per_target) if per_target else set()
         versions = sorted(common, key=_version_key, reverse=True)
         select = self.query_one("#version", Select)
         select.set_options([("previous image", PREVIOUS)] + [(v, v) for v in versions])
@@ -111,7 +114,7 @@ class RollbackScreen(PlannedActionScreen):
         if self.images and self._key() != self.planned_for:
             self.action_replan()
 
-    def _key(self) -> tuple:
+    def _key(self) -> Choice:
         targets = self.chosen_targets()
         return (tuple(targets) if targets is not None else None, self.chosen_version())
 
@@ -123,12 +126,14 @@ class RollbackScreen(PlannedActionScreen):
         self.set_status("Planning on a fresh ECR listing…")
         self.load(lambda: rollback_action.plan(self.ctx, targets, version), self._planned)
 
-    def _planned(self, result) -> None:
+    def _planned(self, result: tuple[RollbackPlan, list[Image]] | None) -> None:
         if result is None:
+            self.plan_shown = None
             self.query_one("#preview", Static).update("")
             return
         self.plan, self.images = result
-        self.query_one("#preview", Static).update(fit_columns(rollback_preview(self.plan, self.now())))
+        self.plan_shown = fit_columns(rollback_preview(self.plan, self.now()))
+        self.query_one("#preview", Static).update(self.plan_shown)
         self.fit()
         if is_running(self.settings.repo, "rollback"):
             self.set_status("A rollback started earlier is still running; wait for it (the audit log, key A, "
@@ -139,23 +144,23 @@ class RollbackScreen(PlannedActionScreen):
 
     # --- executing -----------------------------------------------------------------------------
 
-    def ready_plan(self):
+    def ready_plan(self) -> RollbackPlan | None:
         return self.plan
 
-    def operation(self, plan, *, direct: bool, reason: str) -> rollback_action.Rollback:
+    def operation(self, plan: RollbackPlan, *, direct: bool, reason: str) -> rollback_action.Rollback:
         return rollback_action.Rollback(self.ctx, plan, direct=direct, reason=reason)
 
-    def confirm_body(self, operation):
+    def confirm_body(self, operation: rollback_action.Rollback) -> RenderableType:
         return fit_columns(operation.preview(self.now()))
 
-    def _done(self, operation, result) -> None:
+    def _done(self, operation: rollback_action.Rollback, result: rollback_action.RollbackResult) -> None:
         self.set_status(operation.summary(result), "ok")
         self.plan = None  # carried out: a new rollback starts from a fresh plan (b again)
-        preview = self.query_one("#preview", Static)
-        preview.update(Group(Text("Carried out: the plan below is what changed.", style="italic"), preview.content))
+        self.query_one("#preview", Static).update(Group(
+            Text("Carried out: the plan below is what changed.", style="italic"), self.plan_shown or ""))
         self.fit()
         self._sync_buttons()
 
 
-def _version_key(version: str) -> tuple:
+def _version_key(version: str) -> tuple[int, ...]:
     return tuple(int(p) if p.isdigit() else 0 for p in version.lstrip("v").split(".")[:3])

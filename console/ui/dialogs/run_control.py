@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Button, Static
 
 from console.actions import run_control
+from console.actions.follow import FollowResult
 from console.actions.run_control import RunControl
 from console.ui.dialogs.base import ACTS, ActionScreen
 from console.ui.dialogs.fit import SCROLLS, SIZES_BOX
@@ -41,18 +42,19 @@ class RunControlScreen(ActionScreen):
         yield from super().compose_buttons()
 
     def on_mount(self) -> None:
-        if self.run_id is None:
+        run_id = self.run_id
+        if run_id is None:
             self.set_status("Select a run first (Runs view, or open one with Enter).", "error")
             return
-        self.set_status(f"Reading run {self.run_id}…")
-        self.load(lambda: run_control.load(self.ctx, self.run_id), self._loaded)
+        self.set_status(f"Reading run {run_id}…")
+        self.load(lambda: run_control.load(self.ctx, run_id), self._loaded)
 
     def _make(self, state: run_control.RunState) -> RunControl:
         if self.kind == "cancel":
             return run_control.CancelRun(self.ctx, state)
         return run_control.Rerun(self.ctx, state, failed_only=self.kind == "failed")
 
-    def _loaded(self, state) -> None:
+    def _loaded(self, state: run_control.RunState | None) -> None:
         self.operation = self._make(state) if state is not None else None
         if self.operation is None:
             return
@@ -74,7 +76,7 @@ class RunControlScreen(ActionScreen):
             return
         self.ask(operation, operation.preview(self.now()), lambda: operation.execute(self.report), self._done)
 
-    def _done(self, result) -> None:
+    def _done(self, result: FollowResult) -> None:
         assert self.operation is not None
         self.set_status(self.operation.summary(result), "ok")
         self.operation = None

@@ -3,6 +3,8 @@ Derived from the action registry (console/ui/keys.py), like the footer, the pale
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,7 +17,7 @@ from console.ui.keys import help_rows
 from console.ui.typed import console_of
 
 
-def help_table(keymap: dict[str, str], display) -> Table:
+def help_table(keymap: dict[str, str], display: Callable[[str], str]) -> Table:
     table = Table(box=None, padding=(0, 2, 0, 0), expand=True, header_style="bold")
     table.add_column("key", style="bold cyan", no_wrap=True)
     table.add_column("what", ratio=1)

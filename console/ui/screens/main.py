@@ -60,7 +60,7 @@ class MainScreen(Screen):
             self._drawn[name] = self._data
             view = self.active_view
             try:
-                view.show(*self._data, console_of(self).now())
+                view.draw(*self._data, console_of(self).now())
             except Exception as error:
                 console_of(self).view_failed(view, error, f"the {view.title} view (drawing new data)")
             else:

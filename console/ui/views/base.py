@@ -17,10 +17,11 @@ from console.ui.typed import console_of
 
 
 class View(Vertical):
-    """A tab of the main screen. The app pushes each new Snapshot into every view."""
+    """A tab of the main screen. The main screen hands each new Snapshot to the view on show (``draw``)."""
 
     BINDINGS = [Binding("escape", "leave_filter", "Back to the list", show=False)]
     title = ""
+    snapshot: Snapshot | None = None  # the data this view last drew: what its selection helpers read
 
     def action_leave_filter(self) -> None:
         """Esc in a filter box returns to the view's list (the filter stays applied)."""
@@ -38,6 +39,11 @@ class View(Vertical):
             await super()._on_message(message)
         except Exception as error:
             console_of(self).view_failed(self, error, f"the {self.title} view ({type(message).__name__})")
+
+    def draw(self, snapshot: Snapshot, prepared: Prepared, now: datetime) -> None:
+        """Hand the view the data it shows, then render it."""
+        self.snapshot = snapshot
+        self.show(snapshot, prepared, now)
 
     def show(self, snapshot: Snapshot, prepared: Prepared, now: datetime) -> None:
         """Render a new snapshot (called on every refresh, on the event loop: keep it cheap)."""

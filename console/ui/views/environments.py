@@ -22,9 +22,8 @@ from console.ui.widgets.tables import replace_rows, row_table, selected_key
 class EnvironmentsView(View):
     title = "Environments"
 
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self._snapshot: Snapshot | None = None
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self._deployments: dict[str, Deployment] = {}
 
     def compose(self) -> ComposeResult:
@@ -44,7 +43,6 @@ class EnvironmentsView(View):
         yield history
 
     def show(self, snapshot: Snapshot, prepared: Prepared, now: datetime) -> None:
-        self._snapshot = snapshot
         rows = []
         for state in snapshot.states:
             rollback: Text | str = "-"
@@ -98,7 +96,7 @@ class EnvironmentsView(View):
         if deployment:
             return deployment.sha
         key = selected_key(self.query_one("#env-targets", DataTable))
-        if key and self._snapshot:
-            state = self._snapshot.state(*key.split(":", 1))
+        if key and self.snapshot:
+            state = self.snapshot.state(*key.split(":", 1))
             return state.digest if state else None
         return None

@@ -15,9 +15,8 @@ from console.model import Image, Snapshot
 from console.model.images import image_build_sha
 from console.ui.format import web_base, with_data
 from console.ui.prepare import Prepared
-from console.ui.typed import console_of
 from console.ui.views.base import View
-from console.ui.widgets.virtual_table import Column, VirtualTable
+from console.ui.widgets.virtual_table import Column, Row, VirtualTable
 
 # Attested: ✓ build provenance from this repository's CI/CD, ≠ only from elsewhere, ✗ none, ? unchecked.
 COLUMNS = [Column("Tags"), Column("Digest", 12), Column("Pushed (UTC)", 16), Column("Size", 9, "right"),
@@ -30,11 +29,11 @@ LOADING = "Loading every image of ECR repository '$ecr'… (the overview is alre
 class ImagesView(View):
     title = "Images"
 
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self._by_digest: dict[str, Image] = {}
         self._total = 0
-        self._rows: list | None = None
+        self._rows: list[Row] | None = None
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="/ filter images: tag, version, digest, target, prod, staging…",
@@ -77,13 +76,13 @@ class ImagesView(View):
 
     def selected_target(self) -> str | None:
         row = self.table.cursor_row
-        targets = console_of(self).snapshot.targets if console_of(self).snapshot else ()
+        targets = self.snapshot.targets if self.snapshot else ()
         return row.group if row and row.group in targets else None
 
     def selected_url(self) -> str | None:
         """The commit the image was built from (ECR has no stable web address to link)."""
         image = self._image()
-        targets = console_of(self).snapshot.targets if console_of(self).snapshot else ()
+        targets = self.snapshot.targets if self.snapshot else ()
         sha = image_build_sha(image, targets) if image else None
         return f"{web_base(self.settings.github_url)}/{self.settings.repo}/commit/{sha}" if sha else None
 

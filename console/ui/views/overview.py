@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 
 from rich.text import Text
@@ -19,7 +20,7 @@ from console.ui.typed import console_of
 from console.ui.views.base import View
 from console.ui.views.changes import CHANGE_COLUMNS, change_rows
 from console.ui.widgets.columns import Col
-from console.ui.widgets.tables import replace_rows, row_table, selected_key
+from console.ui.widgets.tables import Cells, replace_rows, row_table, selected_key
 
 EMPTY_HELP = (
     "Nothing to show yet: no workflow runs in [b]$repo[/b] and no images in ECR repository "
@@ -36,7 +37,7 @@ APPROVAL_COLUMNS = (Col("Run", 10, 9), Col("To", 7, 8), Col("Waiting", 7, 6), Co
                     Col("Reviewers", 10, 3, grow=True))
 
 
-def approvals_rows(snapshot: Snapshot, now: datetime):
+def approvals_rows(snapshot: Snapshot, now: datetime) -> Iterator[tuple[str, Cells]]:
     for run, approval in snapshot.approvals:
         remaining = approval.wait_remaining(now)
         timer = Text(span(remaining), "yellow") if remaining else Text("ready", "green")
@@ -75,7 +76,7 @@ def drift_cell(target: str, prepared: Prepared) -> Text:
     return text
 
 
-def run_row(workflow: str, run: WorkflowRun | None, now: datetime):
+def run_row(workflow: str, run: WorkflowRun | None, now: datetime) -> tuple[str, Cells]:
     if run is None:
         return workflow, (workflow, Text("no runs", "dim"), "", "", "", "")
     title = run.display_title or run.event
@@ -149,7 +150,7 @@ class OverviewView(View):
         if event.data_table.id in ("pending", "latest") and key.split(":")[0].isdigit():
             console_of(self).open_run(int(key.split(":")[0]))
             return
-        snapshot = console_of(self).snapshot
+        snapshot = self.snapshot
         state = snapshot.state(PRODUCTION, key) if snapshot and event.data_table.id == "targets" else None
         deployment = state.deployment if state else None
         if snapshot and key.startswith("deployment:"):
@@ -171,7 +172,7 @@ class OverviewView(View):
             key = selected_key(table)
             if key and key.split(":")[0].isdigit():
                 return int(key.split(":")[0])
-        snapshot = console_of(self).snapshot
+        snapshot = self.snapshot
         if snapshot and snapshot.approvals and (table is None or table.id != "latest"):
             return snapshot.approvals[0][0].id  # the approval the banner shows first
         return None
@@ -182,7 +183,7 @@ class OverviewView(View):
             else None
 
     def selected_url(self) -> str | None:
-        snapshot = console_of(self).snapshot
+        snapshot = self.snapshot
         table = self._focused_table()
         if table is not None and table.id == "targets" and snapshot:
             # A target row: the run that deployed what production runs, else the environment page.
@@ -196,7 +197,7 @@ class OverviewView(View):
 
     def selected_copy(self) -> str | None:
         table = self._focused_table()
-        snapshot = console_of(self).snapshot
+        snapshot = self.snapshot
         if table is not None and table.id == "targets" and snapshot:
             state = snapshot.state(PRODUCTION, selected_key(table) or "")
             return state.digest if state else None

@@ -25,8 +25,8 @@ PLACEHOLDER = "/ filter runs: words, or workflow:cd branch:main status:failure a
 class RunsView(View):
     title = "Runs"
 
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self._runs: tuple[WorkflowRun, ...] = ()
         self._now: datetime | None = None
 
@@ -75,7 +75,7 @@ class RunsView(View):
 
     @on(DataTable.RowSelected, "#runs-table")
     def _open(self, event: DataTable.RowSelected) -> None:
-        console_of(self).open_run(int(event.row_key.value))
+        console_of(self).open_run(int(str(event.row_key.value)))
 
     def selected_run_id(self) -> int | None:
         key = selected_key(self.query_one("#runs-table", DataTable))

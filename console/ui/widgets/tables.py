@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
+from rich.console import RenderableType
 from rich.text import Text
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
@@ -15,6 +16,8 @@ from textual.widgets.data_table import RowKey
 from console.actions.render import cell
 from console.ui.keys import LISTS, bindings_for
 from console.ui.widgets.columns import Col, as_col, fit, natural_widths
+
+Cells = Sequence[RenderableType]  # one row (a str or Text cell is data: TextTable)
 
 
 class ListTable(DataTable):
@@ -45,7 +48,7 @@ class RowTable(TextTable):
         for col in self.cols:
             self.add_column(col.label, width=max(col.min, len(col.label)), key=col.label)
 
-    def measure(self, rows: Iterable[Sequence[Any]]) -> None:
+    def measure(self, rows: Iterable[Cells]) -> None:
         """Natural widths from the rows just added (replace_rows calls this)."""
         self.natural = natural_widths(self.cols, rows)
         self.fit()
@@ -87,12 +90,12 @@ def selected_key(table: DataTable) -> str | None:
         return None
 
 
-def replace_rows(table: DataTable, rows: Iterable[tuple[str, Sequence[Any]]], height: int = 1) -> None:
+def replace_rows(table: DataTable, rows: Iterable[tuple[str, Cells]], height: int = 1) -> None:
     """Swap all rows, keeping the cursor on the same row key when it still exists."""
     keep = selected_key(table)
     table.clear()
     index = 0
-    added = []
+    added: list[Cells] = []
     for i, (key, cells) in enumerate(rows):
         table.add_row(*cells, key=key, height=height)
         added.append(cells)

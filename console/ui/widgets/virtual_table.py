@@ -16,6 +16,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.cache import LRUCache
+from textual.events import Click
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -207,7 +208,7 @@ class VirtualTable(ScrollView, can_focus=True):
     def action_scroll_bottom(self) -> None:
         self.action_jump(-1)
 
-    def on_click(self, event) -> None:
+    def on_click(self, event: Click) -> None:
         line = event.y + round(self.scroll_y) - 1
         if 0 <= line < len(self._visible) and event.y > 0:
             self.cursor = line
@@ -264,7 +265,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self._strips[key] = strip
         return strip
 
-    def _strip(self, cells, style: Style, width: int, scroll_x: int, header: bool = False) -> Strip:
+    def _strip(self, cells: tuple[Text | str, ...], style: Style, width: int, scroll_x: int, header: bool = False) -> Strip:
         widths = self._widths(width)
         segments: list[Segment] = []
         for column, cell, cell_width in zip(self.columns, cells, widths):
