@@ -23,6 +23,7 @@ from textual import on
 from textual.app import App
 from textual.binding import Binding
 from textual.events import Resize
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.worker import Worker
@@ -95,7 +96,7 @@ class GhaecrApp(FailureRouting):
         self.approval_watch = ApprovalWatch(self)  # between polls: a new pending approval in seconds
         self.sub_title = plain(f"{settings.repo} → ECR {settings.ecr_repository}")
 
-    def notify(self, message: str, *, title: str = "", severity: Any = "information", timeout: float | None = None,
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information", timeout: float | None = None,
                markup: bool = False) -> None:
         """Every notification (screens' and widgets' too: they call this) is data: run names,
         branches, errors and search terms are shown as written, never read as markup."""

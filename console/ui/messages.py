@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from console.model import Job, Snapshot
 
+if TYPE_CHECKING:
+    from console.ui.prepare import Prepared
+
 
 class SnapshotLoaded(Message):
-    def __init__(self, snapshot: Snapshot, prepared: Any) -> None:
+    def __init__(self, snapshot: Snapshot, prepared: Prepared) -> None:
         super().__init__()
         self.snapshot = snapshot
-        self.prepared = prepared  # console.ui.prepare.Prepared, computed in the worker thread
+        self.prepared = prepared  # computed in the worker thread
 
 
 class ImagesPrepared(Message):
     """The second phase of a refresh: the images table's rows for ``base`` (the phase-one result)."""
 
-    def __init__(self, base: Any, prepared: Any) -> None:
+    def __init__(self, base: Prepared, prepared: Prepared) -> None:
         super().__init__()
         self.base = base
         self.prepared = prepared
