@@ -14,13 +14,17 @@ import asyncio
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from console.ui.pilot_waits import loaded, until
 from console.ui.scenarios import FIXED_NOW, FROZEN_SPEED, LARGE, SCENARIOS, SEED, console_for, stage, stage_audit
 
+if TYPE_CHECKING:
+    from console.sandbox import Sandbox
+    from console.sandbox.several import Sandboxes
 
-async def render(sandbox: Any, out: Path, only: set[str] | None = None) -> list[Path]:
+
+async def render(sandbox: Sandbox, out: Path, only: set[str] | None = None) -> list[Path]:
     written = []
     for scenario in SCENARIOS:
         if not scenario.readme or (only and scenario.name not in only):
@@ -38,7 +42,7 @@ async def render(sandbox: Any, out: Path, only: set[str] | None = None) -> list[
 REPOSITORIES = ("acme/shop", "acme/cart", "acme/search")
 
 
-async def render_repositories(sandboxes, out: Path) -> Path:
+async def render_repositories(sandboxes: Sandboxes, out: Path) -> Path:
     """The Repositories view over three sandbox repositories, each read once."""
     from console.services.backend import Backend
     from console.services.fleet import Fleet

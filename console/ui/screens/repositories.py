@@ -5,6 +5,7 @@ It draws what console/services/fleet.py summarised (console/model/repo_summary.p
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
@@ -20,7 +21,7 @@ from console.ui.format import HEADER_ICON
 from console.ui.keys import BY_ID, key_display, keys_of
 from console.ui.widgets.columns import Col
 from console.ui.widgets.footer import KeyFooter
-from console.ui.widgets.tables import replace_rows, row_table, selected_key
+from console.ui.widgets.tables import Cells, replace_rows, row_table, selected_key
 
 if TYPE_CHECKING:
     from console.ui.repositories import RepositoriesApp
@@ -31,13 +32,13 @@ REPO_COLUMNS = (Col("Repository", 12, 9), Col("Waiting", 7, 8), Col("Production"
                 Col("Drift", 10, 5, grow=True), Col("Last CD", 12, 3), Col("Data", 8, 7))
 
 
-def mine_rows(waiting: list[Waiting], now: datetime):
+def mine_rows(waiting: list[Waiting], now: datetime) -> Iterator[tuple[str, Cells]]:
     for w in waiting:
         yield f"{w.repo}\n{w.run_id}", (Text(w.repo, "bold"), w.run, w.ref, w.environment,
                                          ago(w.since, now) if w.since else "-")
 
 
-def repo_rows(members: list[Member], current: str, now: datetime):
+def repo_rows(members: list[Member], current: str, now: datetime) -> Iterator[tuple[str, Cells]]:
     for member in members:
         summary = member.summary
         name = Text(member.repo, "bold")
