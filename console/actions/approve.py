@@ -25,7 +25,7 @@ from console.model import PRODUCTION, Image, PendingApproval, WorkflowRun
 from console.model.attestations import Provenance
 from console.model.images import VERSION_RE, find_by_tag, image_version, short_digest
 from console.model.rollbacks import RolledBack
-from console.model.serialize import approval_json, run_json
+from console.model.serialize import approval_json, rolled_back_json, run_json
 from console.services.provenance import ProvenanceReader
 
 
@@ -191,6 +191,7 @@ class Review(Operation):
             "pending": [approval_json(preview.run, p) for p in preview.pending], "why_not": preview.why_not,
             "release": [{"target": r.target, "digest": r.digest, "current_digest": r.current_digest,
                          "current_version": r.current_version} for r in preview.targets],
+            "moves_forward": [{"target": r.target, **(rolled_back_json(r) or {})} for r in preview.moves_forward],
             "commits": list(preview.commits) if preview.commits is not None else None,
             "provenance": [{"target": target, "verdict": verdict.value, "line": line} for target, verdict, line in preview.provenance],
         }

@@ -9,6 +9,7 @@ from pathlib import Path
 import jsonschema
 
 from console.cli import main
+from tests.actions.test_json_documents import scripted
 
 STATUS_SCHEMA = json.loads((Path(__file__).parents[2] / "docs" / "status.schema.json").read_text())
 
@@ -88,6 +89,10 @@ def test_the_approve_preview_names_the_rolled_back_targets_it_moves_forward(sand
     sandbox.wait_idle()
     release = sandbox.push_tag("v1.6.0")
     sandbox.wait_run(release, "waiting")
+    code, document, _ = scripted(["approve", str(release), "--comment", "plan only"], capsys, "approve")
+    assert code == 2 and document["outcome"] == "refused"  # --json without --yes: the plan, nothing sent
+    [forward] = document["plan"]["moves_forward"]
+    assert (forward["target"], forward["from_version"], forward["reason"]) == ("minimal", "v1.5.0", "memory leak")
     capsys.readouterr()
     assert main(["approve", str(release), "--comment", "leak fixed", "--yes", "--no-follow"]) == 0
     out = capsys.readouterr().out
