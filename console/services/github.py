@@ -34,7 +34,7 @@ from console.model.unique import newest_by_id
 from console.services import github_parse as gp
 from console.services.clock import REAL_CLOCK, Clock
 from console.services.github_cache import EtagCache
-from console.services.github_client import PooledGitHub, RequestStats
+from console.services.github_client import PooledGitHub, RequestStats, shared_tls
 from console.services.github_errors import REPEATABLE, RetryPolicy, map_github_error, reset_time
 
 DEFAULT_BASE_URL = "https://api.github.com"
@@ -88,6 +88,7 @@ class GitHubService:
             auto_retry=self.retry,
             timeout=timeout,
             async_event_hooks={"response": [self._on_response]},
+            ssl_verify=shared_tls(),
         )
 
     def __repr__(self) -> str:
