@@ -66,11 +66,14 @@ class Backend:
     async def aclose(self) -> None:
         await self.github.aclose()
 
-    async def snapshot(self, *, reuse_images: tuple[Image, ...] | None = None, pointers_only: bool = False) -> Snapshot:
+    async def snapshot(self, *, reuse_images: tuple[Image, ...] | None = None, pointers_only: bool = False,
+                       summary_only: bool = False) -> Snapshot:
         """``reuse_images``: skip the ECR listing and use these (the console's fast GitHub-only polls
         while a deployment waits for approval; ECR is still listed once per refresh interval).
         ``pointers_only``: the cheap first load: tags plus the pointer-tagged images, enough for the
-        states and drift; ``images_complete`` is False and ``with_all_images`` completes it."""
+        states and drift; ``images_complete`` is False and ``with_all_images`` completes it.
+        ``summary_only``: no deployments and no attestations (versions, drift, approvals and runs are
+        all the Repositories view shows; since/via stay unknown): a few requests per repository."""
         workflows = self.settings.workflows.all()
         if reuse_images is not None:
             ecr_part = _given(list(reuse_images))
@@ -80,7 +83,7 @@ class Backend:
             ecr_part = self.ecr.list_images()
         parts: list[Any] = await asyncio.gather(
             ecr_part,
-            self._deployments(),
+            self._deployments() if not summary_only else _given([]),
             *(self.github.list_runs(w, per_page=RUNS_PER_WORKFLOW) for w in workflows),
             return_exceptions=True,
         )
@@ -102,7 +105,8 @@ class Backend:
             reverse=True,
         )
         deployments: list[Deployment] = [] if isinstance(deployments_part, BaseException) else deployments_part
-        (approvals, approval_errors), provenance = await asyncio.gather(self._approvals(runs), self._provenance(images))
+        (approvals, approval_errors), provenance = await asyncio.gather(
+            self._approvals(runs), self._provenance(images) if not summary_only else _given(()))
         targets = known_targets(self.settings.targets, set(tags))
         states = target_states(images, targets, deployments, self.settings.environments, tags)
         self.snapshots += 1

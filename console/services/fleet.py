@@ -1,8 +1,9 @@
 """Several repositories read side by side: one Backend per repository, the summary of its latest
 read, and whether that read failed (the Repositories view marks it stale and keeps the last summary).
 
-Each read is the cheap one (pointer tags and GitHub's conditional GETs): on unchanged data GitHub
-answers 304s, which cost no rate limit, so an idle console costs nothing per repository.
+Each read is the cheapest that fills a summary (pointer tags, the runs, the pending reviews: no
+deployments, no attestations), with GitHub's conditional GETs: on unchanged data GitHub answers
+304s, which cost no rate limit, so an idle console costs nothing per repository.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class Member:
 class Fleet:
     def __init__(self, members: Sequence[Member]) -> None:
         self.members = list(members)
+        self.rounds = 0  # finished read_all calls (the idle-cost guard counts them)
 
     @classmethod
     def from_settings(cls, every: Sequence[Settings], make_backend: Callable[[Settings], Any]) -> Fleet:
@@ -60,7 +62,7 @@ class Fleet:
     async def read(self, member: Member) -> None:
         member.reading = True
         try:
-            snapshot = await member.backend.snapshot(pointers_only=True)
+            snapshot = await member.backend.snapshot(pointers_only=True, summary_only=True)
         except ConsoleError as error:
             member.stale = error.message
             return
@@ -76,6 +78,7 @@ class Fleet:
         still being read is left to that read."""
         chosen = [m for m in self.members if not m.reading and m.repo != skip]
         results = await asyncio.gather(*(self.read(m) for m in chosen), return_exceptions=True)
+        self.rounds += 1
         bug = next((r for r in results if isinstance(r, BaseException)), None)
         if bug is not None:
             raise bug

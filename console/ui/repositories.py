@@ -6,7 +6,8 @@ another repository points the app's back end and settings at it, starts a fresh 
 it as at start (the overview first, every image next). Meanwhile the fleet
 (console/services/fleet.py) reads every other repository on its own timer, with the cheap read
 (304s when nothing changed); the repository on screen is read by the app's own poll, which feeds the
-fleet, so no repository is read twice.
+fleet, so no repository is read twice. Until the operator first enters one, the fleet reads them all
+and the app's poll waits.
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ class RepositoriesApp(GhaecrApp):
         self.fleet = fleet
         self._fleet_timer: Timer | None = None
         self._waiting_seen: set[tuple[str, int, str]] | None = None  # (repo, run id, environment) announced
+        # Until the operator first enters a repository, the fleet reads them all and the app's own
+        # (fuller) poll waits: the first screen costs one summary read per repository.
+        self._entered = False
 
     def on_mount(self) -> None:
         # GhaecrApp.on_mount (run after this one) pushes the main screen; the Repositories view goes on top.
@@ -61,7 +65,7 @@ class RepositoriesApp(GhaecrApp):
 
     async def _read_fleet(self) -> None:
         try:
-            await self.fleet.read_all(skip=self.settings.repo)
+            await self.fleet.read_all(skip=self.settings.repo if self._entered else None)
         finally:
             self._fleet_changed()
             if self.polls:
@@ -104,6 +108,10 @@ class RepositoriesApp(GhaecrApp):
             return action not in ("next_view", "filter", "open", "copy", "approve", "rollback", "prune", "run_control")
         return super().check_action(action, parameters)
 
+    def refresh_now(self, *, full: bool = True) -> None:
+        if self._entered:
+            super().refresh_now(full=full)
+
     def action_repositories(self) -> None:
         self._back_to_main()
         self._open_repositories()
@@ -117,8 +125,11 @@ class RepositoriesApp(GhaecrApp):
         """Into ``repo``'s views (``view``: that tab, else the one it had)."""
         member = self.fleet.member(repo)
         self._back_to_main()
+        first, self._entered = not self._entered, True
         if member.repo != self.settings.repo:
             self._use(member)
+        elif first:
+            self.refresh_now()
         if view is not None:
             self.call_after_refresh(self.action_view, view)
 
