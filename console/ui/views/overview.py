@@ -10,10 +10,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
+from console.actions.audit import AuditLog
 from console.actions.render import cell
 from console.model import PRODUCTION, STAGING, Snapshot, TargetState, WorkflowRun
 from console.model.format import ago, run_of, since_label, span, via_parts
 from console.model.images import short_digest
+from console.ui.audit_tail import AuditTail
 from console.ui.format import run_label, run_status, web_base, with_data
 from console.ui.prepare import Prepared
 from console.ui.typed import console_of
@@ -103,13 +105,15 @@ class OverviewView(View):
                          Col("Title", 10, 4, grow=True), Col("When", 8, 6), id="latest")
         runs.border_title = "Latest runs"
         yield runs
-        # The room left: the last deployments, newest first (who, what changed, through which run).
+        # The room left: the last deployments and this console's operations, newest first (who, what
+        # changed, through which run).
         changes = row_table(*CHANGE_COLUMNS, id="changes")
         changes.border_title = "Recent changes"
         yield changes
 
     def on_mount(self) -> None:
         self.add_class("-empty")  # "Loading…" until the first snapshot
+        self.operations = AuditTail(AuditLog.for_settings(self.settings), self.settings.repo)
 
     def show(self, snapshot: Snapshot, prepared: Prepared, now: datetime) -> None:
         empty = not snapshot.runs and not snapshot.images
@@ -130,7 +134,7 @@ class OverviewView(View):
         workflows = self.settings.workflows
         latest = {w: next(iter(snapshot.runs_of(w)), None) for w in workflows.all()}
         replace_rows(self.query_one("#latest", DataTable), (run_row(w, r, now) for w, r in latest.items()))
-        replace_rows(self.query_one("#changes", DataTable), change_rows(snapshot, now))
+        replace_rows(self.query_one("#changes", DataTable), change_rows(snapshot, now, self.operations.records()))
 
     def _show_rolled_back(self, snapshot: Snapshot, now: datetime) -> None:
         lines = [Text.assemble(("↩ ", "bold"), cell(r.target, "bold"), " ", cell(r.line(now))) for r in snapshot.rolled_back]
@@ -155,8 +159,11 @@ class OverviewView(View):
         deployment = state.deployment if state else None
         if snapshot and key.startswith("deployment:"):
             deployment = next((d for d in snapshot.deployments if f"deployment:{d.id}" == key), None)
-        # The run a deployment names (attribution reads it from the job's log url), never a guess.
+        # The run a deployment names (attribution reads it from the job's log url), never a guess;
+        # an operation's is the run it dispatched or reviewed ("audit:<index>:<run id>").
         run_id = deployment.run_id if deployment else None
+        if key.startswith("audit:") and key.rsplit(":", 1)[1].isdigit():
+            run_id = int(key.rsplit(":", 1)[1])
         if run_id is not None:
             console_of(self).open_run(run_id)
         else:
