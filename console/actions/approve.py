@@ -128,24 +128,13 @@ async def _commits_since(ctx: ActionContext, release: tuple[ReleaseTarget, ...],
         result = await ctx.github.compare(base, head)
     except ConsoleError as exc:
         return None, f"GitHub could not compare {base}...{head[:7]} ({exc})"
-    return tuple(_commit_line(c) for c in _commit_list(result)), f"since {base}"
+    return tuple(_commit_line(c) for c in result), f"since {base}"
 
 
-def _commit_list(result: object) -> list[object]:
-    if isinstance(result, (list, tuple)):
-        return list(result)
-    return list(getattr(result, "commits", ()) or ())
-
-
-def _commit_line(commit: object) -> str:
-    if isinstance(commit, str):
-        return commit
-    if isinstance(commit, tuple):  # GitHubService.compare: (sha, first message line, author)
-        sha, message, *author = commit
-        return f"{sha[:7]} {message}" + (f" ({author[0]})" if author and author[0] else "")
-    sha = getattr(commit, "sha", "") or ""
-    message = getattr(commit, "message", "") or ""
-    return f"{sha[:7]} {message.splitlines()[0] if message else ''}".strip()
+def _commit_line(commit: tuple[str, str, str]) -> str:
+    """GitHubPort.compare's (sha, first message line, author) as one line."""
+    sha, message, author = commit
+    return f"{sha[:7]} {message}" + (f" ({author})" if author else "")
 
 
 class Review(Operation):

@@ -11,7 +11,11 @@ from collections.abc import Callable
 
 from textual.app import App
 from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
 from textual.worker import WorkerFailed
+
+from console.ui.dialogs.base import ActionScreen
+from console.ui.typed import console_of
 
 
 async def settle(pilot: Pilot) -> None:
@@ -26,10 +30,10 @@ async def settle(pilot: Pilot) -> None:
 
 async def loaded(pilot: Pilot) -> None:
     """Wait until the refresh in flight has landed on screen (harlequin's wait_for_workers pattern)."""
-    app = pilot.app
+    app = console_of(pilot.app)
     for _ in range(200):
         await settle(pilot)
-        if not app.data.refreshing and (app.snapshot is not None or app.data.stale_reason):  # type: ignore[attr-defined]
+        if not app.data.refreshing and (app.snapshot is not None or app.data.stale_reason):
             return
     raise AssertionError("the console never finished a refresh")
 
@@ -49,11 +53,12 @@ def steady_cursors(app: App[object]) -> None:
     (a loaded machine) would differ from one captured after a fast one — a snapshot flake seen in
     the prune plan's keep field."""
     for screen in app.screen_stack:
-        for field in screen.query("Input, TextArea"):
-            field.cursor_blink = False  # type: ignore[attr-defined]
+        fields: list[Input | TextArea] = [*screen.query(Input), *screen.query(TextArea)]
+        for field in fields:
+            field.cursor_blink = False
 
 
 def status(app: App[object]) -> str:
     """The status line of the topmost screen that has one."""
-    screen = next((s for s in reversed(app.screen_stack) if hasattr(s, "status_text")), None)
-    return screen.status_text if screen else ""  # type: ignore[attr-defined]
+    screen = next((s for s in reversed(app.screen_stack) if isinstance(s, ActionScreen)), None)
+    return screen.status_text if screen else ""

@@ -17,17 +17,24 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from textual.app import App
 from textual.pilot import Pilot
+from textual.widgets import Button
 
 from console.actions.audit import AuditLog, AuditRecord
 from console.config import Settings
 from console.services.backend import Backend
 from console.ui.app import GhaecrApp
 from console.ui.dialogs.confirm import ConfirmModal
+from console.ui.dialogs.prune import PruneScreen
 from console.ui.pilot_waits import loaded, settle, until
+from console.ui.typed import console_of
 from console.ui.widgets.log_view import LogView
+
+if TYPE_CHECKING:
+    from console.sandbox import Sandbox
 
 FIXED_NOW = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
 SEED = 7
@@ -74,7 +81,7 @@ async def failed_run_log(pilot: Pilot[Any]) -> None:
     await until(pilot, lambda: log_at_failed_step(pilot.app), timeout=60)
 
 
-def log_at_failed_step(app: Any) -> bool:
+def log_at_failed_step(app: App[Any]) -> bool:
     logs = app.screen.query(LogView)
     if not logs:
         return False
@@ -86,7 +93,7 @@ def log_at_failed_step(app: Any) -> bool:
 
 async def rollback_runtime(pilot: Pilot[Any]) -> None:
     """The rollback dialog for one target (what the Environments view's b opens on its row)."""
-    pilot.app.rollback_target("runtime")  # type: ignore[attr-defined]
+    console_of(pilot.app).rollback_target("runtime")
     await settle(pilot)
 
 
@@ -95,14 +102,15 @@ async def prune_keeping_three(pilot: Pilot[Any]) -> None:
     await keys("P")(pilot)
     await pilot.press("3", "enter")  # the keep field has the focus, its text selected
     # Enter re-plans in a worker that may not exist yet when press() returns: wait for its plan.
-    await until(pilot, lambda: getattr(getattr(pilot.app.screen, "plan", None), "keep", None) == 3)
+    await until(pilot, lambda: isinstance(screen := pilot.app.screen, PruneScreen) and screen.plan is not None
+                and screen.plan.keep == 3)
 
 
 async def approve_typed_confirmation(pilot: Pilot[Any]) -> None:
     """The approve dialog with a comment, Approve pressed: the modal asks to type 'production'."""
     await keys("a")(pilot)
     await pilot.press(*"ship it")
-    pilot.app.screen.query_one("#approve").press()  # type: ignore[attr-defined]
+    pilot.app.screen.query_one("#approve", Button).press()
     # The press is a message: the modal is pushed after it is handled (a loaded machine captured before).
     await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmModal))
 
@@ -141,7 +149,7 @@ SCENARIOS: list[Scenario] = [
 # --- the world --------------------------------------------------------------------------------------
 
 
-def stage(sandbox: Any) -> None:
+def stage(sandbox: Sandbox) -> None:
     """Pause the pipeline and set the moment every scenario shows: a push to main whose CI is running,
     beside the seeded v1.5.0 waiting for approval. Set in the stand-in's state (not by letting time
     run), so every rendering shows the same moment."""
@@ -175,7 +183,7 @@ def stage_audit(settings: Settings) -> None:
         log.append(record)
 
 
-def console_for(sandbox: Any) -> GhaecrApp:
+def console_for(sandbox: Sandbox) -> GhaecrApp:
     """A console on the staged sandbox, on its clock, its poll timer held (r and the steps still refresh).
     The stand-in's rate-limit count starts afresh: the status bar shows it, and it must not depend on
     which scenarios were played before."""

@@ -47,13 +47,16 @@ async def render_repositories(sandboxes: Sandboxes, out: Path) -> Path:
     from console.services.backend import Backend
     from console.services.fleet import Fleet
     from console.ui.repositories import RepositoriesApp
+    from console.ui.screens.repositories import RepositoriesScreen
 
     fleet = Fleet.from_settings(sandboxes.settings(), Backend.from_settings)
     app = RepositoriesApp(fleet, now=sandboxes.members[0].clock.now, polls=False)
     async with app.run_test(size=LARGE) as pilot:
         await loaded(pilot)
         await until(pilot, lambda: all(m.summary for m in fleet.members) and not any(w.is_running for w in app.workers))
-        app.screen.draw()  # type: ignore[attr-defined]
+        screen = app.screen
+        assert isinstance(screen, RepositoriesScreen)
+        screen.draw()
         await pilot.pause()
         path = out / "repositories.svg"
         path.write_text(app.export_screenshot(title="ghaecr-console — repositories"))

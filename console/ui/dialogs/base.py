@@ -80,13 +80,14 @@ class ActionScreen(ModalScreen):
     followed: WorkflowRun | None = None  # the run this action follows, once GitHub lists it
     _first_progress: datetime | None = None
     _ctx: ActionContext | None = None
+    _names: RunNames | None = None
     _action_task: asyncio.Task[Any] | None = None  # the action (or load) running now: a signal stops it
     _action: Worker[None] | None = None
 
     @property
     def names(self) -> RunNames:
         """Runs by name ("CD #39") in titles, progress and status: the console's list, then the action's."""
-        if not hasattr(self, "_names"):
+        if self._names is None:
             snapshot = console_of(self).snapshot
             self._names = RunNames(snapshot.runs if snapshot else ())
         return self._names
