@@ -11,18 +11,18 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from console.config import Settings
 from console.errors import ConsoleError
 from console.model.repo_summary import RepoSummary, Waiting, summarise, waiting_on_you
 from console.model.snapshot import Snapshot
+from console.services.ports import BackendPort
 
 
 @dataclass
 class Member:
     settings: Settings
-    backend: Any  # console.services.backend.Backend (or a stand-in with ``snapshot`` and ``aclose``)
+    backend: BackendPort
     summary: RepoSummary | None = None
     stale: str | None = None  # why the last read failed; None once a read worked
     reading: bool = False
@@ -38,7 +38,7 @@ class Fleet:
         self.rounds = 0  # finished read_all calls (the idle-cost guard counts them)
 
     @classmethod
-    def from_settings(cls, every: Sequence[Settings], make_backend: Callable[[Settings], Any]) -> Fleet:
+    def from_settings(cls, every: Sequence[Settings], make_backend: Callable[[Settings], BackendPort]) -> Fleet:
         return cls([Member(settings, make_backend(settings)) for settings in every])
 
     def member(self, repo: str) -> Member:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
 
 from textual import on
 from textual.timer import Timer
@@ -23,6 +22,7 @@ from console.config import Settings
 from console.model.repo_summary import Waiting
 from console.model.text import plain
 from console.services.fleet import Fleet, Member
+from console.services.ports import BackendPort
 from console.ui.alerts import Alerts
 from console.ui.app import Clock, GhaecrApp
 from console.ui.messages import SnapshotFailed, SnapshotLoaded
@@ -156,6 +156,6 @@ class RepositoriesApp(GhaecrApp):
         self.refresh_now()  # the cheap first read first, as at start
 
 
-def open_repositories(every: Sequence[Settings], make_backend: Callable[[Settings], Any]) -> RepositoriesApp:
+def open_repositories(every: Sequence[Settings], make_backend: Callable[[Settings], BackendPort]) -> RepositoriesApp:
     """The app for several Settings (cli.py)."""
     return RepositoriesApp(Fleet.from_settings(every, make_backend))
