@@ -10,24 +10,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from console.cli import main
+from tests.cli.test_cli_sandbox import one_line, run
 
 SCHEMA = json.loads((Path(__file__).parents[2] / "docs" / "status.schema.json").read_text())
 # What changes between two reads of the same repository (time, the rate limit's count).
 VOLATILE = ("fetched_at", "rate_limit")
-
-
-def run(argv, capsys):
-    code = main(argv)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def one_line(err: str) -> str:
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1, err
-    assert "Traceback" not in err
-    return lines[0]
 
 
 def steady(document: dict) -> dict:
