@@ -117,13 +117,17 @@ class GhaecrApp(FailureRouting):
             else:
                 self.notify(f"Unknown theme '{self.settings.theme}'; using the default "
                             f"(available: {', '.join(sorted(self.available_themes))}).", severity="warning")
-        self.push_screen(MainScreen())
+        self.push_screen(self.first_screen())
         self._check_size(self.size.width, self.size.height)
         self.set_interval(1.0, self.show_status)
         self.refresh_now()
         if self.polls:
             self.approval_watch.start()
         stopping.start(self, self.backend, self.settings)  # reconcile open audit intents; TERM/HUP
+
+    def first_screen(self) -> Screen:
+        """The screen the console opens on (ui/repositories.py: the Repositories view)."""
+        return MainScreen()
 
     def on_resize(self, event: Resize) -> None:
         self._check_size(event.size.width, event.size.height)

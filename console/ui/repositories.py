@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from textual import on
+from textual.screen import Screen
 from textual.timer import Timer
 
 from console.config import Settings
@@ -46,9 +47,11 @@ class RepositoriesApp(GhaecrApp):
         # (fuller) poll waits: the first screen costs one summary read per repository.
         self._entered = False
 
+    def first_screen(self) -> Screen:
+        # The main screen (five views) is made when the operator first enters a repository.
+        return RepositoriesScreen()
+
     def on_mount(self) -> None:
-        # GhaecrApp.on_mount (run after this one) pushes the main screen; the Repositories view goes on top.
-        self.call_later(self._open_repositories)
         self.read_fleet()
 
     def _open_repositories(self) -> None:
@@ -113,8 +116,15 @@ class RepositoriesApp(GhaecrApp):
             super().refresh_now(full=full)
 
     def action_repositories(self) -> None:
-        self._back_to_main()
+        if self._main() is not None:
+            self._back_to_main()
         self._open_repositories()
+
+    def action_view(self, name: str) -> None:
+        if self._main() is None:  # 1-5 before entering any repository: the one the views would show
+            self.enter_repository(self.settings.repo, name)
+        else:
+            super().action_view(name)
 
     def action_refresh(self) -> None:
         if isinstance(self.screen, RepositoriesScreen):
@@ -124,11 +134,13 @@ class RepositoriesApp(GhaecrApp):
     def enter_repository(self, repo: str, view: str | None = None) -> None:
         """Into ``repo``'s views (``view``: that tab, else the one it had)."""
         member = self.fleet.member(repo)
-        self._back_to_main()
+        if self._main() is not None:
+            self._back_to_main()
         first, self._entered = not self._entered, True
         if member.repo != self.settings.repo:
             self._use(member)
-        elif first:
+        elif first:  # the main screen takes the Repositories view's place (0 brings that back on top)
+            self.switch_screen(MainScreen())
             self.refresh_now()
         if view is not None:
             self.call_after_refresh(self.action_view, view)
@@ -152,7 +164,8 @@ class RepositoriesApp(GhaecrApp):
                              self._write_terminal)
         self.approval_watch.forget()
         self.sub_title = plain(f"{self.settings.repo} → ECR {self.settings.ecr_repository}")
-        self.switch_screen(MainScreen())  # empty views, not the last repository's rows
+        # Empty views, not the last repository's rows (on the first entry: in the Repositories view's place).
+        self.switch_screen(MainScreen())
         self.refresh_now()  # the cheap first read first, as at start
 
 

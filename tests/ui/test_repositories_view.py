@@ -98,3 +98,17 @@ async def test_a_failing_repository_is_marked_stale_while_the_others_stay_live(r
         await until(pilot, lambda: app.fleet.member("acme/cart").stale is None)
         app.screen.draw()
         assert rows(app, "#repos-table")["acme/cart"][5].startswith("●")
+
+
+async def test_the_number_keys_on_the_repositories_view_open_that_view_of_the_repository_on_screen(repositories_app):
+    app, sbs = repositories_app()
+    async with app.run_test(size=(132, 36)) as pilot:
+        await until(pilot, lambda: all_read(app))
+        assert app._main() is None  # the five views are made on the first entry, not at start
+        await pilot.press("2")
+        await until(pilot, lambda: isinstance(app.screen, MainScreen) and app.screen.active_name == "runs"
+                    and app.snapshot is not None)
+        assert app.settings.repo == "acme/shop" and app.snapshot.repo == "acme/shop"
+        await pilot.press("0")
+        await until(pilot, lambda: isinstance(app.screen, RepositoriesScreen))
+        assert len(app.screen_stack) == 3  # the default screen, acme/shop's views, this view: nothing piles up
