@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from console.ui.pilot_waits import loaded, until
+from console.ui.pilot_waits import until
 from console.ui.scenarios import FIXED_NOW, FROZEN_SPEED, LARGE, SCENARIOS, SEED, console_for, stage, stage_audit
 
 if TYPE_CHECKING:
@@ -52,7 +52,6 @@ async def render_repositories(sandboxes: Sandboxes, out: Path) -> Path:
     fleet = Fleet.from_settings(sandboxes.settings(), Backend.from_settings)
     app = RepositoriesApp(fleet, now=sandboxes.members[0].clock.now, polls=False)
     async with app.run_test(size=LARGE) as pilot:
-        await loaded(pilot)
         await until(pilot, lambda: all(m.summary for m in fleet.members) and not any(w.is_running for w in app.workers))
         screen = app.screen
         assert isinstance(screen, RepositoriesScreen)
