@@ -21,7 +21,7 @@ from console.ui.format import HEADER_ICON
 from console.ui.keys import BY_ID, key_display, keys_of
 from console.ui.widgets.columns import Col
 from console.ui.widgets.footer import KeyFooter
-from console.ui.widgets.tables import Cells, replace_rows, row_table, selected_key
+from console.ui.widgets.tables import Cells, replace_rows, row_table
 
 if TYPE_CHECKING:
     from console.ui.repositories import RepositoriesApp
@@ -106,9 +106,6 @@ class RepositoriesScreen(Screen):
         replace_rows(self.query_one("#repos-table", DataTable), repo_rows(fleet.members, app.settings.repo, now))
         problems = [Text.assemble((f"⚠ {m.repo}: ", "bold red"), m.stale) for m in fleet.members if m.stale]
         self.query_one("#repos-problems", Static).update(Text("\n").join(problems))
-
-    def selected_repository(self) -> str | None:
-        return selected_key(self.query_one("#repos-table", DataTable))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """Enter: into that repository's views (an approval waiting on you: its Approvals view)."""
