@@ -16,7 +16,7 @@ import sys
 import traceback
 from collections.abc import Awaitable, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, NoReturn
 
 from console import __version__
 from console.commands import register_all
@@ -35,7 +35,7 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 class _Parser(argparse.ArgumentParser):
     """argparse that exits 2 with one line instead of a traceback (or a usage block) on bad flags."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {one_line(message, 300)} (see --help)\n")
 
 

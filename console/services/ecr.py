@@ -301,13 +301,14 @@ class EcrService:
 
         def put(client: Any) -> dict[str, Any] | None:
             try:
-                return client.put_image(  # type: ignore[no-any-return]
+                answer: dict[str, Any] = client.put_image(
                     repositoryName=self.repository,
                     imageManifest=manifest.body,
                     imageManifestMediaType=manifest.media_type,
                     imageTag=tag,
                     imageDigest=manifest.digest,
                 )
+                return answer
             except ClientError as exc:
                 # ECR refuses to put a tag on the digest it already names: that is success.
                 if exc.response.get("Error", {}).get("Code") == "ImageAlreadyExistsException":
