@@ -129,3 +129,4 @@ def _gh_auth_token(host: str) -> str | None:
         return None
     token = out.stdout.strip()
     return token if out.returncode == 0 and token else None
+

@@ -16,14 +16,17 @@ from console.actions.follow import FollowResult, failure_excerpt, follow_run
 from console.actions.guard import NotPermitted, ensure_writable, single_flight
 from console.actions.operation import Confirmation, Operation
 from console.actions.progress import Progress, ProgressFn, silent
-from console.actions.render import approval_panel
+from console.actions.release_context import read_context
+from console.actions.render_approval import approval_panel
 from console.actions.resync import moved_forward
 from console.actions.review_once import review_once
 from console.actions.tag_states import target_states
 from console.errors import ActionError, ConsoleError, PermissionDenied, PlanError
+from console.github_host import web_url
 from console.model import PRODUCTION, Image, PendingApproval, WorkflowRun
 from console.model.attestations import Provenance
 from console.model.images import VERSION_RE, find_by_tag, image_version, short_digest
+from console.model.release import ReleaseContext, why_not_reviewer
 from console.model.rollbacks import RolledBack
 from console.model.serialize import approval_json, rolled_back_json, run_json
 from console.services.provenance import ProvenanceReader
@@ -54,10 +57,16 @@ class ApprovalPreview:
     # Rolled-back targets this release moves forward again (actions/resync.py), or why unknown
     moves_forward: tuple[RolledBack, ...] = ()
     moves_forward_note: str = ""
+    context: ReleaseContext = field(default_factory=ReleaseContext)  # CI, staging, gates, deadline
+    compare_url: str | None = None  # the compare page from production's version to the release
+
+    def reason(self, pending: PendingApproval) -> str | None:
+        """Why the current user cannot approve this environment (None: they can)."""
+        return why_not_reviewer(pending, self.context.gate(pending.environment), self.user, self.run.actor)
 
     @property
     def approvable(self) -> tuple[PendingApproval, ...]:
-        return tuple(p for p in self.pending if p.current_user_can_approve)
+        return tuple(p for p in self.pending if self.reason(p) is None)
 
     @property
     def environments(self) -> tuple[str, ...]:
@@ -68,9 +77,7 @@ class ApprovalPreview:
         """Why the current user cannot review, or None when they can."""
         if self.approvable:
             return None
-        who = self.user or "this token's user"
-        parts = [f"{p.environment} (reviewers: {', '.join(p.reviewers) or 'none listed'})" for p in self.pending]
-        return f"{who} is not allowed to review {'; '.join(parts)}; ask a listed reviewer."
+        return " ".join(reason for p in self.pending if (reason := self.reason(p)))
 
 
 @dataclass(frozen=True)
@@ -92,12 +99,13 @@ async def preview(ctx: ActionContext, run_id: int) -> ApprovalPreview:
     targets = ctx.targets(images)
     release = tuple(_release_target(images, targets, t, run.head_sha) for t in targets)
     version = run.head_branch if run.head_branch and VERSION_RE.match(run.head_branch) else None
-    commits, note = await _commits_since(ctx, release, run.head_sha)
+    commits, note, link = await _commits_since(ctx, _production_version(release), version or run.head_sha)
     provenance = await _provenance(ctx, release)
     going = {r.target for r in release if r.digest and r.digest != r.current_digest}
     forward, forward_note = await moved_forward(ctx, images, targets, going)
+    context = await read_context(ctx, run, pending, targets)
     return ApprovalPreview(run, pending, user, version, run.head_sha, release, commits, note, provenance=provenance,
-                           moves_forward=forward, moves_forward_note=forward_note)
+                           moves_forward=forward, moves_forward_note=forward_note, context=context, compare_url=link)
 
 
 async def _provenance(ctx: ActionContext, release: tuple[ReleaseTarget, ...]) -> tuple[tuple[str, Provenance, str], ...]:
@@ -118,22 +126,27 @@ def _release_target(images: list[Image], targets: tuple[str, ...], target: str, 
     )
 
 
-async def _commits_since(ctx: ActionContext, release: tuple[ReleaseTarget, ...], head: str) -> tuple[tuple[str, ...] | None, str]:
-    """Commits between production's current version and the release, where GitHub can tell."""
-    versions = {r.current_version for r in release if r.current_version}
-    if len(versions) != 1:
-        return None, "production runs no single version to compare with"
-    base = versions.pop()
+async def _commits_since(ctx: ActionContext, base: str | None, head: str) -> tuple[tuple[str, ...] | None, str, str | None]:
+    """Commits between production's current version and the release, where GitHub can tell, and the
+    compare page (GitHub's own link; built for the host when GitHub cannot compare)."""
+    if base is None:
+        return None, "production runs no single version to compare with", None
     try:
-        result = await ctx.github.compare(base, head)
+        result = await ctx.github.comparison(base, head)
     except ConsoleError as exc:
-        return None, f"GitHub could not compare {base}...{head[:7]} ({exc})"
-    return tuple(_commit_line(c) for c in result), f"since {base}"
+        link = f"{web_url(ctx.settings.github_url)}/{ctx.settings.repo}/compare/{base}...{head}"
+        return None, f"GitHub could not compare {base}...{head[:7]} ({exc})", link
+    return tuple(_commit_line(c) for c in result.commits), f"since {base}", result.html_url
+
+
+def _production_version(release: tuple[ReleaseTarget, ...]) -> str | None:
+    """The one version production runs on every target, else None."""
+    versions = {r.current_version for r in release if r.current_version}
+    return versions.pop() if len(versions) == 1 else None
 
 
 def _commit_line(commit: tuple[str, str, str]) -> str:
-    """GitHubPort.compare's (sha, first message line, author) as one line."""
-    sha, message, author = commit
+    sha, message, author = commit  # GitHubService.comparison: (sha, first message line, author)
     return f"{sha[:7]} {message}" + (f" ({author})" if author else "")
 
 

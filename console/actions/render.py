@@ -7,7 +7,6 @@ written, whatever brackets or escape sequences it holds."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -15,7 +14,6 @@ from rich.text import Text
 
 from console.actions.audit import AuditRecord
 from console.model import PrunePlan, RollbackPlan
-from console.model.attestations import PROVENANCE_MARK, Provenance
 from console.model.compare import Unshipped
 from console.model.format import ago, human_size
 from console.model.images import short_digest
@@ -34,16 +32,13 @@ def cell(value: object, style: str = "") -> Text:
 def cells(*values: object) -> list[Text]:
     return [cell(v) for v in values]
 
-if TYPE_CHECKING:
-    from console.actions.approve import ApprovalPreview
 
-
-def _now(now: datetime | None) -> datetime:
+def now_or_utc(now: datetime | None) -> datetime:
     return now or datetime.now(UTC)
 
 
 def rollback_table(plan: RollbackPlan, now: datetime | None = None) -> Table:
-    now = _now(now)
+    now = now_or_utc(now)
     table = Table(title="Rollback of production", title_justify="left")
     for column in ("target", "production now", "", "rolls back to", "via"):
         table.add_column(column, no_wrap=column != "via", overflow="fold")
@@ -99,7 +94,7 @@ def _commit(sha: str, message: str, author: str) -> str:
 
 
 def prune_delete_table(plan: PrunePlan, now: datetime | None = None) -> Table:
-    now = _now(now)
+    now = now_or_utc(now)
     table = Table(title=f"Will delete {len(plan.delete)} images, reclaiming {human_size(plan.bytes_reclaimed)} "
                   f"(keep {plan.keep} releases per target)", title_justify="left")
     for column in ("target", "digest", "tags", "age", "size", "why"):
@@ -112,7 +107,7 @@ def prune_delete_table(plan: PrunePlan, now: datetime | None = None) -> Table:
 
 
 def prune_kept_table(plan: PrunePlan, now: datetime | None = None) -> Table:
-    now = _now(now)
+    now = now_or_utc(now)
     table = Table(title=f"Kept ({len(plan.protected)})", title_justify="left")
     for column in ("target", "digest", "tags", "age", "why kept"):
         table.add_column(column)
@@ -123,59 +118,11 @@ def prune_kept_table(plan: PrunePlan, now: datetime | None = None) -> Table:
 
 
 def prune_tables(plan: PrunePlan, now: datetime | None = None, *, protected: bool = True) -> Group:
-    now = _now(now)
+    now = now_or_utc(now)
     parts: list[RenderableType] = [prune_delete_table(plan, now)]
     if protected and plan.protected:
         parts.append(prune_kept_table(plan, now))
     return Group(*parts)
-
-
-def approval_panel(preview: ApprovalPreview, now: datetime | None = None) -> Group:
-    now = _now(now)
-    run = preview.run
-    lines: list[RenderableType] = [
-        Text.assemble(("Run ", ""), (f"{run.id}", "bold"), f" {run.name} #{run.run_number} on {run.head_branch or '-'}"),
-        Text(f"version {preview.version or '-'}   commit {preview.commit[:12]}   by {run.actor}"),
-    ]
-    for p in preview.pending:
-        wait = p.wait_remaining(now)
-        left = f" ({int(wait.total_seconds() // 60)}m left)" if wait else ""
-        timer = f"wait timer {p.wait_timer_minutes}m{left}" if p.wait_timer_minutes else "no wait timer"
-        can = Text("you can approve", style="green") if p.current_user_can_approve else Text("you cannot approve", style="red")
-        lines.append(Text.assemble(("waiting: ", ""), (p.environment, "bold yellow"),
-                                   f"  reviewers: {', '.join(p.reviewers) or '-'}  {timer}  ", can))
-    table = Table(title="Goes out per target", title_justify="left")
-    for column in ("target", "production now", "version", "", "release digest"):
-        table.add_column(column)
-    for r in preview.targets:
-        table.add_row(*cells(r.target, short_digest(r.current_digest), r.current_version or "-", "->",
-                             Text(short_digest(r.digest), style="bold") if r.digest else Text("no build for this commit", style="red")))
-    lines.append(table)
-    if preview.provenance:
-        styles = {Provenance.ATTESTED: "green", Provenance.NONE: "red", Provenance.OTHER: "yellow"}
-        line = Text("provenance: ", style="bold")
-        for i, (target, verdict, why) in enumerate(preview.provenance):
-            line.append(("; " if i else "") + f"{target} ")
-            line.append(f"{PROVENANCE_MARK[verdict]} {why}", style=styles.get(verdict, "dim"))
-        lines.append(line)
-    lines.extend(moves_forward_lines(preview, now))
-    if preview.commits is None:
-        lines.append(Text(f"commits: unknown ({preview.commits_note})", style="dim"))
-    else:
-        lines.append(Text(f"{len(preview.commits)} commits {preview.commits_note}:", style="bold"))
-        lines.extend(Text("  " + c) for c in preview.commits[:20])
-        if len(preview.commits) > 20:
-            lines.append(Text(f"  ... and {len(preview.commits) - 20} more", style="dim"))
-    if preview.why_not:
-        lines.append(Text(preview.why_not, style="bold red"))
-    return Group(*(cell(line) if isinstance(line, Text) else line for line in lines))
-
-
-def moves_forward_lines(preview: ApprovalPreview, now: datetime) -> list[Text]:
-    """The re-sync hazard: the rolled-back targets this release moves forward again (one line each)."""
-    if preview.moves_forward_note:
-        return [cell(f"rolled back targets: unknown ({preview.moves_forward_note})", "dim")]
-    return [cell(f"⚠ moves {r.target} forward again: {r.line(now)}", "bold yellow") for r in preview.moves_forward]
 
 
 def audit_table(records: list[AuditRecord]) -> Table:

@@ -40,6 +40,7 @@ class Environment:
     html_url: str = ""
     wait_timer_minutes: int = 0
     reviewers: tuple[str, ...] = ()
+    prevent_self_review: bool = False  # whoever started the run may not approve it
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from console.sandbox.ecr_seed import EcrClient, ImageSeed
 from console.sandbox.graph_runner import Leg
 from console.sandbox.pipeline import StepSpec
 from console.sandbox.runner import RunClock, StepFailed
+from console.sandbox.seed import record_staging
 from console.sandbox.state import GitHubState, Job, Run
 from console.sandbox.workflow_graph import GraphStep
 from console.services import ecr_ops
@@ -108,7 +109,10 @@ class CdSteps:
         return [f"staging-{target} -> {result.digest}" + ("" if result.moved else " (unchanged)")]
 
     async def _step_commit_status(self, run: Run, leg: Leg, clock: RunClock) -> list[str]:
-        return [f"staging/{leg.target}: {'failure' if any_failed(leg) else 'success'}"]
+        failed = any_failed(leg)
+        digest = leg.steps.get("push", {}).get("outputs", {}).get("digest", "")
+        record_staging(self.st, run, leg.target or "", digest, not failed, clock.now())
+        return [f"staging/{leg.target}: {'failure' if failed else 'success'}"]
 
     async def _step_smoke(self, run: Run, leg: Leg, clock: RunClock) -> list[str]:
         env = "production" if leg.job.key != "staging" else "staging"

@@ -34,6 +34,8 @@ ROUTE_PERMISSIONS = {
     "attestations": "attestations=read",
     "variables": "actions_variables=read",
     "secrets": "secrets=read",
+    "statuses": "statuses=read",
+    "protection_rules": "actions=read",
 }
 WRITE_KINDS = frozenset({"dispatch", "review", "cancel", "rerun"})
 

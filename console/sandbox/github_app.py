@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
 
-from console.sandbox import actions_settings, attestations, contents
+from console.sandbox import actions_settings, attestations, contents, release_routes
 from console.sandbox import serializers as ser
 from console.sandbox.faults import Faults
 from console.sandbox.github_routes import Simulator, api_url, by_id, gh_state, repo_route, run_route, workflow_file
@@ -240,6 +240,12 @@ def build_app(state: GitHubState, faults: Faults, simulator: Simulator | None) -
         Route(R + "/actions/jobs/{job_id}/logs", endpoint(job_logs, kind="logs")),
         Route(R + "/environments", endpoint(list_environments, kind="environments")),
         Route(R + "/environments/{name}", endpoint(get_environment, kind="environments")),
+        Route(R + "/environments/{name}/deployment_protection_rules",
+              endpoint(release_routes.protection_rules, kind="protection_rules")),
+        Route(R + "/commits/{ref}/status", endpoint(release_routes.combined_status, kind="statuses")),
+        Route(R + "/commits/{ref}/statuses", endpoint(release_routes.list_statuses, kind="statuses")),
+        Route(R + "/actions/runs/{run_id}/deployment_protection_rule", endpoint(release_routes.app_review, kind="review"),
+              methods=["POST"]),
         Route(R + "/deployments", endpoint(list_deployments, kind="deployments")),
         Route(R + "/deployments/{deployment_id}/statuses", endpoint(list_deployment_statuses, kind="deployments")),
         Route(R + "/compare/{basehead:path}", endpoint(compare, kind="compare")),

@@ -48,6 +48,8 @@ async def review_pending(request: Request, run: Run) -> Reply:
         return error(422, "No pending deployment requests to approve or reject")
     if any(st.user not in st.environments[name].reviewers for name in pending):
         return error(422, f"{st.user} is not a required reviewer for this environment")
+    if any(not st.can_review(run, st.environments[name]) for name in pending):
+        return error(422, "Self-review is not allowed for this environment: the user who triggered the run cannot approve it")
     sim = simulator_of(request)
     created = sim.review(run, pending, state == "approved", comment)
     with st.lock:

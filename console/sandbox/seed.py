@@ -275,7 +275,18 @@ def _materialize(st: GitHubState, plans: list[Planned], limit: int | None, image
                 url = image_url(digest) if digest and job.conclusion == "success" else ""
                 add_deployment(st, env, p.deploy_ref, p.commit.sha, started, run, job, p.actor,
                                job.conclusion, job.completed_at, url)
+                if env == "staging" and digest:
+                    record_staging(st, run, spec_of.target or "", digest, job.conclusion == "success",
+                                   job.completed_at or started)
     # Numbering continues from the history (run_number is per workflow, and grows).
+
+
+def record_staging(st: GitHubState, run: Run, target: str, digest: str, ok: bool, at: datetime) -> None:
+    """The commit status CD staging writes for each target (.github/scripts/commit-status.sh): the
+    production gate, and the approve preview, read it back."""
+    description = f"smoke-tested {digest}" if ok else "staging failed; this commit cannot be released"
+    st.add_commit_status(run.head_sha, f"staging/{target}", "success" if ok else "failure", description,
+                         f"{HTML}/{st.full_name}/actions/runs/{run.id}", at)
 
 
 def add_deployment(st: GitHubState, env: str, ref: str, sha: str, at: datetime, run: Run, job: Job,

@@ -17,6 +17,7 @@ from console.sandbox.repository_json import (  # noqa: F401 - re-exported for th
 from console.sandbox.state import (
     WORKFLOWS,
     Commit,
+    CommitStatusRec,
     DeploymentRec,
     DeploymentStatusRec,
     EnvironmentRec,
@@ -131,7 +132,7 @@ def _protection_rules(api: str, st: GitHubState, env: EnvironmentRec) -> list[di
         reviewers = [{"type": "User", "reviewer": simple_user(api, u)} for u in env.reviewers]
         reviewers += [{"type": "Team", "reviewer": team(api, st.owner, t)} for t in env.reviewer_teams]
         rules.append({"id": env.id * 10 + 1, "node_id": node_id("Gate", env.id * 10 + 1),
-                      "prevent_self_review": False, "type": "required_reviewers", "reviewers": reviewers})
+                      "prevent_self_review": env.prevent_self_review, "type": "required_reviewers", "reviewers": reviewers})
     if env.wait_timer:
         rules.append({"id": env.id * 10 + 2, "node_id": node_id("Gate", env.id * 10 + 2),
                       "type": "wait_timer", "wait_timer": env.wait_timer})
@@ -161,7 +162,7 @@ def pending_deployment(api: str, st: GitHubState, run: Run, env: EnvironmentRec)
         "environment": _environment_ref(api, st, env),
         "wait_timer": env.wait_timer,
         "wait_timer_started_at": iso(run.wait_started_at),
-        "current_user_can_approve": st.user in env.reviewers,
+        "current_user_can_approve": st.can_review(run, env),
         "reviewers": reviewers,
     }
 
@@ -271,3 +272,38 @@ def comparison(api: str, st: GitHubState, base_ref: str, head_ref: str, base: Co
         "files": [],
     }
 
+
+
+def protection_rules(api: str, st: GitHubState, env: EnvironmentRec) -> dict:
+    """``GET /environments/{name}/deployment_protection_rules``: the custom rules (GitHub Apps) enabled."""
+    rules = []
+    for i, slug in enumerate(env.protection_apps):
+        app_id = 900_000 + sum(map(ord, slug))
+        rules.append({"id": env.id * 10 + 5 + i, "node_id": node_id("DeploymentProtectionRule", env.id * 10 + 5 + i),
+                      "enabled": True, "app": {"id": app_id, "node_id": node_id("Integration", app_id), "slug": slug,
+                                               "integration_url": f"{api}/apps/{slug}"}})
+    return {"total_count": len(rules), "custom_deployment_protection_rules": rules}
+
+
+def commit_status(api: str, st: GitHubState, s: CommitStatusRec) -> dict:
+    return {"url": f"{api}/repos/{st.full_name}/statuses/{s.id}", "avatar_url": None, "id": s.id,
+            "node_id": node_id("StatusContext", s.id), "state": s.state, "description": s.description,
+            "target_url": s.target_url or None, "context": s.context, "created_at": iso(s.created_at),
+            "updated_at": iso(s.created_at), "creator": simple_user(api, s.creator)}
+
+
+def combined_status(api: str, st: GitHubState, sha: str, statuses: list[CommitStatusRec]) -> dict:
+    """``GET /commits/{ref}/status``: the newest status per context, and their combined state."""
+    newest: dict[str, CommitStatusRec] = {}
+    for s in statuses:  # oldest first: a later one replaces its context
+        newest[s.context] = s
+    states = {s.state for s in newest.values()}
+    state = "failure" if states & {"failure", "error"} else ("pending" if "pending" in states or not states else "success")
+    items = []
+    for s in newest.values():
+        item = commit_status(api, st, s)
+        del item["creator"]
+        items.append(item)
+    return {"state": state, "statuses": items, "sha": sha, "total_count": len(items),
+            "repository": minimal_repository(api, st), "commit_url": f"{api}/repos/{st.full_name}/commits/{sha}",
+            "url": f"{api}/repos/{st.full_name}/commits/{sha}/status"}

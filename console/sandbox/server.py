@@ -225,6 +225,23 @@ class Sandbox:
         """Tag main's head: a CD run that waits for production approval. Returns the run id."""
         return self.simulator.push_tag(version, smoke_fails=smoke_fails)
 
+    def protect(self, environment: str = "production", *, reviewers: list[str] | None = None,
+                teams: list[str] | None = None, prevent_self_review: bool | None = None,
+                apps: list[str] | None = None) -> None:
+        """Change an environment's protection rules (as its settings page would): required reviewers
+        (users, teams), prevent_self_review, and the GitHub Apps of custom deployment protection rules.
+        A run already waiting keeps waiting; GitHub answers by the new rules from now on."""
+        with self.state.lock:
+            env = self.state.environments[environment]
+            if reviewers is not None:
+                env.reviewers = list(reviewers)
+            if teams is not None:
+                env.reviewer_teams = list(teams)
+            if prevent_self_review is not None:
+                env.prevent_self_review = prevent_self_review
+            if apps is not None:
+                env.protection_apps = list(apps)
+
     def pause(self) -> None:
         """Freeze the pipeline and simulated time: running jobs stop where they are (idle measurements,
         screenshots)."""

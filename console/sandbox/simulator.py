@@ -238,9 +238,10 @@ class Simulator(Reruns, CdSteps):
             yield
 
     def _gated(self, run: Run, spec: JobSpec) -> bool:
-        """Required reviewers gate every job that references the environment (deployment or not)."""
+        """Required reviewers and custom protection rules (apps) gate every job that references the
+        environment (deployment or not)."""
         env = self.st.environments.get(spec.environment or "")
-        if env is None or not (env.reviewers or env.reviewer_teams):
+        if env is None or not (env.reviewers or env.reviewer_teams or env.protection_apps):
             return False
         return self.gate_dispatch if run.event == "workflow_dispatch" else True
 

@@ -26,6 +26,7 @@ JOB_ID_BASE = 31_000_000_000
 DEPLOYMENT_ID_BASE = 2_000_000_000
 STATUS_ID_BASE = 5_000_000_000
 ATTESTATION_ID_BASE = 9_000_000
+COMMIT_STATUS_ID_BASE = 8_000_000_000
 
 
 @dataclass
@@ -102,6 +103,21 @@ class EnvironmentRec:
     custom_branch_policies: bool = False  # deployment refs limited by name patterns (main, v*)
     variables: dict[str, str] = field(default_factory=dict)  # Actions variables of this environment
     secrets: set[str] = field(default_factory=set)  # names only: GitHub never returns a secret's value
+    prevent_self_review: bool = False  # who started the run may not approve it
+    protection_apps: list[str] = field(default_factory=list)  # GitHub App slugs of custom protection rules
+
+
+@dataclass
+class CommitStatusRec:
+    """A commit status (``POST /statuses/{sha}``), e.g. staging/<target> written by CD staging."""
+
+    id: int
+    context: str
+    state: str  # success, failure, error, pending
+    description: str
+    target_url: str
+    created_at: datetime
+    creator: str = BOT
 
 
 @dataclass
@@ -182,6 +198,7 @@ class GitHubState:
     requests: list[Request] = field(default_factory=list)
     # subject digest -> attestations made for it (actions/attest-build-provenance in CD staging)
     attestations: dict[str, list[AttestationRec]] = field(default_factory=dict)
+    commit_statuses: dict[str, list[CommitStatusRec]] = field(default_factory=dict)  # sha -> oldest first
     ratelimit_limit: int = 5000
     ratelimit_used: int = 0
     ratelimit_reset: int = field(default_factory=lambda: int(time.time()) + 3600)  # epoch seconds
@@ -221,6 +238,20 @@ class GitHubState:
             record = AttestationRec(number, digest, run.workflow, run.id, run.head_sha, at)
             self.attestations.setdefault(digest, []).append(record)
             return record
+
+    def add_commit_status(self, sha: str, context: str, state: str, description: str, target_url: str,
+                          at: datetime) -> CommitStatusRec:
+        with self.lock:
+            # Numbered apart from the shared id counter, like attestations: seeding shifts no run id.
+            number = COMMIT_STATUS_ID_BASE + 1 + sum(len(v) for v in self.commit_statuses.values())
+            record = CommitStatusRec(number, context, state, description, target_url, at)
+            self.commit_statuses.setdefault(sha, []).append(record)
+            return record
+
+    def can_review(self, run: Run, env: EnvironmentRec) -> bool:
+        """Whether the token's user may approve ``env`` for ``run``: a listed reviewer, not the one who
+        started the run when the environment prevents self-review (a custom rule's app decides alone)."""
+        return self.user in env.reviewers and not (env.prevent_self_review and run.actor == self.user)
 
     def is_ancestor(self, older: str, newer: str) -> bool:
         """git merge-base --is-ancestor on main's linear history (a commit is its own ancestor)."""

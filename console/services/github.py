@@ -36,6 +36,7 @@ from console.services.clock import REAL_CLOCK, Clock
 from console.services.github_cache import EtagCache
 from console.services.github_client import PooledGitHub, RequestStats, shared_tls
 from console.services.github_errors import REPEATABLE, RetryPolicy, map_github_error, reset_time
+from console.services.github_release import ReleaseReads
 
 DEFAULT_BASE_URL = "https://api.github.com"
 DISPATCH_PAGE = 20  # newest workflow_dispatch runs read to find a dispatched run or an active one
@@ -54,7 +55,7 @@ class DispatchResult:
     html_url: str | None
 
 
-class GitHubService:
+class GitHubService(ReleaseReads):
     def __init__(
         self,
         repo: str,
@@ -228,13 +229,14 @@ class GitHubService:
 
     async def list_runs(
         self, workflow: str, *, per_page: int = 30, branch: str | None = None,
-        event: str | None = None, status: str | None = None,
+        event: str | None = None, status: str | None = None, head_sha: str | None = None,
     ) -> list[WorkflowRun]:
-        """The newest runs of one workflow file (first page only: the console shows recent runs)."""
+        """The newest runs of one workflow file (first page only: the console shows recent runs),
+        optionally of one commit (``head_sha``)."""
         body = await self._json(
             f"{self._r}/actions/workflows/{workflow}/runs", f"list runs of {workflow}",
             not_found=f"Workflow {workflow} not found in {self.repo} (or the repository is not visible to the token).",
-            per_page=per_page, branch=branch, event=event, status=status,
+            per_page=per_page, branch=branch, event=event, status=status, head_sha=head_sha,
         )
         items = body.get("workflow_runs") if isinstance(body, dict) else None
         return self._parse(items, lambda d: gp.parse_run(d, workflow))

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from console.model import Deployment, DeploymentStatus, Environment, Job, PendingApproval, Step, WorkflowRun
 from console.model.deployments import run_in_url
+from console.model.release import CommitStatus
 from console.model.rollbacks import parse_dispatch_title
 
 T = TypeVar("T")
@@ -164,6 +165,7 @@ def parse_review(d: dict[str, Any]) -> RunReview:
 def parse_environment(d: dict[str, Any]) -> Environment:
     wait = 0
     reviewers: tuple[str, ...] = ()
+    self_review = False
     for rule in d.get("protection_rules") or ():
         if not isinstance(rule, dict):
             continue
@@ -171,12 +173,14 @@ def parse_environment(d: dict[str, Any]) -> Environment:
             wait = int(rule.get("wait_timer") or 0)
         elif rule.get("type") == "required_reviewers":
             reviewers = reviewer_names(rule.get("reviewers"))
+            self_review = rule.get("prevent_self_review") is True
     return Environment(
         id=int(d["id"]),
         name=str(d["name"]),
         html_url=str(d.get("html_url") or ""),
         wait_timer_minutes=wait,
         reviewers=reviewers,
+        prevent_self_review=self_review,
     )
 
 
@@ -253,6 +257,20 @@ def parse_commit(d: dict[str, Any]) -> tuple[str, str, str]:
     message = str(commit.get("message") or "").splitlines()
     author = login(d.get("author")) or login(commit.get("author"))
     return str(d["sha"]), message[0] if message else "", author
+
+
+def parse_commit_status(d: dict[str, Any]) -> CommitStatus:
+    """One status of a commit (``GET /commits/{ref}/status`` lists the newest per context)."""
+    return CommitStatus(str(d["context"]), str(d["state"]), str(d.get("description") or ""),
+                        str(d.get("target_url") or ""))
+
+
+def protection_app(d: dict[str, Any]) -> str:
+    """The app of an enabled custom deployment protection rule, by slug ("" for a disabled rule)."""
+    if d.get("enabled") is False:
+        return ""
+    app = d["app"]
+    return str(app.get("slug") or app["id"])
 
 
 def dispatched_run(runs: Iterable[WorkflowRun], request_id: str) -> WorkflowRun | None:

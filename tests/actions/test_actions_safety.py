@@ -60,8 +60,8 @@ async def test_a_review_needs_a_comment_and_the_right_to_review(sandbox, ctx):
         await approve.review(ctx, preview, approve=True, comment="  ")
     barred = dataclasses.replace(
         preview, pending=tuple(dataclasses.replace(p, current_user_can_approve=False) for p in preview.pending))
-    assert "is not allowed to review production" in barred.why_not
-    with pytest.raises(PlanError, match="not allowed to review"):
+    assert "is not a required reviewer of production" in barred.why_not
+    with pytest.raises(PlanError, match="not a required reviewer"):
         await approve.review(ctx, barred, approve=True, comment="ship")
     assert writes(sandbox) == []
 

@@ -156,7 +156,7 @@ def test_approve_when_you_may_not_review_says_why(sandbox, capsys):
     with sandbox.state.lock:
         sandbox.state.environments["production"].reviewers.remove(sandbox.user)
     assert main(["approve", str(sandbox.pending_run_id), "--comment", "x", "--yes"]) == 1
-    assert f"{sandbox.user} is not allowed to review production" in capsys.readouterr().err
+    assert f"{sandbox.user} is not a required reviewer of production" in capsys.readouterr().err
     assert writes(sandbox) == []
     assert audit(capsys)[0]["outcome"] == "refused"
 

@@ -93,6 +93,38 @@ def test_approvals_environments_deployments_compare(sandbox, gh):
     assert (review.state, review.comment, review.user.login) == ("approved", "ship", sandbox.user)
 
 
+def test_release_context_endpoints_and_protection_settings(sandbox, gh):
+    """The commit statuses CD staging wrote, the environment's prevent_self_review and custom rules
+    (as a test configures them), and the pending deployment GitHub then reports."""
+    repo, run = f"/repos/{sandbox.repo}", sandbox.run(sandbox.pending_run_id)
+    combined = type_validate_python(m.CombinedCommitStatus, _get(gh, f"{repo}/commits/{run.head_sha}/status"))
+    assert combined.state == "success"
+    assert {s.context for s in combined.statuses} == {f"staging/{t}" for t in sandbox.targets}
+    assert all(s.description.startswith("smoke-tested sha256:") for s in combined.statuses)
+    assert type_validate_python(list[m.Status], _get(gh, f"{repo}/commits/{run.head_sha}/statuses"))
+    assert type_validate_python(m.CombinedCommitStatus, _get(gh, f"{repo}/commits/v1.5.0/status")).sha == run.head_sha
+    rules_path = f"{repo}/environments/production/deployment_protection_rules"
+    empty = m.ReposOwnerRepoEnvironmentsEnvironmentNameDeploymentProtectionRulesGetResponse200
+    assert type_validate_python(empty, _get(gh, rules_path)).total_count == 0
+
+    sandbox.protect(prevent_self_review=True, apps=["release-guard"])
+    environment = type_validate_python(m.Environment, _get(gh, f"{repo}/environments/production"))
+    reviewers_rule = next(r for r in environment.protection_rules if r.type == "required_reviewers")
+    assert reviewers_rule.prevent_self_review is True
+    rules = type_validate_python(empty, _get(gh, rules_path))
+    assert [r.app.slug for r in rules.custom_deployment_protection_rules] == ["release-guard"]
+    (pending,) = type_validate_python(list[m.PendingDeployment], _get(gh, f"{repo}/actions/runs/{run.id}/pending_deployments"))
+    assert pending.current_user_can_approve is False  # octo-operator tagged v1.5.0: no self-review
+    refused = gh.post(f"{repo}/actions/runs/{run.id}/pending_deployments",
+                      json={"environment_ids": [pending.environment.id], "state": "approved", "comment": "mine"})
+    assert refused.status_code == 422 and "Self-review" in refused.json()["message"]
+    # The app decides alone (GitHub's "review custom deployment protection rules" API).
+    released = gh.post(f"{repo}/actions/runs/{run.id}/deployment_protection_rule",
+                       json={"environment_name": "production", "state": "approved", "comment": "checks passed"})
+    assert released.status_code == 204
+    assert _get(gh, f"{repo}/actions/runs/{run.id}/pending_deployments") == []
+
+
 def test_dispatch_details_and_error_bodies(sandbox, gh):
     repo = f"/repos/{sandbox.repo}"
     response = gh.post(f"{repo}/actions/workflows/cd.yml/dispatches",

@@ -240,7 +240,7 @@ async def test_someone_who_cannot_approve_is_told_why_and_offered_nothing(consol
         await loaded(pilot)
         app.push_screen(ApproveScreen(sb.pending_run_id))
         await until(pilot, lambda: app.screen.preview is not None)
-        assert f"{sb.user} is not allowed to review production" in status(app)
+        assert f"{sb.user} is not a required reviewer of production" in status(app)
         assert app.screen.query_one("#approve", Button).disabled and app.screen.query_one("#reject", Button).disabled
         app.screen.query_one("#comment", Input).value = "let me"
         app.screen._confirm(approve=True)

@@ -10,7 +10,7 @@ from textual.widgets import Button, Input, Static
 
 from console.actions import approve as approve_action
 from console.actions.approve import ApprovalPreview
-from console.actions.render import approval_panel
+from console.actions.render_approval import approval_panel
 from console.ui.dialogs.base import ACTS, ActionScreen
 from console.ui.dialogs.fit import SCROLLS, SIZES_BOX
 
