@@ -26,7 +26,7 @@ from console.github_host import web_url
 from console.model import PRODUCTION, Image, PendingApproval, WorkflowRun
 from console.model.attestations import Provenance
 from console.model.images import VERSION_RE, find_by_tag, image_version, short_digest
-from console.model.release import ReleaseContext, why_not_reviewer
+from console.model.release import ReleaseContext, context_json, why_not_reviewer
 from console.model.rollbacks import RolledBack
 from console.model.serialize import approval_json, rolled_back_json, run_json
 from console.services.provenance import ProvenanceReader
@@ -196,6 +196,8 @@ class Review(Operation):
             "moves_forward": [{"target": r.target, **(rolled_back_json(r) or {})} for r in preview.moves_forward],
             "commits": list(preview.commits) if preview.commits is not None else None,
             "provenance": [{"target": target, "verdict": verdict.value, "line": line} for target, verdict, line in preview.provenance],
+            "compare_url": preview.compare_url,
+            "context": context_json(preview.context, {p.environment: preview.reason(p) for p in preview.pending}),
         }
 
     def audit_record(self) -> AuditRecord:

@@ -58,8 +58,7 @@ def waiting(preview: ApprovalPreview, now: datetime) -> list[RenderableType]:
         lines.append(line)
         if (deadline := context.deadline(p.environment)) is not None:
             days_left = (deadline.at - now).days
-            lines.append(Text.assemble("  deadline: ", (deadline.text(now), BAD if days_left < 3 else ""),
-                                       ", GitHub's 30-day limit"))
+            lines.append(Text.assemble("30-day deadline: ", (deadline.text(now), BAD if days_left < 3 else "")))
     return lines
 
 

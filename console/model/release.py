@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from console.model.environments import PendingApproval
 from console.model.format import span
+from console.model.serialize import iso
 
 # GitHub fails a deployment that waits for its protection rules longer than this.
 PENDING_LIMIT = timedelta(days=30)
@@ -148,3 +150,26 @@ class ReleaseContext:
 
     def note(self, part: str) -> str:
         return dict(self.notes).get(part, "")
+
+
+def context_json(context: ReleaseContext, reasons: dict[str, str | None]) -> dict[str, Any]:
+    """The release context in ``approve --json`` (plan.context); ``reasons``: environment -> why you
+    cannot approve it (None: you can)."""
+    ci = context.ci
+    return {
+        "ci": None if ci is None else {"name": ci.name, "run_number": ci.run_number, "status": ci.status,
+                                       "conclusion": ci.conclusion, "html_url": ci.html_url or None},
+        "staging": None if context.staging is None else [
+            {"target": c.target, "state": c.state, "digest": c.digest} for c in context.staging],
+        "environments": [
+            {"environment": env, "reason": why, **_gate_json(context.gate(env)),
+             "expires_at": iso(deadline.at) if (deadline := context.deadline(env)) else None}
+            for env, why in reasons.items()],
+        "notes": dict(context.notes),
+    }
+
+
+def _gate_json(gate: EnvironmentGate | None) -> dict[str, Any]:
+    if gate is None:
+        return {"prevent_self_review": None, "apps": None}
+    return {"prevent_self_review": gate.prevent_self_review, "apps": list(gate.apps)}

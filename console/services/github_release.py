@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from console.errors import NotFound
+from console.errors import GitHubError, NotFound
 from console.model.release import CommitStatus, EnvironmentGate
 from console.services import github_parse as gp
 
@@ -38,7 +38,10 @@ class ReleaseReads:
             body = await self._json(f"{self._r}/environments/{name}", f"read environment {name}", not_found="absent")
         except NotFound:
             return None
-        environment = gp.parse_environment(body)
+        try:
+            environment = gp.parse_environment(body)
+        except gp.PARSE_ERRORS as exc:
+            raise GitHubError(f"GitHub's answer for environment {name} lacks required fields; its reviewers are unknown.") from exc
         try:
             rules = await self._json(f"{self._r}/environments/{name}/deployment_protection_rules",
                                      f"read the deployment protection rules of {name}", not_found="absent")

@@ -138,6 +138,8 @@ SCENARIOS: list[Scenario] = [
     Scenario("rollback-one-target-80x24", SMALL, (rollback_runtime,)),
     # Below the running CI: the release waiting for production (the typed word).
     Scenario("cancel-dialog", LARGE, (keys("2", "j"), keys("X")), readme=True),
+    # v1.5.0's release context: CI, staging/<target>, compare link, 30-day deadline.
+    Scenario("approve-dialog", LARGE, (keys("a"),), readme=True),
     Scenario("approve-80x24", SMALL, (keys("a"),)),
     Scenario("confirm-production-80x24", SMALL, (approve_typed_confirmation,)),
     Scenario("prune-plan", LARGE, (prune_keeping_three,)),

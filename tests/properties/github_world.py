@@ -21,7 +21,8 @@ from starlette.routing import Route
 from tests.properties.openapi import HOSTILE, body
 
 REPO = "acme/shop"
-ENDPOINTS = ("user", "runs", "run", "jobs", "pending", "environments", "deployments", "statuses", "compare")
+ENDPOINTS = ("user", "runs", "run", "jobs", "pending", "environments", "deployments", "statuses", "compare",
+             "environment", "protection_rules", "combined_status")
 WORKFLOW_PATHS = [".github/workflows/ci.yml@refs/heads/main", ".github/workflows/cd.yml@refs/tags/v1.2.0",
                   ".github/workflows/cd.yml@refs/heads/main", ""]
 ENVIRONMENTS = ["staging", "production", "preview/pr-1", "[red]prod[/]"]
@@ -98,6 +99,9 @@ class GeneratedGitHub:
             Route(r + "/actions/runs/{run_id:int}/pending_deployments", self._body("pending")),
             Route(r + "/actions/jobs/{job_id:int}/logs", lambda _: PlainTextResponse("\n".join(HOSTILE))),
             Route(r + "/environments", self._body("environments")),
+            Route(r + "/environments/{name}", self._body("environment")),
+            Route(r + "/environments/{name}/deployment_protection_rules", self._body("protection_rules")),
+            Route(r + "/commits/{ref}/status", self._body("combined_status")),
             Route(r + "/deployments", self._body("deployments")),
             Route(r + "/deployments/{deployment_id:int}/statuses", self._body("statuses")),
             Route(r + "/compare/{basehead:path}", self._body("compare")),

@@ -32,6 +32,9 @@ ENDPOINTS = {
     "statuses": "repos/list-deployment-statuses",
     "compare": "repos/compare-commits-with-basehead",
     "dispatch": "actions/create-workflow-dispatch",
+    "environment": "repos/get-environment",
+    "protection_rules": "repos/get-all-deployment-protection-rules",
+    "combined_status": "repos/get-combined-status-for-ref",
 }
 DOC_ONLY = {"description", "example", "examples", "discriminator", "readOnly", "writeOnly", "deprecated",
             "externalDocs", "xml", "title", "default", "x-github", "x-multi-segment",
