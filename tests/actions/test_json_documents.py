@@ -18,7 +18,7 @@ from referencing import Registry, Resource
 
 from console.cli import main
 from tests.actions.helpers import dispatched_runs, ecr_digests, ecr_tags
-from tests.cli.test_bad_input_catalogue import expired_profile
+from tests.cli.helpers import expired_profile
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "docs" / "schemas"
 

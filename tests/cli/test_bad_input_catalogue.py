@@ -3,13 +3,13 @@ non-zero exit, no traceback, no token — and the line names what is wrong."""
 
 from __future__ import annotations
 
-import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from console.cli import main
+from tests.cli.helpers import expired_profile
 
 HUGE = "# padding\n" * 200_000  # 2 MB of comments
 
@@ -35,19 +35,6 @@ def html_endpoint():
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
-
-
-def expired_profile(tmp_path, monkeypatch) -> None:
-    """An AWS profile whose credential_process hands back credentials that expired yesterday."""
-    script = tmp_path / "creds.py"
-    script.write_text('import json; print(json.dumps({"Version": 1, "AccessKeyId": "AKIAEXAMPLE", '
-                      '"SecretAccessKey": "secret", "Expiration": "2020-01-01T00:00:00Z"}))\n')
-    config = tmp_path / "aws_config"
-    config.write_text(f"[profile expired]\ncredential_process = {sys.executable} {script}\nregion = us-east-1\n")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
-    monkeypatch.setenv("AWS_PROFILE", "expired")
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
 
 
 # (id, argv, config file text or bytes or a path, environment, what the line must say)

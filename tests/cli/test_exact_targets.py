@@ -10,7 +10,7 @@ from console.cli import main
 from console.model.images import ambiguous_tags, known_targets, parse_tag
 from console.model.plans import plan_prune
 from tests.actions.helpers import ecr_tags, writes
-from tests.model.test_tag_contract import img
+from tests.model.helpers import img
 
 TARGETS = ("api", "server-api")
 

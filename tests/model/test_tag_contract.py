@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
 
 from console.errors import PlanError
 from console.model.environments import releases_behind_by_tags, tag_digests, target_states
-from console.model.images import Image, TagKind, discover_targets, group_by_target, parse_tag
+from console.model.images import TagKind, discover_targets, group_by_target, parse_tag
 from console.model.plans import plan_prune, plan_rollback
+from tests.model.helpers import img
 
-T0 = datetime(2026, 11, 1, tzinfo=UTC)
 SHA = "a" * 40
-
-
-def img(n: int, *tags: str, day: int = 0, size: int = 100) -> Image:
-    return Image(digest=f"sha256:{n:064x}", tags=tags, pushed_at=T0 + timedelta(days=day), size_bytes=size)
 
 
 REGISTRY = (

@@ -11,7 +11,7 @@ from githubkit.utils import type_validate_python
 from console.model.attestations import Provenance
 from console.services.github import GitHubService
 from console.services.provenance import ProvenanceReader
-from tests.sandbox.conftest import tag_map
+from tests.sandbox.helpers import tag_map
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)

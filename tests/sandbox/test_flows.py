@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from console.model.environments import digest_in_url
-from tests.sandbox.conftest import dispatch, job_log, review, settle_seeded_release, tag_map
+from tests.sandbox.helpers import dispatch, job_log, review, settle_seeded_release, tag_map
 
 TARGETS = ("minimal", "runtime")
 

@@ -143,7 +143,7 @@ def test_dispatch_details_and_error_bodies(sandbox, gh):
 
 def test_everything_still_validates_after_live_flows(sandbox, gh):
     """Runs, jobs (skipped, failed, waiting), deployments and statuses made by the simulator."""
-    from tests.sandbox.conftest import dispatch, review
+    from tests.sandbox.helpers import dispatch, review
 
     repo = f"/repos/{sandbox.repo}"
     sandbox.push_main("Break it", ci_fails=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.sandbox.conftest import dispatch, review, settle_seeded_release, tag_map
+from tests.sandbox.helpers import dispatch, review, settle_seeded_release, tag_map
 
 TARGETS = ("minimal", "runtime")
 

@@ -12,7 +12,7 @@ import pytest
 
 from console.sandbox import Sandbox
 from console.sandbox.serve import serve
-from tests.sandbox.conftest import tag_map
+from tests.sandbox.helpers import tag_map
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import urllib.request
 
 import pytest
-from svc_helpers import REGION, REPO, client
+
+from tests.services.helpers import REGION, REPO, client
 
 
 @pytest.fixture(scope="session")

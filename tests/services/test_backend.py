@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from svc_helpers import REGION, REPO, push
 
 from console.config import Settings
 from console.errors import AuthError
 from console.services.backend import Backend
 from console.services.ecr import EcrService
 from console.services.github import GitHubService
+from tests.services.helpers import REGION, REPO, push
 
 
 @pytest.fixture

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC
 
 import pytest
-from svc_helpers import REGION, REPO, push, tags_of
 
 from console.errors import AwsError, PlanError
 from console.model.plans import plan_rollback
 from console.services import ecr_ops
 from console.services.ecr import EcrService
+from tests.services.helpers import REGION, REPO, push, tags_of
 
 TARGETS = ("minimal", "runtime")
 

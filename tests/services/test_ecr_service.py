@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 import boto3
 import pytest
-from svc_helpers import REGION, REPO, closed_port, push, tags_of
 
 from console.errors import AwsCredentialsError, EcrImageNotFound, EcrRepositoryNotFound, NetworkError
 from console.services.ecr import EcrService
+from tests.services.helpers import REGION, REPO, closed_port, push, tags_of
 
 
 def service(endpoint: str, repo: str = REPO, **kw) -> EcrService:

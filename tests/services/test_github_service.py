@@ -5,10 +5,10 @@ from __future__ import annotations
 import threading
 
 import pytest
-from svc_helpers import closed_port
 
 from console.errors import AuthError, GitHubError, NetworkError, NotFound, RateLimited, UncertainWrite
 from console.services.github import GitHubService
+from tests.services.helpers import closed_port
 
 TOKEN = "sandbox-token"
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from console.actions.audit import AUDIT_FILE, AuditLog
+from console.config import state_dir
 from console.services.backend import Backend
 from console.ui.app import GhaecrApp
 from console.ui.scenarios import console_for, stage, stage_audit
@@ -76,3 +78,9 @@ def repositories_app(sandboxes_factory):
         return RepositoriesApp(Fleet.from_settings(sbs.settings(), Backend.from_settings)), sbs
 
     yield make
+
+
+@pytest.fixture
+def audit_log() -> AuditLog:
+    """The test's private audit log (tests/conftest.py points GHAECR_CONSOLE_STATE_DIR at a temp dir)."""
+    return AuditLog(state_dir() / AUDIT_FILE)

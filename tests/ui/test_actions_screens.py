@@ -5,65 +5,27 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Button, DataTable, Input, SelectionList, Static
 
-from console.actions.audit import AUDIT_FILE, AuditLog
-from console.config import state_dir
-from console.ui.dialogs import ApproveScreen, AuditScreen, ConfirmModal, PruneScreen, RollbackScreen
+from console.ui.dialogs import ApproveScreen, AuditScreen, ConfirmModal, RollbackScreen
 from tests.actions.helpers import dispatched_runs, dispatches, ecr_digests, ecr_tags, writes
-from tests.ui.helpers import loaded, screen_text, status, until
+from tests.ui.helpers import (
+    DIALOG_SIZE,
+    click,
+    confirm_typing,
+    loaded,
+    open_prune,
+    open_rollback,
+    screen_text,
+    shown_buttons,
+    status,
+    until,
+)
 
-SIZE = (160, 50)
+SIZE = DIALOG_SIZE
 
 
 @pytest.fixture(autouse=True)
 def _fast_polling(monkeypatch):
     monkeypatch.setenv("GHAECR_CONSOLE_POLL_SECONDS", "0.05")
-
-
-@pytest.fixture
-def audit_log() -> AuditLog:
-    """The test's private audit log (tests/conftest.py points GHAECR_CONSOLE_STATE_DIR at a temp dir)."""
-    return AuditLog(state_dir() / AUDIT_FILE)
-
-
-async def click(pilot, selector: str) -> None:
-    await pilot.pause()  # the layout must be current, or the click lands where the button was
-    # A Button ignores clicks during its 0.2 s press animation (a person never clicks that fast).
-    await until(pilot, lambda: not pilot.app.screen.query_one(selector).has_class("-active"))
-    assert await pilot.click(selector), f"{selector} is not on screen"
-    await pilot.pause()  # a pushed modal appears on the next tick
-
-
-async def confirm_typing(pilot, text: str) -> None:
-    modal = pilot.app.screen
-    assert isinstance(modal, ConfirmModal), (modal, status(pilot.app), getattr(modal, "running", None), pilot.app.screen_stack)
-    assert pilot.app.focused is modal.query_one("#cancel", Button)  # Cancel is the default
-    field = modal.query_one("#confirm-input", Input)
-    field.focus()
-    await pilot.pause()  # focus moves on the next tick
-    await pilot.press(*text)
-    assert field.value == text
-    await pilot.press("enter")
-    await pilot.pause()
-
-
-def shown_buttons(screen) -> list[str]:
-    return [b.id for b in screen.query(".buttons Button") if b.display]
-
-
-async def open_rollback(pilot, target: str | None) -> RollbackScreen:
-    """Once the console has loaded, the rollback screen for ``target`` with its plan on screen."""
-    await loaded(pilot)
-    pilot.app.rollback_target(target)
-    await until(pilot, lambda: isinstance(pilot.app.screen, RollbackScreen) and pilot.app.screen.plan is not None)
-    return pilot.app.screen
-
-
-async def open_prune(pilot) -> PruneScreen:
-    """Press P and wait for the prune plan."""
-    app = pilot.app
-    await pilot.press("P")
-    await until(pilot, lambda: isinstance(app.screen, PruneScreen) and app.screen.plan is not None)
-    return app.screen
 
 
 async def test_rollback_then_again_to_a_chosen_version(console_app, audit_log):

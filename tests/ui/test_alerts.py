@@ -7,8 +7,7 @@ import pytest
 
 from console.model.alerts import desktop_sequences
 from console.ui.alerts import Alerts
-from tests.ui.helpers import loaded, reject_seeded_release, until
-from tests.ui.test_actions_screens import click, confirm_typing, open_rollback
+from tests.ui.helpers import click, confirm_typing, loaded, open_rollback, reject_seeded_release, until
 
 SIZE = (160, 50)
 

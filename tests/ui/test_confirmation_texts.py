@@ -12,8 +12,9 @@ from console.cli import main
 from console.commands import operate as commands
 from console.ui.dialogs import ApproveScreen, ConfirmModal
 from tests.actions.helpers import writes
-from tests.ui.helpers import loaded, until
-from tests.ui.test_actions_screens import SIZE, click, open_prune, open_rollback
+from tests.ui.helpers import DIALOG_SIZE, click, loaded, open_prune, open_rollback, until
+
+SIZE = DIALOG_SIZE
 
 
 def asked_on_screen(modal: ConfirmModal) -> str:

@@ -13,8 +13,7 @@ from textual.widgets import Input, Label, RichLog
 from console.ui.dialogs import ApproveScreen
 from console.ui.format import run_label
 from tests.actions.helpers import ecr_tags
-from tests.ui.helpers import loaded, screen_text, status, until
-from tests.ui.test_actions_screens import click, confirm_typing, open_rollback, shown_buttons
+from tests.ui.helpers import click, confirm_typing, loaded, open_rollback, screen_text, shown_buttons, status, until
 
 
 @pytest.fixture(autouse=True)

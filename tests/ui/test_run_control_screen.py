@@ -7,8 +7,9 @@ from textual.widgets import Input, Static
 
 from console.ui.dialogs import ConfirmModal, RunControlScreen
 from tests.actions.helpers import writes
-from tests.ui.helpers import loaded, screen_text, status, until
-from tests.ui.test_actions_screens import SIZE, audit_log, click  # noqa: F401 (fixtures)
+from tests.ui.helpers import DIALOG_SIZE, click, loaded, screen_text, status, until
+
+SIZE = DIALOG_SIZE
 
 
 async def open_control(pilot, run_id: int, key: str) -> RunControlScreen:

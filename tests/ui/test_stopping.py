@@ -11,8 +11,9 @@ from console.config import state_dir
 from console.services.backend import Backend
 from console.ui.app import GhaecrApp
 from tests.actions.helpers import dispatches, ecr_tags
-from tests.ui.helpers import loaded, screen_text, until
-from tests.ui.test_actions_screens import SIZE, click, confirm_typing, open_rollback
+from tests.ui.helpers import DIALOG_SIZE, click, confirm_typing, loaded, open_rollback, screen_text, until
+
+SIZE = DIALOG_SIZE
 
 
 async def test_sigterm_while_following_records_interrupted_and_the_next_start_reconciles(console_app):
