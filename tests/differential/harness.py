@@ -23,9 +23,10 @@ from pathlib import Path
 
 import boto3
 
+from console.services import ecr_ops
 from console.services.ecr import EcrService
 from tests.ecr_registry import REGION, REPO, Img, digest, ecr_client, seed_registry
-from tests.workflows.conftest import run_script
+from tests.workflows.helpers import run_script
 
 __all__ = ["TARGETS", "Case", "Differ", "Img", "Outcome", "Repos", "digest"]
 TARGETS = ("minimal", "runtime")
@@ -143,3 +144,36 @@ def describe_difference(bash: Outcome, python: Outcome) -> str:
                 lines.append(f"{repository} {d[:19]}: script {sorted(a.get(d, ())) if d in a else 'absent'}"
                              f" / ecr_ops {sorted(b.get(d, ())) if d in b else 'absent'}")
     return "\n".join(lines)
+
+
+# --- shared by the differential tests ------------------------------------------------------------
+
+SHA = {name: ch * 40 for name, ch in (("v0.9", "9"), ("v1", "a"), ("v2", "b"), ("next", "c"))}
+
+
+def production(*, drop: tuple[str, ...] = ()) -> tuple[Img, ...]:
+    """Per target: v0.9.0 (old release), v1.0.0 in previous-, v2.0.0 in latest-, a newer build in
+    staging-. Seeds are "<release>-<target>"; ``drop`` removes tags (e.g. "previous-runtime")."""
+    images = []
+    for t in TARGETS:
+        rows = [("v0.9", 5, (f"v0.9.0-{t}",)), ("v1", 10, (f"v1.0.0-{t}", f"previous-{t}")),
+                ("v2", 20, (f"v2.0.0-{t}", f"latest-{t}")), ("next", 30, (f"staging-{t}",))]
+        for name, pushed, tags in rows:
+            kept = tuple(tag for tag in (f"sha-{SHA[name]}-{t}", *tags) if tag not in drop)
+            images.append(Img(f"{name}-{t}", kept, pushed))
+    return tuple(images)
+
+
+def rollback_by_names(targets, to_version=None):
+    async def call(repos: Repos):
+        await ecr_ops.rollback(repos(), list(targets), to_version)
+
+    return call
+
+
+async def prune_like_the_workflow(repos: Repos, digests, targets=TARGETS):
+    """ecr_ops.prune reports; the workflow's rule decides: a refused (protected) or failed digest fails
+    the job after the rest are deleted; an already-gone digest does not (a re-run succeeds)."""
+    result = await ecr_ops.prune(repos(), digests, targets)
+    if result.kept or result.failed:
+        raise RuntimeError(f"refused {list(result.kept)}, failed {list(result.failed)}")

@@ -9,33 +9,10 @@ import pytest
 
 from console.model.plans import plan_prune, plan_rollback
 from console.services import ecr_ops
-from tests.differential.harness import TARGETS, Case, Img, Repos, digest
-
-SHA = {name: ch * 40 for name, ch in (("v0.9", "9"), ("v1", "a"), ("v2", "b"), ("next", "c"))}
-
-
-def production(*, drop: tuple[str, ...] = ()) -> tuple[Img, ...]:
-    """Per target: v0.9.0 (old release), v1.0.0 in previous-, v2.0.0 in latest-, a newer build in
-    staging-. Seeds are "<release>-<target>"; ``drop`` removes tags (e.g. "previous-runtime")."""
-    images = []
-    for t in TARGETS:
-        rows = [("v0.9", 5, (f"v0.9.0-{t}",)), ("v1", 10, (f"v1.0.0-{t}", f"previous-{t}")),
-                ("v2", 20, (f"v2.0.0-{t}", f"latest-{t}")), ("next", 30, (f"staging-{t}",))]
-        for name, pushed, tags in rows:
-            kept = tuple(tag for tag in (f"sha-{SHA[name]}-{t}", *tags) if tag not in drop)
-            images.append(Img(f"{name}-{t}", kept, pushed))
-    return tuple(images)
-
+from tests.differential.harness import SHA, TARGETS, Case, Img, Repos, digest, production, prune_like_the_workflow, rollback_by_names
 
 # --- rollback ------------------------------------------------------------------------------------
 # The Python side has two callers: the simulator passes target names, direct mode a RollbackPlan.
-
-
-def rollback_by_names(targets, to_version=None):
-    async def call(repos: Repos):
-        await ecr_ops.rollback(repos(), list(targets), to_version)
-
-    return call
 
 
 def rollback_by_plan(targets, to_version=None):
@@ -122,14 +99,6 @@ def test_promotion_never_moves_an_existing_release_tag(differ):
 
 
 # --- prune (dispatched with digests) and cleanup (keep N) ---------------------------------------
-
-
-async def prune_like_the_workflow(repos: Repos, digests, targets=TARGETS):
-    """ecr_ops.prune reports; the workflow's rule decides: a refused (protected) or failed digest fails
-    the job after the rest are deleted; an already-gone digest does not (a re-run succeeds)."""
-    result = await ecr_ops.prune(repos(), digests, targets)
-    if result.kept or result.failed:
-        raise RuntimeError(f"refused {list(result.kept)}, failed {list(result.failed)}")
 
 
 def prune_case(name, seeds, *, images=None, **expect) -> Case:

@@ -6,8 +6,7 @@ may belong to an index still in use)."""
 from __future__ import annotations
 
 from console.model.plans import plan_prune
-from tests.differential.harness import TARGETS, Case, Img, Repos, digest
-from tests.differential.test_differential import prune_like_the_workflow, rollback_by_names
+from tests.differential.harness import TARGETS, Case, Img, Repos, digest, prune_like_the_workflow, rollback_by_names
 
 SHA = {"v0.9": "9" * 40, "v1": "a" * 40, "v2": "b" * 40}
 ROWS = (("v0.9", 5, ("v0.9.0",)), ("v1", 10, ("v1.0.0", "previous")), ("v2", 20, ("v2.0.0", "latest")))

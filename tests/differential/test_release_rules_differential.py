@@ -16,9 +16,8 @@ import pytest
 
 from console.services import ecr_ops
 from console.services.registry import Registry
-from tests.differential.harness import TARGETS, Case, Img, Repos, digest
-from tests.differential.test_differential import SHA, production
-from tests.workflows.test_release_rules import DOCKER_COPY, history  # noqa: F401 - history is a fixture
+from tests.differential.harness import SHA, TARGETS, Case, Img, Repos, digest, production
+from tests.workflows.helpers import DOCKER_COPY
 
 PROD = "shop-prod"
 

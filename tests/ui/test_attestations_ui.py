@@ -4,7 +4,7 @@ this repository's CI/CD (✓), not attested (✗); the approve preview says it p
 from __future__ import annotations
 
 from console.ui.widgets.virtual_table import VirtualTable
-from tests.ui.helpers import loaded, refreshed, screen_text
+from tests.ui.helpers import loaded, refreshed, screen_text, until
 
 
 def attested_cell(table: VirtualTable) -> str:
@@ -31,10 +31,7 @@ async def test_the_approve_preview_says_whether_each_release_digest_is_attested(
     async with app.run_test(size=(150, 45)) as pilot:
         await loaded(pilot)
         await pilot.press("a")
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if "provenance:" in screen_text(app):
-                break
+        await until(pilot, lambda: "provenance:" in screen_text(app))
         text = screen_text(app)
         assert type(app.screen).__name__ == "ApproveScreen"
         assert f"minimal ✓ attested by cd.yml of {sb.repo}" in text

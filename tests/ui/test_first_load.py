@@ -10,7 +10,7 @@ from console.model import Snapshot
 from console.ui.app import GhaecrApp
 from console.ui.widgets.virtual_table import VirtualTable
 from tests.ui import fakes
-from tests.ui.helpers import loaded, screen_text
+from tests.ui.helpers import loaded, screen_text, until
 
 
 @dataclass
@@ -43,8 +43,7 @@ async def test_the_overview_is_complete_before_the_images_arrive():
         assert not app.snapshot.images_complete
         assert app.prepared.behind == fakes.snapshot(image_count=8).releases_behind()
         await pilot.press("3")
-        await pilot.pause(0.05)
-        assert "Loading every image of ECR repository 'shop'" in screen_text(app)
+        await until(pilot, lambda: "Loading every image of ECR repository 'shop'" in screen_text(app))
 
         backend.listed.set()
         await loaded(pilot)

@@ -29,8 +29,8 @@ def cell_lines(table: RowTable, row: int) -> list[str]:
 
 @pytest.mark.parametrize("size", [(80, 24), WIDE])
 @pytest.mark.parametrize("view", VIEWS)
-async def test_no_value_is_cut_where_the_line_has_room(console_app, view, size):
-    app, _ = console_app(frozen=True)
+async def test_no_value_is_cut_where_the_line_has_room(read_only_console_app, view, size):
+    app, _ = read_only_console_app()
     async with app.run_test(size=size) as pilot:
         await loaded(pilot)
         app.action_view(view)

@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from .conftest import DOCKER_MANIFEST, OCI_MANIFEST, SCRIPTS
+from tests.workflows.helpers import DOCKER_MANIFEST, OCI_MANIFEST, SCRIPTS
 
 SHA_A = "a" * 40
 SHA_B = "b" * 40

@@ -23,8 +23,7 @@ import urllib.request
 import boto3
 import pytest
 
-from .conftest import REPOSITORY, Registry
-from .test_release_rules import DOCKER_COPY, REGISTRY_HOST, SHA_A, SHA_B, TARGETS, build_tag
+from tests.workflows.helpers import DOCKER_COPY, REGISTRY_HOST, REPOSITORY, SHA_A, SHA_B, TARGETS, Registry, build_tag
 
 PRODUCTION = "shop-prod"
 READ = ["ecr:DescribeImages", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from console.cli import main
-from tests.workflows.conftest import tool
+from tests.workflows.helpers import tool
 
 ARGS = ["--targets", "api,worker", "--environment-names", "stage,prod", "--ecr-repo", "svc", "--region", "eu-west-1"]
 

@@ -7,7 +7,7 @@ import json
 import re
 import subprocess
 
-from .conftest import GITHUB_DIR, ROOT, SCRIPTS, WORKFLOWS, tool
+from tests.workflows.helpers import GITHUB_DIR, ROOT, SCRIPTS, WORKFLOWS, tool
 
 
 def run(*args: str, cwd=ROOT) -> subprocess.CompletedProcess:

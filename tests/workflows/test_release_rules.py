@@ -11,40 +11,13 @@ Real ECR also needs the layers in the target repository; the real command copies
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from .conftest import REPOSITORY
+from tests.workflows.helpers import DOCKER_COPY, REGISTRY_HOST, REPOSITORY, SHA_A, SHA_B, SHA_C, TARGETS, build_tag, git_history
 
 PRODUCTION = "shop-prod"
-REGISTRY_HOST = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
-SHA_A, SHA_B, SHA_C = "a" * 40, "b" * 40, "c" * 40
-TARGETS = ("minimal", "runtime")
-
-DOCKER_COPY = r'''#!/usr/bin/env python3
-"""Stand-in for `docker buildx imagetools create --prefer-index=false --tag HOST/REPO:TAG HOST/REPO@DIGEST`."""
-import os, sys, boto3
-args = sys.argv[1:]
-with open(os.environ["DOCKER_LOG"], "a") as log:
-    log.write(" ".join(args) + "\n")
-assert args[:3] == ["buildx", "imagetools", "create"] and "--prefer-index=false" in args, args
-dest = args[args.index("--tag") + 1]
-source = args[-1]
-dest_repo, tag = dest.split("/", 1)[1].rsplit(":", 1)
-source_repo, digest = source.split("/", 1)[1].split("@")
-ecr = boto3.client("ecr", endpoint_url=os.environ["AWS_ENDPOINT_URL_ECR"])
-image = ecr.batch_get_image(repositoryName=source_repo, imageIds=[{"imageDigest": digest}])["images"][0]
-ecr.put_image(repositoryName=dest_repo, imageManifest=image["imageManifest"], imageTag=tag,
-              imageManifestMediaType=image["imageManifestMediaType"], imageDigest=digest)
-'''
-
-
-def build_tag(sha: str, target: str) -> str:
-    return f"sha-{sha}-{target}"
-
-
 @pytest.fixture
 def docker_copy(tmp_path) -> tuple[str, Path]:
     shim_dir = tmp_path / "docker-shim"
@@ -174,17 +147,7 @@ def test_the_preflight_refuses_a_tag_that_is_not_a_release(registry):
 
 @pytest.fixture
 def history(tmp_path) -> dict[str, str]:
-    """A git history main: first <- second <- third; returns name -> commit sha."""
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-C", str(repo)]
-    subprocess.run([*git, "init", "-q", "-b", "main"], check=True)
-    commits = {}
-    for name in ("first", "second", "third"):
-        subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", name], check=True)
-        commits[name] = subprocess.run([*git, "rev-parse", "HEAD"], check=True, capture_output=True, text=True).stdout.strip()
-    commits["git_dir"] = str(repo / ".git")
-    return commits
+    return git_history(tmp_path)
 
 
 def test_staging_never_moves_to_an_older_commit(registry, history):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .conftest import ROOT, TARGETS, WORKFLOWS
+from tests.workflows.helpers import ROOT, TARGETS, WORKFLOWS
 
 SHA_PIN = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
 VERSION_COMMENT = re.compile(r"#\s*v?\d+\.\d+\.\d+\b")
