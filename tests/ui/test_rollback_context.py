@@ -9,8 +9,9 @@ from textual.widgets import Input, Static
 
 from console.ui.dialogs import ApproveScreen
 from tests.actions.helpers import ecr_tags
-from tests.ui.helpers import loaded, refreshed, screen_text, status, until
-from tests.ui.test_actions_screens import SIZE, click, confirm_typing, open_rollback
+from tests.ui.helpers import DIALOG_SIZE, click, confirm_typing, loaded, open_rollback, refreshed, screen_text, status, until
+
+SIZE = DIALOG_SIZE
 
 
 @pytest.fixture(autouse=True)
