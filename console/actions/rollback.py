@@ -92,7 +92,8 @@ class Rollback(PlannedOperation):
 
     def record_fields(self) -> dict[str, Any]:
         return {"environment": PRODUCTION, "targets": list(self.plan.targets), "changes": [
-            {"target": s.target, "from": s.from_digest, "to": s.to_digest, "to_ref": s.to_ref, "to_version": s.to_version}
+            {"target": s.target, "from": s.from_digest, "from_version": s.from_version, "to": s.to_digest, "to_ref": s.to_ref,
+             "to_version": s.to_version}
             for s in self.plan.steps]}
 
     def inputs(self) -> dict[str, str]:

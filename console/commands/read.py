@@ -59,7 +59,11 @@ def one_shot(handler):
 
 async def _status_snapshot(backend, settings: Settings) -> Snapshot:
     # The pointer-tagged images are all that status shows (states, drift): no full listing.
+    from console.actions.audit import AuditLog  # the actions layer only when status runs
+    from console.actions.direct_rollbacks import with_direct_rollbacks
+
     snapshot: Snapshot = await backend.snapshot(pointers_only=True)
+    snapshot = with_direct_rollbacks(snapshot, AuditLog.for_settings(settings))  # break-glass ones, from this machine
     if settings.only_targets:  # --target: these targets' rows only (the tags were read against all)
         chosen = select_targets(snapshot.targets, settings.only_targets)
         snapshot = replace(snapshot, targets=chosen, states=tuple(s for s in snapshot.states if s.target in chosen),

@@ -56,10 +56,12 @@ class RolledBack:
     reason: str  # the dispatch's reason; "" when none was given or the run is not listed
     run_id: int | None
     automatic: bool = False  # the release's own job rolled back after its smoke test failed
+    direct: bool = False  # break-glass: no deployment on GitHub, known from this machine's audit log
 
     def line(self, now: datetime) -> str:
         """'rolled back from v1.5.0 at 14:02 by octo: 5xx after deploy' (UTC; the date when not today)."""
-        text = "rolled back" + (f" from {self.from_version}" if self.from_version else "")
+        text = ("rolled back directly" if self.direct else "rolled back") + (
+            f" from {self.from_version}" if self.from_version else "")
         if self.at is not None:
             text += " at " + (self.at.strftime("%H:%M") if self.at.date() == now.date() else self.at.strftime("%b %d %H:%M"))
         text += f" by {self.by or 'unknown'}"

@@ -55,7 +55,7 @@ def rolled_back_json(rolled: RolledBack | None) -> dict[str, Any] | None:
     if rolled is None:
         return None
     return {"from_version": rolled.from_version, "at": iso(rolled.at), "by": rolled.by, "reason": rolled.reason,
-            "run_id": rolled.run_id, "automatic": rolled.automatic}
+            "run_id": rolled.run_id, "automatic": rolled.automatic, "direct": rolled.direct}
 
 
 def state_json(state: TargetState, runs: tuple[WorkflowRun, ...] = (), rolled: RolledBack | None = None) -> dict[str, Any]:

@@ -28,6 +28,8 @@ from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.worker import Worker
 
+from console.actions.audit import AuditLog
+from console.actions.direct_rollbacks import with_direct_rollbacks
 from console.config import Settings
 from console.model import Snapshot, WorkflowRun
 from console.model.text import plain
@@ -175,6 +177,8 @@ class GhaecrApp(FailureRouting):
 
     async def _show_snapshot(self, snapshot: Snapshot) -> None:
         # Off the event loop: on 10,000 images this is real work. The overview first, then the table rows.
+        # Break-glass rollbacks leave no deployment on GitHub: this machine's audit log names them.
+        snapshot = await asyncio.to_thread(with_direct_rollbacks, snapshot, AuditLog.for_settings(self.settings))
         prepared = await asyncio.to_thread(self._prepare, snapshot)
         self.post_message(SnapshotLoaded(snapshot, prepared))
         if prepared.image_rows is None and snapshot.images_complete:

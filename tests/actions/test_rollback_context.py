@@ -99,3 +99,15 @@ def test_the_approve_preview_names_the_rolled_back_targets_it_moves_forward(sand
     [line] = [line for line in out.splitlines() if "forward again" in line]
     assert line.startswith("⚠ moves minimal forward again: rolled back from v1.5.0 at ")
     assert line.endswith(f"by {sandbox.user}: memory leak")
+
+
+def test_a_direct_rollback_shows_from_this_machines_audit_log(sandbox, capsys):
+    """Break-glass leaves no deployment on GitHub: status names it from the audit log, as direct."""
+    assert main(["rollback", "minimal", "--direct", "--yes", "--reason", "GitHub Actions is down"]) == 0
+    rolled = status(capsys)["environments"]["production"]["minimal"]["rolled_back"]
+    assert (rolled["from_version"], rolled["by"], rolled["reason"]) == ("v1.4.0", sandbox.user, "GitHub Actions is down")
+    assert rolled["direct"] is True and rolled["run_id"] is None
+    assert status(capsys)["environments"]["production"]["runtime"]["rolled_back"] is None
+    capsys.readouterr()
+    assert main(["status"]) == 0
+    assert "minimal: rolled back directly from v1.4.0 at " in capsys.readouterr().out

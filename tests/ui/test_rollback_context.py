@@ -7,6 +7,9 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input, Static
 
+from console.actions import rollback as rollback_action
+from console.actions.context import ActionContext
+from console.services.backend import Backend
 from console.ui.dialogs import ApproveScreen
 from tests.actions.helpers import ecr_tags
 from tests.ui.helpers import DIALOG_SIZE, click, confirm_typing, loaded, open_rollback, refreshed, screen_text, status, until
@@ -78,3 +81,18 @@ async def test_rolled_back_banner_from_the_rollback_until_the_next_release(conso
         await pilot.press("escape")
         await until(pilot, lambda: banner(app) == "")
     assert ecr_tags(sb)["latest-runtime"] == ecr_tags(sb)["v1.6.0-runtime"]
+
+
+async def test_a_direct_rollback_shows_from_this_machines_audit_log(console_app):
+    """Break-glass leaves no deployment on GitHub; the audit log of this machine names it."""
+    app, sb = console_app()
+    settings = sb.settings()
+    ctx = ActionContext.from_backend(Backend.from_settings(settings), settings)
+    plan, _ = await rollback_action.plan(ctx, ["minimal"])
+    await rollback_action.execute(ctx, plan, direct=True, reason="GitHub Actions is down")
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await until(pilot, lambda: "minimal" in banner(app))
+        line = banner(app)
+    assert line.startswith("↩ minimal rolled back directly from v1.4.0 at ") and line.endswith(": GitHub Actions is down")
+    assert "runtime" not in line
