@@ -61,6 +61,7 @@ async def test_rollback_one_target_then_again_to_a_chosen_version(sandbox, ctx, 
     assert [(r.action, r.outcome, r.mode) for r in records] == [("rollback", "succeeded", "workflow")] * 2
     assert records[0].changes[0]["to"] == before["v1.2.0-runtime"] and records[0].run_id
     assert records[1].changes[0] == {"target": "runtime", "from": before["latest-runtime"], "to": before["previous-runtime"],
+                                     "from_version": plan.steps[0].from_version,
                                      "to_ref": "previous-runtime", "to_version": plan.steps[0].to_version}
 
 
