@@ -10,42 +10,12 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
-from jsonschema import Draft202012Validator, FormatChecker
-from referencing import Registry, Resource
 
 from console.cli import main
-from tests.actions.helpers import dispatched_runs, ecr_digests, ecr_tags
+from tests.actions.helpers import dispatched_runs, ecr_digests, ecr_tags, scripted, validator
 from tests.cli.helpers import expired_profile
-
-SCHEMAS = Path(__file__).resolve().parents[2] / "docs" / "schemas"
-
-
-def _schema(path: Path) -> dict:
-    """The schema, identified by its file's URI: its "$ref"s name sibling files, as check-jsonschema reads them."""
-    return {**json.loads(path.read_text()), "$id": path.as_uri()}
-
-
-def _validator(action: str) -> Draft202012Validator:
-    schemas = [_schema(path) for path in SCHEMAS.glob("*.schema.json")]
-    registry = Registry().with_resources((s["$id"], Resource.from_contents(s)) for s in schemas)
-    schema = _schema(SCHEMAS / f"{action}.schema.json")
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, registry=registry, format_checker=FormatChecker())
-
-
-def scripted(argv: list[str], capsys, schema: str) -> tuple[int, dict, str]:
-    """Run one command; its stdout must be exactly one document valid against ``schema``."""
-    capsys.readouterr()
-    code = main([*argv, "--json"])
-    out, err = capsys.readouterr()
-    document = json.loads(out)  # one document and nothing else: a second one or a prompt would not parse
-    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in _validator(schema).iter_errors(document)]
-    assert not errors, errors
-    assert document["exit_code"] == code and "Traceback" not in err
-    return code, document, err
 
 
 def last_audit_line(capsys) -> dict:
@@ -187,7 +157,7 @@ def test_a_rollback_stopped_while_following_prints_its_document_and_exits_143(sa
     out, _ = proc.communicate(timeout=60)
     time.sleep(0.1)  # the reader thread takes the last lines
     document = json.loads(out)
-    errors = [e.message for e in _validator("rollback").iter_errors(document)]
+    errors = [e.message for e in validator("rollback").iter_errors(document)]
     assert not errors, errors
     assert proc.returncode == 143 and document["exit_code"] == 143
     assert document["outcome"] == "interrupted" and "SIGTERM" in document["error"]
