@@ -140,6 +140,7 @@ SCENARIOS: list[Scenario] = [
     Scenario("cancel-dialog", LARGE, (keys("2", "j"), keys("X")), readme=True),
     # v1.5.0's release context: CI, staging/<target>, compare link, 30-day deadline.
     Scenario("approve-dialog", LARGE, (keys("a"),), readme=True),
+    Scenario("cancel-dialog-80x24", SMALL, (keys("2", "j"), keys("X"))),
     Scenario("approve-80x24", SMALL, (keys("a"),)),
     Scenario("confirm-production-80x24", SMALL, (approve_typed_confirmation,)),
     Scenario("prune-plan", LARGE, (prune_keeping_three,)),

@@ -11,12 +11,14 @@ import pytest
 from textual.command import CommandPalette
 from textual.widgets import DataTable, Input
 
+from console.ui.app import GhaecrApp
 from console.ui.dialogs import ConfirmModal, RollbackScreen
 from console.ui.keys import DIALOG, LISTS, REGISTRY, RUN, VIEWS, readme_table
 from console.ui.screens.main import MainScreen
 from console.ui.screens.run_detail import RunDetailScreen
 from console.ui.widgets.log_view import LogView
 from console.ui.widgets.virtual_table import VirtualTable
+from tests.ui import fakes
 from tests.ui.helpers import loaded, screen_text, settle, until
 
 SIZE = (132, 36)
@@ -176,6 +178,28 @@ async def test_j_and_k_move_in_every_view(console_app):
         app.action_view("environments")
         await pilot.press("g", "j")
         assert app.selected_target == "runtime"
+
+
+async def test_j_and_k_move_in_the_approvals_list():
+    """Two deployments waiting (the sandbox's seed has one; a second tag would queue behind it): j
+    moves to the second, k back, and a acts on the row the cursor is on."""
+    base = fakes.snapshot()
+    first_run, first = base.approvals[0]
+    second_run = fakes.run(1043, "cd.yml", "waiting", None, "v1.6.1", 5, "Release v1.6.1")
+    second = replace(first, run_id=second_run.id)
+    snapshot = replace(base, runs=(second_run, *base.runs), approvals=((first_run, first), (second_run, second)))
+    app = GhaecrApp(fakes.FakeBackend(snapshot), fakes.settings(), now=fakes.NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        app.action_view("approvals")
+        await settle(pilot)
+        widget = focused_list(app)
+        assert widget is not None and widget.row_count == 2
+        start = cursor_of(widget)
+        await pilot.press("j")
+        assert cursor_of(widget) != start and app.selected_run_id == second_run.id
+        await pilot.press("k")
+        assert cursor_of(widget) == start and app.selected_run_id == first_run.id
 
 
 async def test_enter_leaves_the_log_search_so_n_goes_to_the_next_match(read_only_console_app):

@@ -42,8 +42,16 @@ def fit_width(box: Widget, screen_width: int, minimum: int, margin: int = 2) -> 
 
 
 def natural_height(widget: Widget) -> int:
-    """Rows ``widget`` would take if it did not scroll."""
-    return widget.virtual_size.height + widget.styles.gutter.height
+    """Rows ``widget`` would take if it did not scroll, measured from its content at its width (its
+    virtual size may not be laid out yet when the content has just changed)."""
+    width = max(widget.content_region.width - SCROLLBAR, 1)
+    bound = Size(width, 10_000)
+    if widget.children:
+        inner = sum(child.get_content_height(bound, bound, width - child.styles.gutter.width)
+                    + child.styles.gutter.height for child in widget.children if child.display)
+    else:
+        inner = widget.get_content_height(bound, bound, width)
+    return inner + widget.styles.gutter.height
 
 
 def fit_heights(box: Widget, room: int) -> None:

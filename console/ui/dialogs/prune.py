@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich import box
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -15,7 +17,7 @@ from textual.widgets.selection_list import Selection
 from console.actions import prune as prune_action
 from console.actions.guard import is_running
 from console.actions.progress import Progress
-from console.actions.render import prune_kept_table
+from console.actions.render import cell
 from console.model import Image, PruneItem, PrunePlan
 from console.model.format import ago, human_size
 from console.model.images import short_digest
@@ -27,7 +29,7 @@ from console.ui.typed import console_of
 class PruneScreen(PlannedActionScreen[PrunePlan, prune_action.Prune]):
     DEFAULT_CSS = """
     PruneScreen #keep-row { height: auto; }
-    PruneScreen #items { border: round $panel; }
+    PruneScreen #items { border: round $panel; text-wrap: wrap; text-overflow: fold; }  /* narrow: tags wrap, never "…" */
     PruneScreen #keep-row #keep { width: 12; }
     PruneScreen #keep-row Label { width: auto; }
     """
@@ -90,7 +92,8 @@ class PruneScreen(PlannedActionScreen[PrunePlan, prune_action.Prune]):
         now = self.now()
         items.add_options([Selection(_row(item, now), item.image.digest, item.image.digest not in self.unchecked)
                            for item in self.plan.delete])
-        self.query_one("#protected", Static).update(prune_kept_table(self.plan, now))
+        room = self.app.size.width - 8  # the box's margin, border, padding and scrollbar
+        self.query_one("#protected", Static).update(kept_table(self.plan, now, room))
         self._summarize()
         self.fit()
         hint = ("Uncheck anything you want to keep, then Prune checked (Escape closes)."
@@ -152,6 +155,22 @@ def _row(item: PruneItem, now: datetime) -> Text:
     tags = ", ".join(sorted(image.tags)) or "(untagged)"
     return Text.assemble(
         (f"{item.target:<10} ", "bold"), f"{short_digest(image.digest)} ",
-        f"{ago(image.pushed, now):>11} {human_size(image.size_bytes):>9}  ", (f"{tags[:48]:<48} ", ""),
-        (item.reason, "dim"),
+        f"{ago(image.pushed, now):>11} {human_size(image.size_bytes):>9}  ", (f"{item.reason:<13}", "dim"), f"  {tags}",
     )
+
+
+KEPT_WHOLE = 116  # columns a kept row needs with every tag whole (a build tag is 50 characters)
+
+
+def kept_table(plan: PrunePlan, now: datetime, room: int) -> Table:
+    """Every image the plan keeps and why: a tag a line (a build tag is 50 characters) that the
+    other columns make room for (the reason wraps at words), so a 132-column dialog shows every tag
+    whole; with less ``room`` every column shares it and a tag folds onto the next line, never cut."""
+    table = Table(title=f"Kept ({len(plan.protected)})", title_justify="left", box=box.ROUNDED)
+    for column in ("target", "digest", "age", "why kept", "tags"):
+        table.add_column(column, overflow="fold", no_wrap=room >= KEPT_WHOLE and column in ("tags", "digest"))
+    for item in plan.protected:
+        image = item.image
+        table.add_row(cell(item.target), short_digest(image.digest), ago(image.pushed, now), cell(item.reason),
+                      cell("\n".join(sorted(image.tags)) or "(untagged)"))
+    return table
