@@ -111,8 +111,10 @@ class SharedSandbox:
 def fingerprint(sb: Any) -> tuple[str, str]:
     """Digests of what a write changes: the stand-in's runs, deployments and tags; ECR's images."""
     st = sb.state
-    with st.lock:
-        github = repr((st.runs, st.deployments, st.active_deployments, st.tags, len(st.commits), st.environments))
+    with st.lock:  # what a dispatch, review, cancel or re-run moves (not the logs: 1 MB of repr, ~25 ms)
+        runs = [(r.id, r.status, r.conclusion, r.run_attempt, len(r.reviews), tuple(r.pending),
+                 tuple((j.id, j.status, j.conclusion) for j in r.jobs)) for r in st.runs.values()]
+        github = repr((st._next_id, runs, sorted(st.deployments), st.tags, len(st.commits)))
     client = sb.ecr_client()
     images = []
     for name in filter(None, (sb.ecr_repository, sb.production_repository)):
