@@ -9,27 +9,33 @@ from starlette.requests import Request
 from console.sandbox import serializers as ser
 from console.sandbox.github_routes import api_url, gh_state, json_body, repo_route, run_route, simulator_of
 from console.sandbox.http_features import Reply, error, not_found, paginate
-from console.sandbox.state import Run
+from console.sandbox.state import CommitStatusRec, Run
+
+
+def _commit_statuses(request: Request) -> tuple[str, list[CommitStatusRec]] | Reply:
+    """(sha, its statuses oldest first) of the commit the path names, or GitHub's 422 for an unknown ref."""
+    st = gh_state(request)
+    commit = st.commit(request.path_params["ref"])
+    if commit is None:
+        return error(422, f"No commit found for SHA: {request.path_params['ref']}")
+    return commit.sha, st.commit_statuses.get(commit.sha, [])
 
 
 @repo_route
 async def combined_status(request: Request) -> Reply:
-    st = gh_state(request)
-    commit = st.commit(request.path_params["ref"])
-    if commit is None:
-        return error(422, f"No commit found for SHA: {request.path_params['ref']}")
-    return Reply(200, ser.combined_status(api_url(request), st, commit.sha, st.commit_statuses.get(commit.sha, [])))
+    found = _commit_statuses(request)
+    if isinstance(found, Reply):
+        return found
+    return Reply(200, ser.combined_status(api_url(request), gh_state(request), *found))
 
 
 @repo_route
 async def list_statuses(request: Request) -> Reply:
-    st = gh_state(request)
-    commit = st.commit(request.path_params["ref"])
-    if commit is None:
-        return error(422, f"No commit found for SHA: {request.path_params['ref']}")
-    api = api_url(request)
-    items = [ser.commit_status(api, st, s) for s in reversed(st.commit_statuses.get(commit.sha, []))]
-    page, headers = paginate(request, items)
+    found = _commit_statuses(request)
+    if isinstance(found, Reply):
+        return found
+    api, st = api_url(request), gh_state(request)
+    page, headers = paginate(request, [ser.commit_status(api, st, s) for s in reversed(found[1])])
     return Reply(200, page, headers)
 
 
