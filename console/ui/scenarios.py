@@ -91,6 +91,16 @@ def log_at_failed_step(app: App[Any]) -> bool:
     return bool(round(log.scroll_y) == min(max(log.marked - 1, 0), round(log.max_scroll_y)))
 
 
+async def waiting_release_job(pilot: Pilot[Any]) -> None:
+    """Run detail of the v1.5.0 release (a live run: it waits for approval), the cursor on its first
+    job waiting for production: the log panel says when that job's log comes."""
+    await keys("2", "j", "enter")(pilot)  # below the running CI: the release
+    await until(pilot, lambda: bool(getattr(pilot.app.screen, "jobs", None)))
+    while pilot.app.screen.selected_job().status != "waiting":  # type: ignore[attr-defined]
+        await pilot.press("j")
+    await settle(pilot)
+
+
 async def rollback_runtime(pilot: Pilot[Any]) -> None:
     """The rollback dialog for one target (what the Environments view's b opens on its row)."""
     console_of(pilot.app).rollback_target("runtime")
@@ -132,6 +142,9 @@ SCENARIOS: list[Scenario] = [
     Scenario("approvals-80x24", SMALL, (keys("5"),)),
     Scenario("run-detail-log", LARGE, (failed_run_log,), readme=True),
     Scenario("run-detail-log-80x24", SMALL, (failed_run_log,)),
+    Scenario("run-detail-live", LARGE, (waiting_release_job,), readme=True),
+    # F on the failed run's detail: re-run its failed jobs (a new attempt), asked first.
+    Scenario("rerun-dialog", LARGE, (failed_run_log, keys("F")), readme=True),
     Scenario("help", LARGE, (keys("question_mark"),), readme=True),
     # Action dialogs, captured before anything is confirmed.
     Scenario("rollback-dialog", LARGE, (keys("4", "j", "j", "j", "b"),), readme=True),  # production runtime
