@@ -98,6 +98,8 @@ async def waiting_release_job(pilot: Pilot[Any]) -> None:
     await until(pilot, lambda: bool(getattr(pilot.app.screen, "jobs", None)))
     while pilot.app.screen.selected_job().status != "waiting":  # type: ignore[attr-defined]
         await pilot.press("j")
+    # The highlight moves by message: wait for the panel that says when the log comes (and its steps).
+    await until(pilot, lambda: "finishes" in str(pilot.app.screen.query_one(LogView).border_title))
     await settle(pilot)
 
 

@@ -8,6 +8,7 @@ screen (highlighted, or the one l / Enter asked for) finishes."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 
 from rich.text import Text
@@ -19,6 +20,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Header, Input, Static
 
 from console.actions.render import cell
+from console.errors import NotFound
 from console.model import Job, Step, WorkflowRun
 from console.model.format import ago, span
 from console.model.text import plain
@@ -35,6 +37,7 @@ from console.ui.widgets.status_bar import StatusBar
 from console.ui.widgets.tables import replace_rows, row_table, selected_key, update_rows
 
 LOG_HINT = "Log: select a job and press Enter or l"
+LOG_TRIES, LOG_RETRY_SECONDS = 4, 2.0  # a log loaded by itself, asked again while GitHub answers 404
 RUNNING_LOG = ("GitHub serves a job's log once the job has finished: it appears here by itself then. "
                "o opens the live log on github.com.")
 
@@ -116,9 +119,13 @@ class RunDetailScreen(Screen):
         self._show_steps()
         self._follow_log({key for key, job in self.jobs.items()
                           if job.status == "completed" and key in before and before[key].status != "completed"})
+        self._follow_run()
+
+    def _follow_run(self) -> None:
+        """Read the jobs again in POLL_SECONDS while the run goes on (a frozen test app holds its timers)."""
         if self._timer is not None:
             self._timer.stop()
-        live = self.run.is_active and console_of(self).polls  # a frozen test app holds its timers
+        live = self.run.is_active and console_of(self).polls
         self._timer = self.set_timer(self.POLL_SECONDS, self._poll) if live else None
 
     def _poll(self) -> None:
@@ -138,6 +145,7 @@ class RunDetailScreen(Screen):
         """Called by the app's error router for this screen's workers."""
         self.query_one("#jobs", DataTable).border_title = "Jobs (could not load)"
         self.query_one("#run-summary", Static).update(cell(f"⚠ {reason}", "bold red"))
+        self._follow_run()  # a blip does not end following a live run
 
     def _summarize(self) -> None:
         run, now = self.run, console_of(self).now()
@@ -220,7 +228,15 @@ class RunDetailScreen(Screen):
                 return
 
     async def _fetch_log(self, job: Job, focus: bool) -> None:
-        text = await console_of(self).backend.github.job_log(job.id)
+        github = console_of(self).backend.github
+        for attempt in range(LOG_TRIES):
+            try:
+                text = await github.job_log(job.id)
+                break
+            except NotFound:
+                if focus or attempt == LOG_TRIES - 1:
+                    raise
+                await asyncio.sleep(LOG_RETRY_SECONDS)  # a job that has just finished: its log may lag a moment
         self.post_message(LogLoaded(job.id, text, focus))
 
     def on_log_loaded(self, message: LogLoaded) -> None:
