@@ -1,4 +1,4 @@
-"""Figure 8 (issue 12): time to notice — from GitHub creating a pending approval to the console showing
+"""Figure 9 (issue 12): time to notice — from GitHub creating a pending approval to the console showing
 it, while nobody touches the console (default settings: an idle poll every 30 s, the approval watch
 every 2 s between polls).
 
@@ -93,7 +93,7 @@ async def figure_notice(benv: BenchEnv, quick: bool) -> tuple[list[Row], dict]:
     values = data["latencies"]
     p95 = percentile(values, 95)
     row = Row(
-        f"8. time to notice a new pending approval, idle console ({benv.scale})",
+        f"9. time to notice a new pending approval, idle console ({benv.scale})",
         f"p95 {seconds(p95)}, p50 {seconds(median(values))}",
         "idle poll alone: up to 30 s", None, f"p95 <= {TARGET_P95:g} s", p95 <= TARGET_P95,
         f"{len(values)} releases (range {seconds(min(values))}–{seconds(max(values))}); {data['by_watch']} of them "

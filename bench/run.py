@@ -64,7 +64,7 @@ def run_header(argv: list[str] | None, raw: dict, scales: tuple[str, ...]) -> st
 
 
 def figures_for(scale: str, only: set[str]) -> list[str]:
-    wanted = ["1", "2", "3", "4", "5", "6", "7"] if scale == "large" else ["2", "3", "4", "7", "8"]
+    wanted = ["1", "2", "3", "4", "5", "6", "7"] if scale == "large" else ["2", "3", "4", "7", "9"]
     return [f for f in wanted if not only or f in only]
 
 
@@ -124,7 +124,7 @@ def run_figure(figure: str, benv: BenchEnv, scratch: Path, repeats: int, args: a
         from bench.figures_rollback import figure_rollback
 
         return asyncio.run(figure_rollback(benv))
-    if figure == "8":
+    if figure == "9":  # (8 is bench/figure_repositories.py, run on its own)
         from bench.figures_notice import figure_notice
 
         return asyncio.run(figure_notice(benv, args.quick))
