@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.content import Content
 
 from console.github_host import web_url
-from console.model import Deployment, WorkflowRun
+from console.model import WorkflowRun
 from console.model.text import plain
 
 
@@ -58,14 +58,6 @@ def run_status(run: WorkflowRun) -> Text:
 def run_label(run: WorkflowRun) -> str:
     """ "CD #42" """
     return f"{run.name} #{run.run_number}"
-
-
-def deployment_run(deployment: Deployment, runs: tuple[WorkflowRun, ...]) -> WorkflowRun | None:
-    """The run behind a deployment, when it is among the listed runs. Never a run of the same commit
-    and ref: every run dispatched on main (rollback, prune) shares those."""
-    if deployment.run_id is None:
-        return None
-    return next((r for r in runs if r.id == deployment.run_id), None)
 
 
 def web_base(github_url: str) -> str:
