@@ -59,20 +59,7 @@ def isolated_user_dirs(tmp_path_factory, monkeypatch):
 def sandbox_factory(monkeypatch):
     from console.sandbox import Sandbox
 
-    started = []
-
-    def make(**kwargs):
-        kwargs.setdefault("speed", FAST)
-        retire_shared()  # moto's state is reset on start: a shared sandbox would be emptied under its tests
-        sb = Sandbox(**kwargs).start()
-        started.append(sb)
-        for name, value in sb.env().items():
-            monkeypatch.setenv(name, value)
-        return sb
-
-    yield make
-    for sb in reversed(started):
-        sb.stop()
+    yield from _starting(monkeypatch, lambda **kwargs: Sandbox(**kwargs).start())
 
 
 @pytest.fixture
@@ -86,22 +73,31 @@ def sandboxes_factory(monkeypatch):
     one ECR (console/sandbox/several.py), the environment pointing at them (no GHAECR_REPO)."""
     from console.sandbox.several import Sandboxes
 
-    started = []
-
-    def make(repos=("acme/shop", "acme/cart", "acme/search"), **kwargs):
-        kwargs.setdefault("speed", FAST)
-        retire_shared()
-        sbs = Sandboxes(list(repos), **kwargs).start()
-        started.append(sbs)
+    def start(repos=("acme/shop", "acme/cart", "acme/search"), **kwargs):
         monkeypatch.delenv("GHAECR_REPO", raising=False)
         monkeypatch.delenv("GHAECR_ECR_REPOSITORY", raising=False)
-        for name, value in sbs.env().items():
+        return Sandboxes(list(repos), **kwargs).start()
+
+    yield from _starting(monkeypatch, start)
+
+
+def _starting(monkeypatch, start):
+    """Yield ``make(...)``: ``start(...)`` at test speed, the environment pointing at what it started;
+    everything started is stopped after the test."""
+    started = []
+
+    def make(*args, **kwargs):
+        kwargs.setdefault("speed", FAST)
+        retire_shared()  # moto's state is reset on start: a shared sandbox would be emptied under its tests
+        sb = start(*args, **kwargs)
+        started.append(sb)
+        for name, value in sb.env().items():
             monkeypatch.setenv(name, value)
-        return sbs
+        return sb
 
     yield make
-    for sbs in reversed(started):
-        sbs.stop()
+    for sb in reversed(started):
+        sb.stop()
 
 
 @pytest.fixture(scope="module")
