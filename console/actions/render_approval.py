@@ -30,7 +30,7 @@ COMMITS_SHOWN = 20
 def header(preview: ApprovalPreview, now: datetime) -> list[RenderableType]:
     run = preview.run
     return [
-        Text.assemble(("Run ", ""), (f"{run.id}", "bold"), f" {run.name} #{run.run_number} on {run.head_branch or '-'}"),
+        Text.assemble((f"{run.name} #{run.run_number}", "bold"), f" on {run.head_branch or '-'} · run {run.id}"),
         Text(f"version {preview.version or '-'}   commit {preview.commit[:12]}   by {run.actor}"),
     ]
 
