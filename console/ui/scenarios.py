@@ -30,6 +30,7 @@ from console.ui.app import GhaecrApp
 from console.ui.dialogs.confirm import ConfirmModal
 from console.ui.dialogs.prune import PruneScreen
 from console.ui.pilot_waits import loaded, settle, until
+from console.ui.screens.run_detail import RunDetailScreen
 from console.ui.typed import console_of
 from console.ui.widgets.log_view import LogView
 
@@ -74,6 +75,9 @@ async def failed_run_log(pilot: Pilot[Any]) -> None:
     """Runs view, the newest failed CI run, its failed job's log scrolled to the failed step."""
     await pilot.press("2", "slash", *"status:failure workflow:ci", "enter", "enter")
     await settle(pilot)
+    # Enter loads the highlighted job's log: only once the run's jobs are listed (a loaded machine
+    # pressed it on an empty table, and no log ever came).
+    await until(pilot, lambda: isinstance(pilot.app.screen, RunDetailScreen) and bool(pilot.app.screen.jobs), timeout=60)
     await pilot.press("enter")
     await settle(pilot)
     # The log arrives by message and scrolls to the failed step after a refresh: wait for what the
