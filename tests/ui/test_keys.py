@@ -19,7 +19,7 @@ from console.ui.screens.run_detail import RunDetailScreen
 from console.ui.widgets.log_view import LogView
 from console.ui.widgets.virtual_table import VirtualTable
 from tests.ui import fakes
-from tests.ui.helpers import loaded, screen_text, settle, until
+from tests.ui.helpers import loaded, open_rollback, screen_text, settle, until
 
 SIZE = (132, 36)
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -241,10 +241,7 @@ async def test_a_on_a_run_that_is_not_waiting_says_why_and_opens_nothing(read_on
 async def test_q_while_a_rollback_runs_asks_first_and_says_the_run_goes_on(console_app):
     app, sb = console_app(sandbox_kwargs={"gate_dispatch": True})  # the dispatched run waits: still running
     async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot)
-        app.rollback_target("runtime")
-        await until(pilot, lambda: isinstance(app.screen, RollbackScreen) and app.screen.plan is not None)
-        screen = app.screen
+        screen = await open_rollback(pilot, "runtime")
         screen.query_one("#execute").press()
         await until(pilot, lambda: isinstance(app.screen, ConfirmModal))
         await pilot.press(*"runtime", "enter")
@@ -265,10 +262,7 @@ async def test_q_while_a_rollback_runs_asks_first_and_says_the_run_goes_on(conso
 async def test_tab_in_the_rollback_dialog_goes_target_version_reason_with_no_hidden_stop(read_only_console_app):
     app, _ = read_only_console_app()
     async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot)
-        app.rollback_target("runtime")
-        await until(pilot, lambda: isinstance(app.screen, RollbackScreen) and app.screen.plan is not None)
-        screen = app.screen
+        screen = await open_rollback(pilot, "runtime")
         screen.query_one("#target").focus()
         await pilot.pause()
         order = [app.focused.id]
