@@ -6,7 +6,9 @@
   the rate limit. ``stats.not_modified`` counts those; ``stats.counted`` is what the rate limit saw.
 - ``rate_limit`` follows the ``x-ratelimit-*`` headers of every response.
 - Retries: see github_errors.RetryPolicy (5xx, ``retry-after``; bounded). A POST is never retried
-  after an ambiguous answer: it raises UncertainWrite and the caller looks for the effect.
+  after an ambiguous answer: it raises UncertainWrite and the caller looks for the effect. The writes
+  to runs (review, dispatch, re-run, cancel) are in github_writes.py, the approve preview's release
+  reads in github_release.py; both are mixed into GitHubService, the one class the rest imports.
 - Waits (finding a dispatched run) go through ``clock`` (services.clock), so tests can simulate them.
 - JSON is parsed leniently per item (github_parse); an item that cannot be parsed is skipped and
   counted in ``stats.skipped``, never failing the whole list.
@@ -19,7 +21,6 @@ import asyncio
 import base64
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import httpx
@@ -37,9 +38,9 @@ from console.services.github_cache import EtagCache
 from console.services.github_client import PooledGitHub, RequestStats, shared_tls
 from console.services.github_errors import REPEATABLE, RetryPolicy, map_github_error, reset_time
 from console.services.github_release import ReleaseReads
+from console.services.github_writes import RunWrites
 
 DEFAULT_BASE_URL = "https://api.github.com"
-DISPATCH_PAGE = 20  # newest workflow_dispatch runs read to find a dispatched run or an active one
 # A deployment whose newest status is one of these gets no further status (GitHub's auto_inactive
 # only turns a *success* into inactive), so its statuses are read once, not on every refresh.
 SETTLED_STATES = frozenset({"inactive", "failure", "error"})
@@ -49,13 +50,7 @@ _ID_RE = re.compile(r"/\d+(?=/|$)")
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class DispatchResult:
-    run_id: int | None
-    html_url: str | None
-
-
-class GitHubService(ReleaseReads):
+class GitHubService(ReleaseReads, RunWrites):
     def __init__(
         self,
         repo: str,
@@ -296,14 +291,6 @@ class GitHubService(ReleaseReads):
         )
         return self._parse(body, lambda d: gp.parse_pending(d, run_id))
 
-    async def review_pending(self, run_id: int, environment_ids: list[int], approve: bool, comment: str) -> None:
-        verb = "approve" if approve else "reject"
-        await self._call(
-            "POST", f"{self._r}/actions/runs/{run_id}/pending_deployments", f"{verb} the deployment of run {run_id}",
-            not_found=f"Run {run_id} not found in {self.repo}.",
-            json={"environment_ids": list(environment_ids), "state": "approved" if approve else "rejected", "comment": comment},
-        )
-
     async def run_reviews(self, run_id: int) -> list[gp.RunReview]:
         """Who approved or rejected the run's deployments, with which comment (oldest first)."""
         body = await self._json(
@@ -311,62 +298,6 @@ class GitHubService(ReleaseReads):
             not_found=f"Run {run_id} not found in {self.repo}.",
         )
         return self._parse(body, gp.parse_review)
-
-    # --- dispatch -------------------------------------------------------------------------------
-
-    async def dispatch(self, workflow: str, ref: str, inputs: dict[str, str]) -> DispatchResult:
-        """workflow_dispatch asking for the run id; on servers that cannot tell, find it by request_id."""
-        path = f"{self._r}/actions/workflows/{workflow}/dispatches"
-        action = f"dispatch {workflow}"
-        missing = f"Workflow {workflow} not found in {self.repo} (or the token cannot see it)."
-        body = {"ref": ref, "inputs": dict(inputs)}
-        try:
-            response = await self._call("POST", path, action, not_found=missing, json={**body, "return_run_details": True})
-        except GitHubError as exc:
-            if "return_run_details" not in exc.message:
-                raise
-            response = await self._call("POST", path, action, not_found=missing, json=body)  # older server
-        if response.status_code == 200:
-            try:
-                details = response.json()
-                return DispatchResult(int(details["workflow_run_id"]), details.get("html_url"))
-            except (ValueError, KeyError, TypeError):
-                pass
-        request_id = inputs.get("request_id")
-        run = await self.find_dispatched(workflow, request_id) if request_id else None
-        return DispatchResult(run.id, run.html_url) if run else DispatchResult(None, None)
-
-    async def recent_dispatches(self, workflow: str) -> list[WorkflowRun]:
-        """The newest workflow_dispatch runs of ``workflow`` (one conditional request; the same URL
-        for every caller, so repeating it is often a free 304)."""
-        return await self.list_runs(workflow, per_page=DISPATCH_PAGE, event="workflow_dispatch")
-
-    async def find_dispatched(self, workflow: str, request_id: str, *, timeout: float | None = None) -> WorkflowRun | None:
-        """The dispatched run whose title carries ``[request_id]`` (it may take a moment to appear);
-        None after ``timeout`` seconds (default ``find_run_timeout``)."""
-        deadline = self.clock.monotonic() + (self.find_run_timeout if timeout is None else timeout)
-        while True:
-            run = gp.dispatched_run(await self.recent_dispatches(workflow), request_id)
-            if run is not None:
-                return run
-            if self.clock.monotonic() >= deadline:
-                return None
-            await self.clock.sleep(0.5)
-
-    async def rerun(self, run_id: int, *, failed_only: bool = False) -> None:
-        """Start a new attempt of a completed run: every job, or (``failed_only``) the failed jobs
-        and those that need them. Never resent after an ambiguous answer (UncertainWrite)."""
-        which = "rerun-failed-jobs" if failed_only else "rerun"
-        await self._call(
-            "POST", f"{self._r}/actions/runs/{run_id}/{which}", f"re-run {'the failed jobs of ' if failed_only else ''}run {run_id}",
-            not_found=f"Run {run_id} not found in {self.repo}.", json={},
-        )
-
-    async def cancel_run(self, run_id: int) -> None:
-        await self._call(
-            "POST", f"{self._r}/actions/runs/{run_id}/cancel", f"cancel run {run_id}",
-            not_found=f"Run {run_id} not found in {self.repo}.",
-        )
 
     # --- environments, deployments, commits -----------------------------------------------------
 

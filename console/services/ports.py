@@ -17,8 +17,8 @@ from console.services.clock import Clock
 
 if TYPE_CHECKING:
     from console.services.ecr import DeleteResult, Manifest, RetagResult
-    from console.services.github import DispatchResult
     from console.services.github_parse import RunReview
+    from console.services.github_writes import DispatchResult
 
 
 class GitHubPort(Protocol):
