@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -32,6 +33,7 @@ PRODUCTION = "production"
 
 # Which pointer tag says what an environment runs.
 ENVIRONMENT_TAG_PREFIX = {STAGING: "staging-", PRODUCTION: "latest-"}
+_CORE_RE = re.compile(r"\d+(?:\.\d+){0,2}")  # a version's numeric fields: major[.minor[.patch]]
 
 @dataclass(frozen=True)
 class Environment:
@@ -163,10 +165,18 @@ def staging_ahead(images: list[Image] | tuple[Image, ...], target: str) -> bool:
 
 
 def version_key(version: str) -> tuple[Any, ...]:
-    """Order release versions: v1.10.0 after v1.9.0, and a pre-release (v1.2.0-rc1) before its release."""
-    core, sep, suffix = version.lstrip("v").partition("-")
-    numbers = tuple(int(n) if n.isdigit() else 0 for n in core.split("+")[0].split("."))
-    return (numbers + (0,) * (3 - len(numbers)), not sep, suffix)
+    """The one order of release versions (drift, the release-order check, the rollback dialog's list),
+    the same as the workflows' ``version_cmp`` (.github/scripts/lib/common.sh), SemVer's: v1.10.0 after
+    v1.9.0, v1 = v1.0.0; a pre-release below its release (v1.2.0-rc.1 < v1.2.0), its fields by number
+    when numeric (rc.2 < rc.10), numbers below text; build metadata (+…) ignored."""
+    release = version.removeprefix("v").partition("+")[0]
+    core = _CORE_RE.match(release)
+    numbers = tuple(int(n) for n in core[0].split(".")) if core else ()
+    rest = release[core.end() if core else 0:]
+    rest = rest[1:] if rest[:1] in ("-", ".") else rest
+    # (0, n) for a number, (1, text) for text; a tuple ranks a longer list of equal fields higher.
+    fields = tuple((0, int(f), "") if f.isdigit() else (1, 0, f) for f in re.split(r"[.-]", rest)) if rest else ()
+    return (numbers + (0,) * (3 - len(numbers)), not fields, fields)
 
 
 def releases_behind_by_tags(tag_digests: Mapping[str, str], targets: tuple[str, ...]) -> dict[str, int]:

@@ -31,6 +31,12 @@ def test_versions_order_numerically_and_prereleases_come_first():
         "v1.9.0", "v1.10.0", "v1.11.0-rc1", "v1.11.0", "v2"]
 
 
+def test_prerelease_fields_order_by_number_and_build_metadata_is_ignored():
+    assert sorted(["v1.6.0-rc.10", "v1.6.0", "v1.6.0-rc.2", "v1.5.0"], key=version_key) == [
+        "v1.5.0", "v1.6.0-rc.2", "v1.6.0-rc.10", "v1.6.0"]
+    assert version_key("v1.6.0+build.7") == version_key("v1.6.0")
+
+
 def test_drift_counts_release_versions_newer_than_productions():
     # runtime: production runs v1.10.0 (not v1.9.0, though "1.9" sorts after "1.10" as text).
     # api-server: no production yet, so every release is ahead of it.

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
-from textual.widgets import Button, DataTable, Input, SelectionList, Static
+import hashlib
+from datetime import timedelta
 
+import pytest
+from textual.widgets import Button, DataTable, Input, OptionList, Select, SelectionList, Static
+
+from console.sandbox import ecr_seed
 from console.ui.dialogs import ApproveScreen, AuditScreen, ConfirmModal, RollbackScreen
 from tests.actions.helpers import dispatched_runs, dispatches, ecr_digests, ecr_tags, writes
 from tests.ui.helpers import (
@@ -54,6 +58,33 @@ async def test_rollback_then_again_to_a_chosen_version(console_app, audit_log):
     assert ecr_tags(sb)["latest-runtime"] == before["v1.2.0-runtime"]
     assert ecr_tags(sb)["latest-minimal"] == before["latest-minimal"]
     assert [(r.action, r.outcome) for r in audit_log.read()] == [("rollback", "succeeded")] * 2
+
+
+def push_release(sb, version: str, target: str) -> None:
+    """A release image of ``target`` pushed to the sandbox's ECR behind the console's back (e.g. a
+    release candidate that once ran in production)."""
+    sha = hashlib.sha1(version.encode()).hexdigest()
+    manifest, digest, size = ecr_seed.make_manifest(sb.seed, sha, target, sb.targets.index(target))
+    seed = ecr_seed.ImageSeed(target, sha, manifest, digest, size, sb.clock.now() - timedelta(days=30),
+                              [f"{version}-{target}", f"sha-{sha}-{target}"])
+    ecr_seed.push(sb.ecr_client(), sb.ecr_repository, sb.region, seed)
+
+
+async def test_the_versions_to_roll_back_to_list_release_candidates_below_their_release(console_app):
+    """The version list is in release order, newest first, as the rest of the console orders versions:
+    v1.3.0's candidates below v1.3.0 and above v1.2.0, rc.10 above rc.2."""
+    app, sb = console_app(frozen=True)
+    for version in ("v1.3.0-rc.2", "v1.3.0-rc.10"):
+        push_release(sb, version, "runtime")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_rollback(pilot, "runtime")
+        select = screen.query_one("#version", Select)
+        select.focus()
+        await pilot.press("enter")  # the list the operator picks from
+        await until(pilot, lambda: select.expanded)
+        overlay = select.query_one(OptionList)  # the open drop-down
+        shown = [str(overlay.get_option_at_index(i).prompt) for i in range(overlay.option_count)]
+    assert shown == ["previous image", "v1.3.0", "v1.3.0-rc.10", "v1.3.0-rc.2", "v1.2.0", "v1.1.0", "v1.0.0"]
 
 
 async def test_enter_on_the_confirmation_cancels_and_a_wrong_name_does_nothing(console_app, audit_log):

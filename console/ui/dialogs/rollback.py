@@ -14,6 +14,7 @@ from console.actions import rollback as rollback_action
 from console.actions.guard import is_running
 from console.actions.render import rollback_preview
 from console.model import Image, RollbackPlan
+from console.model.environments import version_key
 from console.model.images import image_version
 from console.model.plans import rollback_candidates
 from console.ui.dialogs.base import ACTS, PlannedActionScreen
@@ -96,7 +97,7 @@ class RollbackScreen(PlannedActionScreen[RollbackPlan, rollback_action.Rollback]
             for t in names
         ]
         common: set[str] = set.intersection(*per_target) if per_target else set()
-        versions = sorted(common, key=_version_key, reverse=True)
+        versions = sorted(common, key=version_key, reverse=True)
         select = self.query_one("#version", Select)
         select.set_options([("previous image", PREVIOUS)] + [(v, v) for v in versions])
         select.value = PREVIOUS
@@ -160,7 +161,3 @@ class RollbackScreen(PlannedActionScreen[RollbackPlan, rollback_action.Rollback]
             Text("Carried out: the plan below is what changed.", style="italic"), self.plan_shown or ""))
         self.fit()
         self._sync_buttons()
-
-
-def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(p) if p.isdigit() else 0 for p in version.lstrip("v").split(".")[:3])
