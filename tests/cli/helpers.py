@@ -16,3 +16,8 @@ def expired_profile(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("AWS_PROFILE", "expired")
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         monkeypatch.delenv(name, raising=False)
+
+
+def ci_run(sb, sha: str):
+    """The CI run of commit ``sha`` on the sandbox."""
+    return next(r for r in sb.runs_for(sha) if r.workflow == "ci.yml")

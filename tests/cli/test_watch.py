@@ -3,18 +3,8 @@ one line for an unknown run."""
 
 from __future__ import annotations
 
-import pytest
-
 from console.cli import main
-
-
-@pytest.fixture(autouse=True)
-def quick_polls(monkeypatch):
-    monkeypatch.setenv("GHAECR_CONSOLE_POLL_SECONDS", "0.05")
-
-
-def ci_run(sandbox, sha):
-    return next(r for r in sandbox.runs_for(sha) if r.workflow == "ci.yml")
+from tests.cli.helpers import ci_run
 
 
 def test_watch_a_run_that_succeeds(sandbox, capsys):

@@ -10,10 +10,7 @@ import pytest
 from console.cli import main
 from console.commands import operate as commands
 from tests.actions.helpers import writes
-
-
-def ci_run(sb, sha: str):
-    return next(r for r in sb.runs_for(sha) if r.workflow == "ci.yml")
+from tests.cli.helpers import ci_run
 
 
 def audit_lines(audit_log) -> list[tuple[str, str]]:
@@ -120,23 +117,3 @@ def test_cancel_without_a_terminal_needs_yes(sandbox, capsys, monkeypatch, audit
     assert "pass --yes" in capsys.readouterr().err
     assert sandbox.run(sandbox.pending_run_id).status == "waiting"
     assert audit_lines(audit_log) == [("cancel", "refused")]
-
-
-async def test_reconcile_finds_what_became_of_an_open_rerun_and_cancel(sandbox, ctx, audit_log):
-    """The console died after the intent: the next start reads the run and records the outcome."""
-    from console.actions.audit import AuditRecord
-    from console.actions.reconcile import reconcile
-
-    run = ci_run(sandbox, sandbox.push_main("Reconcile me"))
-    await sandbox.await_run(run.id)
-    audit_log.append(AuditRecord(action="rerun", repository=sandbox.repo, mode="api", run_id=run.id,
-                                 request_id="r-1", outcome="intent", result={"attempt_before": 1}))
-    audit_log.append(AuditRecord(action="cancel", repository=sandbox.repo, mode="api", environment="production",
-                                 run_id=sandbox.pending_run_id, request_id="c-1", outcome="intent"))
-
-    lines = await reconcile(ctx)
-
-    assert len(lines) == 2 and "still going on" in lines[1]  # the release still waits: checked again later
-    assert audit_lines(audit_log)[-1] == ("rerun", "failed")  # never sent: still attempt 1
-    assert "still at attempt 1" in audit_log.read_all().records[-1].error
-    assert await reconcile(ctx) == [lines[1]]  # the cancel stays open until the run has ended
