@@ -1,5 +1,5 @@
 """Rolled back, from GitHub data: a dispatch's title as cd.yml writes it, and the one line the
-Overview and `status` show. (The whole sequence runs on the sandbox: tests/actions/test_rollback_context.py.)"""
+Overview and `status` show. (The whole sequence runs on the sandbox: tests/cli/test_rollback_context.py.)"""
 
 from __future__ import annotations
 

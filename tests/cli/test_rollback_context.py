@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 
 from console.cli import main
-from tests.actions.helpers import scripted
+from tests.cli.helpers import scripted
 
 STATUS_SCHEMA = json.loads((Path(__file__).parents[2] / "docs" / "status.schema.json").read_text())
 

@@ -14,8 +14,8 @@ import time
 import pytest
 
 from console.cli import main
-from tests.actions.helpers import dispatched_runs, ecr_digests, ecr_tags, scripted, validator
-from tests.cli.helpers import expired_profile
+from tests.actions.helpers import dispatched_runs, ecr_digests, ecr_tags
+from tests.cli.helpers import expired_profile, scripted, validator
 
 
 def last_audit_line(capsys) -> dict:
