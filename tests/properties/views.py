@@ -44,7 +44,8 @@ async def tour(backend, worlds: list, serve, *, size: tuple[int, int] = (120, 36
                 await settle(pilot)
             await pilot.press("2", "enter")  # runs: open the selected one (jobs, steps, log)
             await settle(pilot)
-            for _ in range(100):  # a loaded machine pushes the screen a few ticks later (a world may have no run)
+            # A loaded machine pushes the screen a few ticks later; a world with no run has none to open.
+            for _ in range(100 if app.snapshot is not None and app.snapshot.runs else 0):
                 if type(app.screen).__name__ != "MainScreen":
                     break
                 await pilot.pause(0.05)
