@@ -1,8 +1,11 @@
 """GitHub failures as console.errors types (one actionable sentence), and the retry policy.
 
 Retries: 5xx up to ``max_5xx`` times with a short exponential backoff (or the server's
-``retry-after``); a secondary rate limit is retried once when its ``retry-after`` is short. Every
-wait is capped, so one call never waits longer than ``max_wait * (max_5xx + 1)``.
+``retry-after``); a secondary rate limit is retried once when its ``retry-after`` is short; a read
+whose connection dropped before any answer is sent again once, at once, on a fresh connection (a
+kept-alive connection the server closed as the request went out: between two polls every server
+closes idle connections, and a loaded machine widens the moment they cross). Every wait is capped,
+so one call never waits longer than ``max_wait * (max_5xx + 1)``.
 Primary rate limits are never waited out: the caller gets RateLimited with the reset time.
 
 A write (POST) is never retried after an answer that does not say whether it was carried out (a 5xx,
@@ -40,6 +43,8 @@ from console.errors import (
 )
 
 REPEATABLE = frozenset({"GET", "HEAD", "OPTIONS"})  # what the console sends more than once
+# The connection broke before any answer came: the server hung up (RemoteProtocolError) or reset it.
+DROPPED = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
 TOKEN_HINT = "run `gh auth login` or set GH_TOKEN (GH_ENTERPRISE_TOKEN for GitHub Enterprise) to a valid token"
 
 
@@ -68,11 +73,14 @@ class RetryPolicy:
             return self._retry(min(wait, self.max_wait))
         if isinstance(exc, RequestTimeout) and retry_count < 1:
             return self._retry(self.backoff)
+        if isinstance(exc, RequestError) and isinstance(exc.exc, DROPPED) and retry_count < 1:
+            return self._retry(0.0)  # only reads get here (the check above): a fresh connection, now
         return RetryOption(False)
 
     def _retry(self, seconds: float) -> RetryOption:
         self.retries += 1
-        return RetryOption(True, timedelta(seconds=max(seconds, 0.0)))
+        # Never zero: githubkit reads a zero wait as none given and sleeps 60 s (a "retry-after: 0" too).
+        return RetryOption(True, timedelta(seconds=max(seconds, 0.001)))
 
 
 def _method(exc: GitHubException) -> str:
