@@ -47,6 +47,14 @@ FAST = 600.0  # simulated seconds per wall second in tests
 logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
 
+@pytest.hookimpl(trylast=True)  # a stable sort: otherwise the collection order
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The long tests (marked ``slow``) first. xdist hands out one test at a time (``--maxschedchunk 1``
+    in pyproject's addopts), so the short ones fill in around the long ones and the run does not end
+    with one worker alone on a long test drawn last (the 2-core suite's last minute, before)."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(autouse=True)
 def isolated_user_dirs(tmp_path_factory, monkeypatch):
     """No test reads the developer's config file or writes their audit log."""

@@ -4,6 +4,8 @@ EcrService.stats — no wall time involved."""
 
 from __future__ import annotations
 
+import pytest
+
 from console.services.backend import Backend
 from console.services.github import SETTLED_STATES
 
@@ -100,6 +102,7 @@ async def test_rereading_several_idle_repositories_costs_no_rate_limit_in_any(sa
         await fleet.aclose()
 
 
+@pytest.mark.slow
 async def test_an_idle_repositories_console_costs_no_rate_limit_per_repository(sandboxes_factory):
     """The app over three repositories, re-reading every second (refresh_seconds = 1), first on the
     Repositories view, then inside one repository (its own poll and approval watch, the fleet for the

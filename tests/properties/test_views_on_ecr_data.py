@@ -63,6 +63,7 @@ def test_archived_images_are_listed_as_archived_and_never_offered_for_rollback(e
         assert not listed[plan.steps[0].to_digest].archived
 
 
+@pytest.mark.slow
 @with_fixtures(max_examples=examples(0.075), phases=[Phase.explicit, Phase.generate])
 @given(registries())
 def test_every_view_stays_alive(ecr, rows):

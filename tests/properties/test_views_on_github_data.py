@@ -46,6 +46,7 @@ def backend_for(server: GeneratedGitHub, ecr_url: str) -> Backend:
     return Backend(SETTINGS, github, EcrService("shop", region="us-east-1", endpoint_url=ecr_url))
 
 
+@pytest.mark.slow
 # One app per example tours two worlds (as documented, then loosened); no shrinking: each shrink
 # step would restart the app. The failing worlds are in the report (hypothesis prints the draw).
 # The first example is the simplest (empty lists: a new repository); the others are random.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from textual.widgets import Input
 
 from console.actions.operation import Confirmation
@@ -84,6 +85,7 @@ def cli_questions(sb, monkeypatch, capsys) -> dict[str, list[str]]:
     return seen
 
 
+@pytest.mark.slow
 async def test_the_cli_and_the_tui_ask_the_same_questions(console_app, monkeypatch, capsys):
     app, sb = console_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -4,6 +4,7 @@ no hidden link, nothing sent to the terminal."""
 
 from __future__ import annotations
 
+import pytest
 from rich.segment import Segment
 
 from console.actions.audit import AuditLog, AuditRecord
@@ -28,6 +29,7 @@ def links_on_screen(app) -> list[str]:
     return [s.style.link for s in segments(update.strips) if s.style is not None and s.style.link]
 
 
+@pytest.mark.slow
 async def test_hostile_text_is_shown_as_written_everywhere(console_app, monkeypatch):
     app, sb = console_app()
     monkeypatch.setitem(sandbox_state.WORKFLOWS, "cd.yml", (sandbox_state.WORKFLOWS["cd.yml"][0], RUN_NAME))

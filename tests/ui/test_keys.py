@@ -152,6 +152,7 @@ async def reaches_its_binding(pilot, place: str, key, name: str) -> bool:
     return True
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("place", [*VIEWS, RUN, DIALOG])
 async def test_every_documented_key_does_something_or_says_why(read_only_console_app, place):
     app, sb = read_only_console_app()

@@ -4,6 +4,7 @@ finishes (GitHub serves no log of a running job; the panel says so meanwhile).""
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import DataTable, Static
 
 from console.ui.screens.run_detail import RunDetailScreen
@@ -22,6 +23,7 @@ def _done_steps(screen) -> int:
     return sum("success" in row[2] for row in cells(screen.query_one("#steps", DataTable)))
 
 
+@pytest.mark.slow
 async def test_a_running_ci_run_updates_in_place_and_loads_the_finished_jobs_log_by_itself(console_app, monkeypatch):
     monkeypatch.setattr(RunDetailScreen, "POLL_SECONDS", 0.2)  # the screen's own timer, only sooner
     app, sb = console_app(sandbox_kwargs={"speed": 20})  # a CI run takes ~10 s of wall time

@@ -47,6 +47,7 @@ async def test_the_rollback_preview_lists_the_unshipped_commits_and_the_compare_
     assert f"github.com/{sb.repo}/compare/v1.3.0...v1.4.0" in text
 
 
+@pytest.mark.slow
 async def test_rolled_back_banner_from_the_rollback_until_the_next_release(console_app):
     app, sb = console_app()
     approve_on_github(sb, sb.pending_run_id)  # production runs v1.5.0
