@@ -46,6 +46,7 @@ class Faults:
     error_rate: float = 0.0  # probability (0..1) of a random 500/502/503
     fail_next_5xx: int = 0  # the next N requests answer 502, then it counts down to 0
     secondary_rate_limit: float | None = None  # retry-after seconds: every request gets GitHub's 403
+    secondary_limit_next: int = 0  # the next N requests get that 403 with retry-after 1, then it counts down to 0
     unauthorized: bool = False  # every request answers 401 "Bad credentials"
     dispatch_details_unsupported: bool = False  # an older server: 422 on return_run_details
     # Route kinds (keys of ROUTE_PERMISSIONS) answered with GitHub's 403 for a token that lacks the
@@ -117,6 +118,9 @@ class Faults:
             self.secondary_limit_on_run_read = None
         if self.secondary_rate_limit is not None:
             return int(self.secondary_rate_limit)
+        if self.secondary_limit_next > 0:
+            self.secondary_limit_next -= 1
+            return 1
         if self._limited_until is None:
             return None
         left = self._limited_until - now

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 
 from console.errors import AuthError, GitHubError, NetworkError, NotFound, RateLimited, UncertainWrite
@@ -78,10 +76,10 @@ async def test_persistent_5xx_gives_up_with_one_sentence(gh, stand_in):
 
 
 async def test_secondary_rate_limit_honours_retry_after(gh, stand_in):
-    stand_in.faults.secondary_rate_limit = 1
-    threading.Timer(0.2, lambda: setattr(stand_in.faults, "secondary_rate_limit", None)).start()
+    stand_in.faults.secondary_limit_next = 1  # retry-after: 1
     assert await gh.current_user() == "octo-operator"  # waited 1 s, then succeeded
     assert gh.retry.retries == 1
+    assert [r.status for r in stand_in.state.requests] == [403, 200]
 
 
 async def test_long_secondary_rate_limit_is_not_waited_out(gh, stand_in):
