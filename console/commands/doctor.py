@@ -34,12 +34,10 @@ def terminal_check() -> c.Check:
 
 async def doctor_command(args: argparse.Namespace, _backend: object, settings: Settings) -> int:
     from console.services.backend import Backend  # githubkit is slow to import; only now
-    from console.services.doctor import run_checks
 
     backend = Backend.from_settings(settings)
     try:
-        found = await run_checks(settings, backend.github if settings.token else None, backend.ecr,
-                                 token_source=settings.token_source)
+        found = await backend.doctor()
     finally:
         await backend.aclose()
     found.append(terminal_check())

@@ -24,11 +24,13 @@ from console.config import Settings
 from console.errors import AuthError, ConsoleError, NetworkError, RateLimited
 from console.model import Deployment, Image, PendingApproval, Snapshot, WorkflowRun
 from console.model.attestations import Provenance
+from console.model.checks import Check
 from console.model.environments import releases_behind_by_tags, tag_digests, target_states
 from console.model.images import ambiguous_tags, known_targets
 from console.model.rollbacks import rolled_back
 from console.model.unique import newest_by_id
 from console.services.clock import Clock
+from console.services.doctor import run_checks
 from console.services.github import GitHubService
 from console.services.provenance import ProvenanceReader
 from console.services.registry import Registry
@@ -65,6 +67,12 @@ class Backend:
 
     async def aclose(self) -> None:
         await self.github.aclose()
+
+    async def doctor(self) -> list[Check]:
+        """`ghaecr-console doctor`'s checks of GitHub, the workflows' settings, AWS and ECR (not the
+        terminal's): the CLI prints them, the console shows the failed ones when nothing loads."""
+        return await run_checks(self.settings, self.github if self.settings.token else None, self.ecr,
+                                token_source=self.settings.token_source)
 
     async def snapshot(self, *, reuse_images: tuple[Image, ...] | None = None, pointers_only: bool = False,
                        summary_only: bool = False) -> Snapshot:

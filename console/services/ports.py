@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 from console.config import Settings
 from console.model import Deployment, Image, Job, PendingApproval, Snapshot, WorkflowRun
 from console.model.attestations import Attestation
+from console.model.checks import Check
 from console.model.compare import Comparison
 from console.model.release import CommitStatus, EnvironmentGate
 from console.services.clock import Clock
@@ -79,4 +80,5 @@ class BackendPort(Protocol):
     async def snapshot(self, *, reuse_images: tuple[Image, ...] | None = None, pointers_only: bool = False,
                        summary_only: bool = False) -> Snapshot: ...
     async def with_all_images(self, snapshot: Snapshot) -> Snapshot: ...
+    async def doctor(self) -> list[Check]: ...  # `ghaecr-console doctor`'s checks, terminal aside
     async def aclose(self) -> None: ...

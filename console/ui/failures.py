@@ -41,11 +41,8 @@ class FailureRouting(App):
         error = event.worker.error
         if event.state != WorkerState.ERROR or error is None:
             return
-        if isinstance(error, ConsoleError):
-            reason = str(error)
-        else:  # a bug: the report has the traceback, the screen one line
-            path = self.report_crash(error, f"worker {event.worker.name or event.worker.group}")
-            reason = self._redact(f"Unexpected error ({crash.one_line(error)}); {crash.where_to_find(path)}.")
+        reason = str(error) if isinstance(error, ConsoleError) else \
+            self.unexpected(error, f"worker {event.worker.name or event.worker.group}")
         if event.worker.name == "refresh":
             retry = None
             if isinstance(error, RateLimited) and error.reset_at is not None:
@@ -64,6 +61,11 @@ class FailureRouting(App):
         path = self.report_crash(error, where)
         view.show_failure(self._redact(f"{crash.one_line(error)}; {crash.where_to_find(path)}. The rest of the "
                                        "console keeps working; press r to retry."))
+
+    def unexpected(self, error: BaseException, where: str) -> str:
+        """A bug, in one line for the screen (the crash report, written once, has the traceback)."""
+        path = self.report_crash(error, where)
+        return self._redact(f"Unexpected error ({crash.one_line(error)}); {crash.where_to_find(path)}.")
 
     def report_crash(self, error: BaseException, where: str) -> Path | None:
         """Write a crash report once per distinct failure (a view failing on every refresh writes one)."""

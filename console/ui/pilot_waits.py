@@ -12,17 +12,18 @@ from collections.abc import Callable
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
-from textual.worker import WorkerFailed
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from console.ui.dialogs.base import ActionScreen
 from console.ui.typed import console_of
 
 
 async def settle(pilot: Pilot) -> None:
-    """Wait for the workers in flight (a failed one counts as finished: the app routes its error)."""
+    """Wait for the workers in flight (a failed one counts as finished: the app routes its error; so does
+    a cancelled one: the Overview cancels its setup checks once data loads)."""
     try:
         await pilot.app.workers.wait_for_complete()
-    except WorkerFailed:
+    except (WorkerFailed, WorkerCancelled):
         pass
     await pilot.pause()
     steady_cursors(pilot.app)

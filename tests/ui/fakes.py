@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from console.config import Settings
 from console.model import Deployment, DeploymentStatus, Image, Job, PendingApproval, RateLimit, Snapshot, Step, WorkflowRun
+from console.model.checks import Check
 from console.model.environments import target_states
 
 NOW = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
@@ -105,7 +106,8 @@ class FakeGitHub:
 
 @dataclass
 class FakeBackend:
-    """Serves prepared snapshots; ``fail_with`` makes the next refreshes raise that error."""
+    """Serves prepared snapshots; ``fail_with`` makes the next refreshes raise that error. ``checks``:
+    what its doctor finds (``doctor_fails``: the error its doctor raises instead)."""
 
     snap: Snapshot = field(default_factory=snapshot)
     fail_with: Exception | None = None
@@ -114,6 +116,9 @@ class FakeBackend:
     ecr: object = None  # the app's start builds an ActionContext (audit reconciliation); nothing acts on ECR here
 
     reused: int = 0  # polls that reused the last ECR listing
+    checks: list[Check] = field(default_factory=list)
+    doctor_fails: Exception | None = None
+    doctor_calls: int = 0
 
     async def snapshot(self, *, reuse_images=None, pointers_only=False) -> Snapshot:
         self.calls += 1
@@ -126,6 +131,12 @@ class FakeBackend:
 
     async def with_all_images(self, snapshot: Snapshot) -> Snapshot:
         return replace(snapshot, images_complete=True)
+
+    async def doctor(self) -> list[Check]:
+        self.doctor_calls += 1
+        if self.doctor_fails is not None:
+            raise self.doctor_fails
+        return list(self.checks)
 
     async def aclose(self) -> None:
         pass

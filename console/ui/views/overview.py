@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Static
 
 from console.actions.audit import AuditLog
 from console.actions.render import cell
+from console.errors import ConsoleError
 from console.model import PRODUCTION, STAGING, Snapshot, TargetState, WorkflowRun
 from console.model.format import ago, run_of, since_label, span, via_parts
 from console.model.images import short_digest
@@ -21,6 +22,7 @@ from console.ui.prepare import Prepared
 from console.ui.typed import console_of
 from console.ui.views.base import View
 from console.ui.views.changes import CHANGE_COLUMNS, change_rows
+from console.ui.views.setup_problem import Findings, problem_text
 from console.ui.widgets.columns import Col
 from console.ui.widgets.tables import Cells, replace_rows, row_table, selected_key
 
@@ -114,8 +116,14 @@ class OverviewView(View):
     def on_mount(self) -> None:
         self.add_class("-empty")  # "Loading…" until the first snapshot
         self.operations = AuditTail(AuditLog.for_settings(self.settings), self.settings.repo)
+        # Nothing loaded: the failure shown, and what doctor's checks found about it (None: checking).
+        self._problem: str | None = None
+        self._findings: Findings | None = None
 
     def show(self, snapshot: Snapshot, prepared: Prepared, now: datetime) -> None:
+        if self._problem is not None:  # loaded after all: the failure and its checks are history
+            self.workers.cancel_group(self, "doctor")
+            self._problem = self._findings = None
         empty = not snapshot.runs and not snapshot.images
         self.set_class(empty, "-empty")
         self.query_one("#overview-empty", Static).update(
@@ -142,10 +150,24 @@ class OverviewView(View):
         self.query_one("#rolled-back", Static).update(Text("\n").join(lines))
 
     def show_problem(self, reason: str) -> None:
+        if reason != self._problem:  # doctor's checks run once per distinct failure, not on every retry
+            self._problem, self._findings = reason, None
+            self.run_worker(self._check_setup(reason), name="doctor", group="doctor", exclusive=True,
+                            exit_on_error=False)
         self.set_class(True, "-empty")
-        self.query_one("#overview-empty", Static).update(
-            with_data("[b]Could not load anything yet.[/b]\n\n$reason\n\nThe console retries by itself; press [b]r[/b] "
-                      "to retry now.", reason=reason))
+        self.query_one("#overview-empty", Static).update(problem_text(reason, self._findings))
+
+    async def _check_setup(self, reason: str) -> None:
+        """Doctor's checks in a worker (they take seconds; the screen stays live), shown under ``reason``."""
+        try:
+            findings = Findings.of(await console_of(self).backend.doctor())
+        except ConsoleError as error:
+            findings = Findings(note=str(error))
+        except Exception as error:  # a bug in a check: one line here, the traceback in a crash report
+            findings = Findings(note=console_of(self).unexpected(error, "the setup checks"))
+        if self._problem == reason:  # else the data loaded, or another failure is shown, meanwhile
+            self._findings = findings
+            self.query_one("#overview-empty", Static).update(problem_text(reason, findings))
 
     @on(DataTable.RowSelected)
     def _open(self, event: DataTable.RowSelected) -> None:
