@@ -79,6 +79,18 @@ async def test_checks_run_once_per_distinct_failure_and_their_text_is_data():
         assert app.backend.doctor_calls == 2
 
 
+async def test_the_failed_checks_come_first_and_a_long_list_is_cut_to_what_fits():
+    warnings = [Check("actions", f"variable V{n}", WARN, "not set", "set it") for n in range(6)]
+    app = failing(checks=[*warnings, Check("github", "GitHub token", FAIL, "rejected", "set GH_TOKEN")])
+    async with app.run_test(size=(80, 24)) as pilot:
+        text = await checked(pilot)
+        assert text.index("✗ GitHub token: rejected — set GH_TOKEN") < text.index("⚠ variable V0")
+        assert "⚠ variable V3" in text and "V4" not in text
+        assert "… and 2 more: `ghaecr-console doctor` lists them all." in text
+        screen = screen_text(app)
+        assert "lists them all." in screen and "to retry now." in screen  # all of it fits 80×24
+
+
 async def test_nothing_wrong_says_so_and_checks_that_cannot_run_say_why():
     app = failing(checks=[Check("github", "GitHub token", OK, "octo")])
     async with app.run_test(size=WIDE) as pilot:

@@ -14,6 +14,7 @@ from console.model.checks import FAIL, OK, Check
 from console.model.text import plain
 
 DOCTOR = "ghaecr-console doctor"
+SHOWN = 5  # lines that fit an 80×24 Overview beside the reason (many unset variables would push the rest off)
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,9 @@ class Findings:
 
     @classmethod
     def of(cls, checks: Sequence[Check]) -> Findings:
-        return cls(problems=tuple(check for check in checks if check.status != OK))
+        """The ✗ lines first (what most likely stops the console), then the ⚠ ones, each in doctor's order."""
+        return cls(problems=tuple(sorted((check for check in checks if check.status != OK),
+                                         key=lambda check: check.status != FAIL)))
 
 
 def problem_text(reason: str, findings: Findings | None) -> Text:
@@ -44,7 +47,9 @@ def _verdict(findings: Findings | None) -> Text:
     failed = any(check.status == FAIL for check in findings.problems)
     text = Text(f"`{DOCTOR}` finds:", "bold") if failed else Text(
         f"✓ No check of `{DOCTOR}` fails: the setup looks right, so the failure is likely transient.", "green")
-    for check in findings.problems:
+    for check in findings.problems[:SHOWN]:
         text.append("\n")
         text.append(plain(check.line()), "red" if check.status == FAIL else "yellow")
+    if len(findings.problems) > SHOWN:
+        text.append(f"\n… and {len(findings.problems) - SHOWN} more: `{DOCTOR}` lists them all.", "italic")
     return text
