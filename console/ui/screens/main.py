@@ -78,7 +78,11 @@ class MainScreen(Screen):
     def switch_to(self, name: str) -> None:
         tabs = self.query_one("#views", TabbedContent)
         tabs.active = f"tab-{name}"
+        # Drawn and focused now, not on the next ticks (TabActivated, focus()): a key already queued
+        # behind this one ("2⏎" in one terminal read, or typed ahead on a busy machine) must find this
+        # view's rows, and reach this view's table rather than the last view's.
+        self._draw_active()
         view = self.query_one(f"#view-{name}", View)
         focusable = [w for w in view.query("DataTable, VirtualTable") if w.display]
         if focusable:
-            focusable[0].focus()
+            self.set_focus(focusable[0])
