@@ -25,6 +25,7 @@ from console.services.backend import Backend
 from console.services.ecr import EcrService
 from console.services.github import GitHubService
 from console.services.github_errors import RetryPolicy
+from console.services.registry import Registry
 from tests.ecr_registry import Img, digest, seed_registry, teach_moto_image_status
 from tests.properties.ecr_world import TARGETS, registries
 from tests.properties.github_world import ENDPOINTS, REPO, GeneratedGitHub
@@ -72,7 +73,7 @@ def test_every_view_stays_alive(ecr, rows):
     github = GeneratedGitHub(QUIET_GITHUB)
     backend = Backend(SETTINGS, GitHubService(REPO, "t0ken", SETTINGS.github_url,
                                               transport=httpx.ASGITransport(github), retry=RetryPolicy(max_5xx=0)),
-                      EcrService("shop", region="us-east-1", endpoint_url=ecr))
+                      Registry(EcrService("shop", region="us-east-1", endpoint_url=ecr)))
     visit = asyncio.run(tour(backend, drawn, lambda rows: seed_registry(ecr, rows)))
     assert visit.error is None, repr(visit.error)
     assert visit.running and not visit.crash_reports

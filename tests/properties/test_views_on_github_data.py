@@ -20,6 +20,7 @@ from console.services.backend import Backend
 from console.services.ecr import EcrService
 from console.services.github import GitHubService
 from console.services.github_errors import RetryPolicy
+from console.services.registry import Registry
 from tests.ecr_registry import Img, digest, seed_registry
 from tests.properties.github_world import REPO, GeneratedGitHub, repeat_ids, worlds
 from tests.properties.profile import examples, with_fixtures
@@ -43,7 +44,7 @@ def registry(aws):
 def backend_for(server: GeneratedGitHub, ecr_url: str) -> Backend:
     github = GitHubService(REPO, "t0ken", SETTINGS.github_url, transport=httpx.ASGITransport(server),
                            retry=RetryPolicy(max_5xx=0, backoff=0.0))
-    return Backend(SETTINGS, github, EcrService("shop", region="us-east-1", endpoint_url=ecr_url))
+    return Backend(SETTINGS, github, Registry(EcrService("shop", region="us-east-1", endpoint_url=ecr_url)))
 
 
 @pytest.mark.slow

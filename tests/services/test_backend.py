@@ -9,6 +9,7 @@ from console.errors import AuthError
 from console.services.backend import Backend
 from console.services.ecr import EcrService
 from console.services.github import GitHubService
+from console.services.registry import Registry
 from tests.services.helpers import REGION, REPO, push
 
 
@@ -16,7 +17,7 @@ from tests.services.helpers import REGION, REPO, push
 async def backend(stand_in, ecr_endpoint):
     settings = Settings(repo="acme/shop", ecr_repository=REPO, github_url=stand_in.url, token="sandbox-token", region=REGION)
     b = Backend(settings, GitHubService(settings.repo, settings.token, stand_in.url),
-                EcrService(REPO, region=REGION, endpoint_url=ecr_endpoint))
+                Registry(EcrService(REPO, region=REGION, endpoint_url=ecr_endpoint)))
     yield b
     await b.aclose()
 
